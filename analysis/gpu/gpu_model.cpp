@@ -1,0 +1,307 @@
+#include "analysis/gpu/gpu_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <variant>
+
+#include "sim/core/input_error.h"
+
+namespace npusim {
+namespace {
+
+constexpr double kFlopsPerTflop = 1e12;
+constexpr double kBytesPerGbyte = 1e9;
+constexpr double kSecondsPerUs = 1e-6;
+
+double as_double(uint64_t value) { return static_cast<double>(value); }
+
+// Operand bytes of a GEMM-family op in the GPU's dtype: A (activations), B (weights or second operand),
+// C (output), and whether B is one tensor shared by every GEMM of the view.
+struct GemmOperands {
+  double a = 0.0;
+  double b = 0.0;
+  double c = 0.0;
+  bool b_shared = false;
+};
+
+GemmOperands gemm_operands(const Operator& op, double byte_scale) {
+  GemmOperands out;
+  out.c = as_double(op_output_bytes(op)) * byte_scale;
+  if (const auto* mm = std::get_if<MatMulParams>(&op.params)) {
+    const double elem = as_double(dtype_bytes(op.dtype)) * byte_scale;
+    out.a = as_double(uint64_t{op.batch} * mm->m * mm->k) * elem;
+    out.b = mm->b_is_weight ? as_double(mm->k * mm->n) * elem
+                            : as_double(uint64_t{op.batch} * mm->k * mm->n) * elem;
+    out.b_shared = mm->b_is_weight;
+  } else {
+    out.a = as_double(op_input_bytes(op)) * byte_scale;
+    out.b = as_double(op_weight_bytes(op)) * byte_scale;
+  }
+  return out;
+}
+
+// Inputs + weights + outputs, plus re-reads when neither operand of one GEMM fits in L2.
+double gemm_dram_bytes(const GemmOperands& operands, uint64_t gemm_count, double l2_bytes) {
+  const double gemms = operands.b_shared ? 1.0 : as_double(gemm_count);  // shared B: one GEMM over all rows
+  const double a_one = operands.a / gemms;
+  const double b_one = operands.b / gemms;
+  const double resident = std::min(a_one, b_one);
+  double bytes = operands.a + operands.b + operands.c;
+  if (resident > l2_bytes && l2_bytes > 0.0) {
+    const double passes = std::ceil(resident / l2_bytes);
+    bytes += (passes - 1.0) * std::max(a_one, b_one) * gemms;
+  }
+  return bytes;
+}
+
+double clamp01(double value) { return std::min(1.0, std::max(0.0, value)); }
+
+// Time, utilisation, power and energy from the row's work, bytes, rates and overhead.
+void finish_row(GpuOpEstimate& row, const GpuConfig& config) {
+  const double bandwidth = config.dram_bandwidth_gbytes_per_s * kBytesPerGbyte;
+  const double quantization = row.tile.tile_efficiency * row.tile.wave_efficiency;
+  row.compute_s = row.compute_work > 0.0
+                      ? row.compute_work / (row.peak_flops_per_s * row.compute_fraction * quantization)
+                      : 0.0;
+  row.memory_s = row.dram_bytes > 0.0 ? row.dram_bytes / (bandwidth * row.bandwidth_fraction) : 0.0;
+  row.time_s = std::max(row.compute_s, row.memory_s) + row.overhead_s;
+  if (row.time_s > 0.0) {
+    row.compute_utilization =
+        row.compute_work > 0.0 ? row.compute_work / (row.time_s * row.peak_flops_per_s) : 0.0;
+    row.dram_utilization = row.dram_bytes / (row.time_s * bandwidth);
+  } else {
+    row.compute_utilization = row.dram_utilization = 0.0;
+  }
+  const double activity =
+      clamp01(config.w_compute * row.compute_utilization + config.w_memory * row.dram_utilization);
+  row.power_w = config.idle_w + (config.tdp_w - config.idle_w) * activity;
+  row.energy_j = row.power_w * row.time_s;
+}
+
+std::string gpu_dtype_of(const Operator& op, const GpuConfig& config) {
+  return config.compute_dtype.empty() ? std::string(dtype_name(op.dtype)) : config.compute_dtype;
+}
+
+double large_gemm_fraction(const GpuConfig& config, const std::string& dtype) {
+  const auto it = config.achievable.large_gemm_by_dtype.find(dtype);
+  return it != config.achievable.large_gemm_by_dtype.end() ? it->second : config.achievable.large_gemm;
+}
+
+// Element operations of a non-GEMM op, run on CUDA cores.
+double streaming_ops(const Operator& op) {
+  if (const auto* pool = std::get_if<PoolParams>(&op.params)) {
+    const uint64_t window =
+        pool->global ? uint64_t{pool->in_h} * pool->in_w : uint64_t{pool->kernel_h} * pool->kernel_w;
+    return as_double(op_output_elements(op) * window);
+  }
+  if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
+    return as_double(op_output_elements(op) * std::max<uint32_t>(elt->inputs, 1));
+  }
+  return 2.0 * as_double(op_macs(op));  // depthwise conv
+}
+
+std::vector<uint32_t> consumer_counts(const Workload& workload) {
+  std::vector<uint32_t> counts(workload.ops.size(), 0);
+  for (const auto& op : workload.ops) {
+    std::vector<uint32_t> producers = op.inputs;
+    std::sort(producers.begin(), producers.end());
+    producers.erase(std::unique(producers.begin(), producers.end()), producers.end());
+    for (uint32_t producer : producers) {
+      if (producer < counts.size()) ++counts[producer];
+    }
+  }
+  return counts;
+}
+
+}  // namespace
+
+const char* gpu_op_class_name(GpuOpClass op_class) {
+  switch (op_class) {
+    case GpuOpClass::kLargeGemm:
+      return "large_gemm";
+    case GpuOpClass::kSmallKGemm:
+      return "small_k_gemm";
+    case GpuOpClass::kGemv:
+      return "gemv";
+    case GpuOpClass::kStreaming:
+      return "streaming";
+    case GpuOpClass::kFusedEpilogue:
+      return "fused_epilogue";
+  }
+  return "?";
+}
+
+GpuPeak gpu_peak(const GpuConfig& config, const std::string& dtype) {
+  const auto it = config.peak_tensor_tflops.find(dtype);
+  if (it != config.peak_tensor_tflops.end()) return {it->second * config.clock_derate, true};
+  if (dtype == "fp32") return {config.fp32_tflops * config.clock_derate, false};
+  throw InputError(config.file, "gpu.peak_tensor_tflops." + dtype,
+                   config.name + " has no " + dtype + " tensor throughput");
+}
+
+GpuTileChoice choose_gpu_tile(const GemmView& view, const GpuConfig& config) {
+  const uint64_t slots = uint64_t{config.sms} * config.ctas_per_sm;
+  std::vector<GpuTileChoice> choices;
+  double best_score = 0.0;
+  for (const GpuTile& tile : config.tiles) {
+    const uint64_t tiles_m = ceil_div(view.m, tile.m);
+    const uint64_t tiles_n = ceil_div(view.n, tile.n);
+    GpuTileChoice choice;
+    choice.tile = tile;
+    choice.tiles = view.gemm_count * tiles_m * tiles_n;
+    choice.waves = ceil_div(choice.tiles, slots);
+    choice.tile_efficiency = as_double(view.m * view.n) / as_double(tiles_m * tile.m * tiles_n * tile.n);
+    choice.wave_efficiency = as_double(choice.tiles) / as_double(choice.waves * slots);
+    best_score = std::max(best_score, choice.tile_efficiency * choice.wave_efficiency);
+    choices.push_back(choice);
+  }
+  // Larger tiles reuse data better: take the first listed shape that is nearly as well quantized.
+  const double threshold = best_score * (1.0 - config.prefer_larger_within) * (1.0 - 1e-12);
+  for (const auto& choice : choices) {
+    if (choice.tile_efficiency * choice.wave_efficiency >= threshold) return choice;
+  }
+  return choices.empty() ? GpuTileChoice{} : choices.front();
+}
+
+GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
+  GpuOpEstimate row;
+  row.name = op.name;
+  row.dtype = gpu_dtype_of(op, config);
+  const double byte_scale = as_double(gpu_dtype_bytes(row.dtype)) / as_double(dtype_bytes(op.dtype));
+  row.flops = 2.0 * as_double(op_macs(op));
+  row.overhead_s = config.kernel_overhead.per_kernel_us() * kSecondsPerUs;
+  const auto& achievable = config.achievable;
+  const bool depthwise = op.kind == OpKind::kConv2d && is_depthwise(std::get<ConvParams>(op.params));
+
+  if (has_gemm_view(op) && !depthwise) {
+    const GemmView view = gemm_view(op);
+    const GpuPeak peak = gpu_peak(config, row.dtype);
+    row.tensor_cores = peak.tensor_cores;
+    row.peak_flops_per_s = peak.tflops * kFlopsPerTflop;
+    row.compute_work = row.flops;
+    if (view.m <= achievable.gemv_max_m) {
+      row.op_class = GpuOpClass::kGemv;
+      row.compute_fraction = large_gemm_fraction(config, row.dtype);
+      row.bandwidth_fraction = achievable.weight_streaming;
+    } else if (view.k <= achievable.small_k_max) {
+      row.op_class = GpuOpClass::kSmallKGemm;
+      row.compute_fraction = achievable.small_k_gemm;
+      row.bandwidth_fraction = achievable.streaming;
+      row.tile = choose_gpu_tile(view, config);
+    } else {
+      row.op_class = GpuOpClass::kLargeGemm;
+      row.compute_fraction = large_gemm_fraction(config, row.dtype);
+      row.bandwidth_fraction = achievable.weight_streaming;
+      row.tile = choose_gpu_tile(view, config);
+    }
+    row.dram_bytes =
+        gemm_dram_bytes(gemm_operands(op, byte_scale), view.gemm_count, as_double(config.l2_bytes));
+  } else {
+    // Elementwise, pooling and depthwise conv run on CUDA cores and stream their tensors once.
+    row.op_class = GpuOpClass::kStreaming;
+    row.tensor_cores = false;
+    row.peak_flops_per_s = config.fp32_tflops * config.clock_derate * kFlopsPerTflop;
+    row.compute_work = streaming_ops(op);
+    row.compute_fraction = 1.0;
+    row.bandwidth_fraction = achievable.streaming;
+    row.dram_bytes = as_double(op_input_bytes(op) + op_weight_bytes(op) + op_output_bytes(op)) * byte_scale;
+  }
+  finish_row(row, config);
+  return row;
+}
+
+GpuRunEstimate estimate_gpu_workload(const Workload& workload, const GpuConfig& config) {
+  GpuRunEstimate run;
+  run.gpu = config.name;
+  run.overhead_mode = kernel_overhead_mode_name(config.kernel_overhead.mode);
+  run.kernel_overhead_us = config.kernel_overhead.per_kernel_us();
+  run.fuse_elementwise = config.fuse_elementwise;
+  run.tdp_w = config.tdp_w;
+  const std::vector<uint32_t> consumers = consumer_counts(workload);
+
+  for (size_t index = 0; index < workload.ops.size(); ++index) {
+    const Operator& op = workload.ops[index];
+    const uint32_t producer = op.inputs.empty() ? 0 : op.inputs.front();
+    const bool fuse = config.fuse_elementwise && op.kind == OpKind::kElementwise && !op.inputs.empty() &&
+                      producer < index && consumers[producer] == 1 &&
+                      op_output_elements(workload.ops[producer]) == op_output_elements(op);
+    if (!fuse) {
+      run.ops.push_back(estimate_gpu_op(op, config));
+      continue;
+    }
+    // Join the kernel the producer belongs to (a chain of epilogues joins the same one).
+    const auto kernel = static_cast<size_t>(
+        run.ops[producer].fused_into >= 0 ? run.ops[producer].fused_into : static_cast<int64_t>(producer));
+    GpuOpEstimate row;
+    row.name = op.name;
+    row.op_class = GpuOpClass::kFusedEpilogue;
+    row.dtype = gpu_dtype_of(op, config);
+    row.fused_into = static_cast<int64_t>(kernel);
+    const auto& elt = std::get<EltwiseParams>(op.params);
+    const double extra_bytes = as_double(op_output_elements(op) * (std::max<uint32_t>(elt.inputs, 1) - 1)) *
+                               as_double(gpu_dtype_bytes(row.dtype));
+    run.ops[kernel].dram_bytes += extra_bytes;
+    finish_row(run.ops[kernel], config);
+    run.ops.push_back(row);
+  }
+
+  for (const auto& row : run.ops) {
+    if (row.op_class != GpuOpClass::kFusedEpilogue) ++run.kernels;
+    run.flops += row.flops;
+    run.time_s += row.time_s;
+    run.energy_j += row.energy_j;
+  }
+  if (run.time_s > 0.0) {
+    run.average_power_w = run.energy_j / run.time_s;
+    run.achieved_tflops = run.flops / run.time_s / kFlopsPerTflop;
+    run.tflops_per_w_at_tdp = run.achieved_tflops / config.tdp_w;
+  }
+  if (run.energy_j > 0.0) run.tflops_per_w = run.flops / run.energy_j / kFlopsPerTflop;
+  return run;
+}
+
+nlohmann::json gpu_run_estimate_to_json(const GpuRunEstimate& estimate) {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const auto& row : estimate.ops) {
+    nlohmann::json item = {{"name", row.name},
+                           {"class", gpu_op_class_name(row.op_class)},
+                           {"dtype", row.dtype},
+                           {"tensor_cores", row.tensor_cores},
+                           {"flops", row.flops},
+                           {"dram_bytes", row.dram_bytes},
+                           {"compute_s", row.compute_s},
+                           {"memory_s", row.memory_s},
+                           {"overhead_s", row.overhead_s},
+                           {"time_s", row.time_s},
+                           {"compute_utilization", row.compute_utilization},
+                           {"dram_utilization", row.dram_utilization},
+                           {"power_w", row.power_w},
+                           {"energy_j", row.energy_j}};
+    if (row.tile.tiles > 0) {
+      item["tile"] = std::to_string(row.tile.tile.m) + "x" + std::to_string(row.tile.tile.n);
+      item["tile_efficiency"] = row.tile.tile_efficiency;
+      item["wave_efficiency"] = row.tile.wave_efficiency;
+    }
+    if (row.fused_into >= 0) item["fused_into"] = row.fused_into;
+    ops.push_back(item);
+  }
+  return {{"gpu", estimate.gpu},
+          {"overhead_mode", estimate.overhead_mode},
+          {"kernel_overhead_us", estimate.kernel_overhead_us},
+          {"fuse_elementwise", estimate.fuse_elementwise},
+          {"kernels", estimate.kernels},
+          {"flops", estimate.flops},
+          {"time_s", estimate.time_s},
+          {"energy_j", estimate.energy_j},
+          {"average_power_w", estimate.average_power_w},
+          {"tdp_w", estimate.tdp_w},
+          {"achieved_tflops", estimate.achieved_tflops},
+          {"tflops_per_w", estimate.tflops_per_w},
+          {"tflops_per_w_at_tdp", estimate.tflops_per_w_at_tdp},
+          {"power_note",
+           "average_power_w integrates modeled power over every kernel, overheads included; "
+           "tflops_per_w_at_tdp divides by TDP as vendor claims do"},
+          {"ops", ops}};
+}
+
+}  // namespace npusim

@@ -1,0 +1,105 @@
+// Analytical GPU baseline: per-operator time (roofline with achievable fractions, tile and wave
+// quantization, fixed kernel overhead), power (idle + activity-weighted share of TDP - idle) and energy.
+//
+// Per kernel:  compute_s = work / (peak · fraction(class) · eff_tile · eff_wave)
+//              memory_s  = DRAM bytes / (bandwidth · fraction(class))
+//              time_s    = max(compute_s, memory_s) + kernel overhead
+//              power_w   = idle + (tdp - idle) · clamp(w_compute · u_compute + w_memory · u_dram, 0, 1)
+// DRAM bytes = inputs + weights + outputs when the smaller GEMM operand fits in L2 (read once); else the
+// larger one is re-read once per L2-sized pass over the smaller.
+//
+// Fusion rule (fuse_elementwise): an elementwise op whose first producer has the same number of output
+// elements and no other consumer runs as that producer's epilogue. It launches no kernel and adds no
+// output traffic (the producer writes the result once); its extra operands (a residual add's second
+// tensor) are read inside the producer's kernel, adding to the producer's DRAM bytes. Its own row shows
+// zero time and energy and names the kernel it joined.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analysis/gpu/gpu_config.h"
+#include "workloads/ir/operator.h"
+
+namespace npusim {
+
+enum class GpuOpClass : uint8_t {
+  kLargeGemm,      // tensor cores at achievable.large_gemm; memory side at weight_streaming
+  kSmallKGemm,     // K <= small_k_max: tensor cores at small_k_gemm; memory side at streaming
+  kGemv,           // M <= gemv_max_m: weight streaming, no tile/wave quantization (split-K kernels)
+  kStreaming,      // elementwise, pooling, depthwise conv: CUDA cores; memory side at streaming
+  kFusedEpilogue,  // folded into its producer's kernel
+};
+const char* gpu_op_class_name(GpuOpClass op_class);
+
+// The throughput an op in `dtype` runs at, after clock_derate: the tensor-core peak, or for fp32 without
+// a tensor entry the CUDA-core fp32 peak. Other dtypes absent from peak_tensor_tflops are an InputError
+// at "gpu.peak_tensor_tflops.<dtype>".
+struct GpuPeak {
+  double tflops = 0.0;
+  bool tensor_cores = true;
+};
+GpuPeak gpu_peak(const GpuConfig& config, const std::string& dtype);
+
+// Output-tile choice for a GEMM view: eff_tile = M·N / (ceil(M/Tm)·Tm · ceil(N/Tn)·Tn), waves =
+// ceil(tiles / (SMs · CTAs per SM)), eff_wave = tiles / (waves · SMs · CTAs per SM); the first listed
+// shape whose eff_tile · eff_wave is within prefer_larger_within of the best shape's.
+struct GpuTileChoice {
+  GpuTile tile;
+  uint64_t tiles = 0;  // all GEMMs of the view together
+  uint64_t waves = 0;
+  double tile_efficiency = 1.0;
+  double wave_efficiency = 1.0;
+};
+GpuTileChoice choose_gpu_tile(const GemmView& view, const GpuConfig& config);
+
+struct GpuOpEstimate {
+  std::string name;
+  GpuOpClass op_class = GpuOpClass::kLargeGemm;
+  std::string dtype;  // the type it runs in on the GPU
+  bool tensor_cores = false;
+  int64_t fused_into = -1;    // index of the kernel it joined (kFusedEpilogue), else -1
+  double flops = 0.0;         // 2 · MACs
+  double compute_work = 0.0;  // flops on the unit it runs on (element ops for streaming kernels)
+  double peak_flops_per_s = 0.0;
+  double compute_fraction = 1.0;
+  double dram_bytes = 0.0;
+  double bandwidth_fraction = 1.0;
+  GpuTileChoice tile;  // quantization applied (efficiencies 1 when none)
+  double compute_s = 0.0;
+  double memory_s = 0.0;
+  double overhead_s = 0.0;
+  double time_s = 0.0;
+  double compute_utilization = 0.0;  // achieved / peak of the unit it runs on, over time_s
+  double dram_utilization = 0.0;     // achieved / peak DRAM bandwidth, over time_s
+  double power_w = 0.0;
+  double energy_j = 0.0;
+};
+
+// One standalone kernel for `op` (no fusion).
+GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config);
+
+struct GpuRunEstimate {
+  std::string gpu;
+  std::string overhead_mode;  // "graphs" or "eager": say which in every report
+  double kernel_overhead_us = 0.0;
+  bool fuse_elementwise = true;
+  std::vector<GpuOpEstimate> ops;  // one row per workload operator, in order
+  uint64_t kernels = 0;
+  double flops = 0.0;
+  double time_s = 0.0;           // kernels back to back, overheads included
+  double energy_j = 0.0;         // power integrated over the whole timeline, overheads included
+  double average_power_w = 0.0;  // energy_j / time_s
+  double tdp_w = 0.0;
+  double achieved_tflops = 0.0;
+  double tflops_per_w = 0.0;         // divides by the modeled average power
+  double tflops_per_w_at_tdp = 0.0;  // divides by TDP, as vendor perf/W claims do
+};
+
+GpuRunEstimate estimate_gpu_workload(const Workload& workload, const GpuConfig& config);
+
+nlohmann::json gpu_run_estimate_to_json(const GpuRunEstimate& estimate);
+
+}  // namespace npusim

@@ -1,0 +1,46 @@
+#include "arch/compute/systolic_array.h"
+
+#include <algorithm>
+
+#include "arch/timing/sram_timing.h"
+
+namespace npusim {
+
+SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Sram& sram,
+                             QueueRunner& runner)
+    : sc_core::sc_module(name),
+      shape_{config.array.rows, config.array.cols},
+      dataflow_(config.array.dataflow),
+      // SCALE-Sim never overlaps folds (REFERENCE.md §2).
+      overlap_folds_(config.array.overlap_folds && config.timing_mode != TimingMode::kScaleSim),
+      sram_(sram),
+      runner_(runner) {
+  SC_THREAD(run);
+}
+
+void SystolicArray::begin_layer(const LayerContext& context) {
+  layer_ = context;
+  free_at_ = context.start;
+}
+
+Cycles SystolicArray::plan(const Command&, const DepsReady& deps) { return std::max(free_at_, deps.all); }
+
+Cycles SystolicArray::issue(const Command& command, Cycles now) {
+  const GemmShape gemm{command.tile.m, command.tile.n, command.tile.k};
+  const Cycles cycles = gemm_tile_cycles(shape_, dataflow_, gemm, overlap_folds_);
+  const SramBytes traffic = array_tile_sram_bytes(shape_, dataflow_, gemm, layer_.program->dtype);
+  const Reservation sram = sram_.access(now, traffic.read, traffic.write);
+  const StretchedDuration tile = stretch_for_sram(now, cycles, sram.done);
+  free_at_ = tile.end;
+
+  LayerStats& stats = *layer_.stats;
+  stats.array_busy_cycles += tile.end - now;
+  stats.sram_conflict_cycles += tile.conflict_cycles;
+  stats.macs += gemm.m * gemm.n * gemm.k;
+  stats.compute_tiles += 1;
+  stats.sram_read_bytes += traffic.read;
+  stats.sram_write_bytes += traffic.write;
+  return tile.end;
+}
+
+}  // namespace npusim

@@ -1,0 +1,90 @@
+// NpuCore: one NPU core (scratchpad, DMA, MAC array, vector unit) executing LayerPrograms.
+// Each layer's commands are split into per-unit in-order queues; each unit's SC_THREAD issues its
+// next command once the unit is free and the command's dependencies are finished. Finish times are
+// known at issue (every resource is a reservation): a unit posts its command to the arbiter at the
+// issue cycle and sleeps until the next command could issue, so it wakes about once or twice per
+// command (plus once per dependency not yet issued). Layers run in order with a barrier between them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "arch/compute/systolic_array.h"
+#include "arch/compute/vector_unit.h"
+#include "arch/core/clock_domain.h"
+#include "arch/core/command_unit.h"
+#include "arch/core/error_sink.h"
+#include "arch/core/issue_arbiter.h"
+#include "arch/core/scoreboard.h"
+#include "arch/dma/dma_engine.h"
+#include "arch/layer_stats.h"
+#include "arch/memory/dram.h"
+#include "arch/memory/sram.h"
+#include "sim/core/npu_config.h"
+
+namespace npusim {
+
+class NpuCore final : public sc_core::sc_module, public QueueRunner, public IssueClient {
+ public:
+  SC_HAS_PROCESS(NpuCore);
+  NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& config, const ClockDomain& clock,
+          DramModel& dram, IssueArbiter& arbiter, ErrorSink& errors);
+
+  // Binds the layers to run and where their stats go (one entry per layer); before sc_start.
+  void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats);
+
+  bool finished() const { return finished_; }
+  // After a stalled simulation: which layer and commands never issued.
+  std::string describe_stall();
+  uint64_t wakeups() const { return wakeups_; }
+  uint64_t commands_issued() const { return commands_issued_; }
+
+  void run_unit(UnitKind kind, CommandExecutor& executor) override;
+  void grant(uint32_t unit, Cycles now) override;
+
+ private:
+  struct UnitState {
+    CommandExecutor* executor = nullptr;
+    std::vector<uint32_t> queue;              // command ids of the current layer, in program order
+    size_t cursor = 0;                        // next queue entry to issue
+    sc_core::sc_event wake;                   // layer start, dependency issued, or grant
+    uint32_t binding_id = Scoreboard::kNone;  // the dependency that released the current command
+    EngineTimeline timeline;                  // MAC array and vector unit only
+  };
+
+  void controller();
+  void start_layer(size_t index);
+  void finish_layer(Cycles end);
+  uint32_t rank(uint32_t unit) const { return index_ * kUnitsPerCore + unit; }
+  static bool is_engine(uint32_t slot) {
+    return slot == static_cast<uint32_t>(UnitKind::kArray) ||
+           slot == static_cast<uint32_t>(UnitKind::kVector);
+  }
+
+  uint32_t index_;
+  const ClockDomain& clock_;
+  IssueArbiter& arbiter_;
+  ErrorSink& errors_;
+  Sram sram_;
+  DmaEngine dma_;
+  SystolicArray array_;
+  VectorUnit vector_;
+
+  std::array<UnitState, kUnitsPerCore> units_;
+  Scoreboard scoreboard_;
+  const std::vector<LayerProgram>* layers_ = nullptr;
+  std::vector<LayerStats>* stats_ = nullptr;
+  size_t layer_ = 0;
+  Cycles layer_start_ = 0;
+  std::vector<TimeInterval> dma_in_flight_;
+  uint32_t active_units_ = 0;
+  sc_core::sc_event layer_done_;
+  bool finished_ = false;
+  uint64_t wakeups_ = 0;
+  uint64_t commands_issued_ = 0;
+};
+
+}  // namespace npusim

@@ -1,0 +1,35 @@
+// DmaEngine: a core's DMA with separate load and store queues (like AXI's independent read and
+// write channels: each direction has its own port of dma.bytes_per_cycle and its own
+// max_outstanding), sharing the DRAM channels and the SRAM port.
+#pragma once
+
+#include <systemc>
+
+#include "arch/core/command_unit.h"
+#include "arch/dma/dma_queue.h"
+#include "arch/memory/dram.h"
+#include "arch/memory/sram.h"
+#include "sim/core/npu_config.h"
+
+namespace npusim {
+
+class DmaEngine final : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(DmaEngine);
+  DmaEngine(sc_core::sc_module_name name, const DmaConfig& config, Sram& sram, DramModel& dram,
+            QueueRunner& runner);
+
+  DmaQueue& loads() { return load_; }
+  DmaQueue& stores() { return store_; }
+
+ private:
+  void load_thread() { runner_.run_unit(UnitKind::kLoad, load_); }
+  void store_thread() { runner_.run_unit(UnitKind::kStore, store_); }
+
+  QueueRunner& runner_;
+  uint64_t next_address_ = 0;  // running DRAM address: consecutive transfers walk the channels
+  DmaQueue load_;
+  DmaQueue store_;
+};
+
+}  // namespace npusim

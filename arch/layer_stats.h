@@ -1,0 +1,54 @@
+// Raw per-layer counters the SystemC models fill in; derived metrics are computed at report time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/units.h"
+
+namespace npusim {
+
+struct LayerStats {
+  Cycles start_cycle = 0;
+  Cycles end_cycle = 0;            // last command of the layer finished
+  // The layer's engine is the MAC array if the layer has compute tiles, else the vector unit if it has
+  // vector work. cycles() == engine_busy + stall_memory + stall_dependency + stall_drain; a layer with
+  // neither (data movement only) counts all its cycles as stall_memory.
+  Cycles engine_busy_cycles = 0;   // engine executing tiles
+  Cycles stall_memory_cycles = 0;  // engine idle waiting for DMA loads (includes the first fill)
+                                   // or stores; idle time is attributed along the critical path
+  Cycles stall_dependency_cycles = 0;  // engine idle while the critical path runs through the other
+                                       // engine (e.g. the array waiting for a vector op)
+  Cycles stall_drain_cycles = 0;   // after the last tile, waiting for output stores to land
+  Cycles stall_fill_cycles = 0;    // part of stall_memory: before the engine's first tile could start
+  Cycles array_busy_cycles = 0;
+  Cycles vector_busy_cycles = 0;
+  Cycles dma_busy_cycles = 0;      // cycles with at least one transfer (load or store) in flight,
+                                   // from descriptor start to completion
+  Cycles dma_wait_compute_cycles = 0;  // loads held back because their buffer was still in use
+                                       // (a dependency on compute or vector work)
+  uint64_t macs = 0;               // MAC-array MACs (m*n*k per tile)
+  uint64_t vector_ops = 0;         // vector elements * ops_per_element (depthwise MACs included)
+  uint64_t compute_tiles = 0;      // MAC-array commands
+  uint64_t vector_commands = 0;    // vector-unit commands
+  uint64_t dma_transfers = 0;
+  Bytes dram_read_bytes = 0;
+  Bytes dram_write_bytes = 0;
+  Bytes sram_read_bytes = 0;
+  Bytes sram_write_bytes = 0;
+  Cycles sram_conflict_cycles = 0;  // extra cycles tiles spent because SRAM ports were saturated
+
+  Cycles cycles() const { return end_cycle - start_cycle; }
+};
+
+struct NpuRunStats {
+  std::vector<LayerStats> layers;
+  Cycles total_cycles = 0;
+  // Simulator effort (deterministic, not simulated hardware): commands issued, SystemC process
+  // wake-ups in the models' threads, and issue-arbitration batches.
+  uint64_t commands_issued = 0;
+  uint64_t kernel_wakeups = 0;
+  uint64_t arbiter_batches = 0;
+};
+
+}  // namespace npusim

@@ -1,0 +1,42 @@
+#include "arch/memory/dram.h"
+
+#include <algorithm>
+
+#include "arch/timing/dma_timing.h"
+
+namespace npusim {
+
+InterleavedDram::InterleavedDram(std::string name, const NpuConfig& config)
+    : name_(std::move(name)), interleave_bytes_(config.dram.interleave_bytes) {
+  const ByteRate rate = dram_channel_rate(config);
+  const Cycles latency = dram_latency_cycles(config);
+  channels_.reserve(config.dram.channels);
+  for (uint32_t c = 0; c < config.dram.channels; ++c) channels_.emplace_back(rate, latency);
+}
+
+Cycles InterleavedDram::access(Cycles now, uint64_t address, Bytes bytes, bool is_write) {
+  (is_write ? stats_.write_bytes : stats_.read_bytes) += bytes;
+  ++stats_.accesses;
+  if (bytes == 0) return now;
+  const std::vector<Bytes> split =
+      interleave_split(address, bytes, interleave_bytes_, static_cast<uint32_t>(channels_.size()));
+  Cycles done = now;
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    if (split[c] == 0) continue;
+    done = std::max(done, channels_[c].reserve(now, split[c]).done);
+  }
+  return done;
+}
+
+DramStats InterleavedDram::stats() const {
+  DramStats out = stats_;
+  out.channel_busy_cycles.clear();
+  for (const auto& channel : channels_) out.channel_busy_cycles.push_back(channel.busy_cycles());
+  return out;
+}
+
+std::unique_ptr<DramModel> make_dram(std::string name, const NpuConfig& config) {
+  return std::make_unique<InterleavedDram>(std::move(name), config);
+}
+
+}  // namespace npusim

@@ -1,0 +1,90 @@
+// simulate_npu: validates the input, prepares the SystemC kernel quietly, elaborates the Npu once
+// and runs it to completion.
+#include "arch/npu_simulation.h"
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <systemc>
+
+#include "arch/npu.h"
+
+// libsystemc.so defines main() and needs sc_main; npusim has its own main, so this weak stub only
+// satisfies the linker (a real sc_main elsewhere wins). It is never called.
+extern "C" __attribute__((weak)) int sc_main(int, char**) { return 1; }
+
+namespace npusim {
+namespace {
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::logic_error("simulate_npu: invalid NpuConfig: " + what);
+}
+
+void check_config(const NpuConfig& c) {
+  require(c.clock_mhz > 0.0, "clock_mhz must be > 0");
+  require(c.array.rows > 0 && c.array.cols > 0, "array.rows and array.cols must be > 0");
+  require(c.sram.banks > 0 && c.sram.bank_width_bytes > 0,
+          "sram.banks and sram.bank_width_bytes must be > 0");
+  require(c.dma.bytes_per_cycle > 0, "dma.bytes_per_cycle must be > 0");
+  require(c.dram.bandwidth_gbytes_per_s > 0.0, "dram.bandwidth_gbytes_per_s must be > 0");
+  require(c.dram.channels > 0 && c.dram.interleave_bytes > 0,
+          "dram.channels and dram.interleave_bytes must be > 0");
+  require(c.vector.lanes > 0, "vector.lanes must be > 0");
+}
+
+// Dependencies must be in range; a sync may only wait on earlier commands (it is resolved
+// recursively). Other forward dependencies are legal in principle and deadlock-checked at run time.
+void check_programs(const std::vector<LayerProgram>& layers) {
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const LayerProgram& p = layers[l];
+    const std::string where = "simulate_npu: layer " + std::to_string(l) + " '" + p.name + "': command ";
+    for (uint32_t id = 0; id < p.commands.size(); ++id) {
+      const Command& c = p.commands[id];
+      if (static_cast<uint64_t>(c.dep_begin) + c.dep_count > p.deps.size()) {
+        throw std::logic_error(where + std::to_string(id) + " has a dependency list past the end of deps");
+      }
+      for (uint32_t i = 0; i < c.dep_count; ++i) {
+        const uint32_t dep = p.deps[c.dep_begin + i];
+        if (dep >= p.commands.size() || dep == id || (c.kind == CommandKind::kSync && dep > id)) {
+          throw std::logic_error(where + std::to_string(id) + " has an invalid dependency on command " +
+                                 std::to_string(dep));
+        }
+      }
+    }
+  }
+}
+
+// Nothing on stdout: no banner, no info or warning reports; errors become exceptions.
+void prepare_kernel() {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  using sc_core::sc_report_handler;
+  sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+  sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+  sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
+  try {
+    sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
+  } catch (const sc_core::sc_report&) {
+    // Already fixed by someone else: ClockDomain adapts its period to whatever resolution is in use.
+  }
+}
+
+}  // namespace
+
+NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers) {
+  static bool elaborated = false;
+  if (elaborated) {
+    throw std::logic_error("simulate_npu: SystemC elaborates once per process and it already ran here");
+  }
+  elaborated = true;
+  check_config(config);
+  check_programs(layers);
+  prepare_kernel();
+  // Deliberately leaked: SystemC keeps references to modules and processes until process exit.
+  auto* npu = new Npu("npu", config);
+  npu->load(layers);
+  sc_core::sc_start();
+  return npu->results();
+}
+
+}  // namespace npusim

@@ -1,0 +1,34 @@
+// Scratchpad port arithmetic (no SystemC): port width and the bytes an array tile moves through it.
+#pragma once
+
+#include <cstdint>
+
+#include "arch/timing/systolic_timing.h"
+#include "sim/core/dtype.h"
+#include "sim/core/npu_config.h"
+#include "sim/core/units.h"
+
+namespace npusim {
+
+// All banks together: banks * bank_width_bytes per cycle.
+uint64_t sram_port_bytes_per_cycle(const SramConfig& sram);
+
+struct SramBytes {
+  Bytes read = 0;
+  Bytes write = 0;
+  Bytes total() const { return read + write; }
+};
+
+// array_sram_traffic in bytes: (ifmap + filter reads, ofmap/partial-sum writes) * dtype bytes.
+SramBytes array_tile_sram_bytes(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm,
+                                DType dtype);
+
+// A unit that needs `compute_cycles` and whose SRAM traffic finishes at `sram_done` (port reservation
+// made at `start`, latency included) ends at the later of the two; the difference is the port conflict.
+struct StretchedDuration {
+  Cycles end = 0;
+  Cycles conflict_cycles = 0;
+};
+StretchedDuration stretch_for_sram(Cycles start, Cycles compute_cycles, Cycles sram_done);
+
+}  // namespace npusim

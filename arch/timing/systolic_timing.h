@@ -1,0 +1,49 @@
+// Systolic-array timing arithmetic (SCALE-Sim's per-fold model, REFERENCE.md §2), SystemC-free.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/npu_config.h"
+#include "sim/core/units.h"
+
+namespace npusim {
+
+struct ArrayShape {
+  uint32_t rows = 1;  // H
+  uint32_t cols = 1;  // W
+};
+
+struct GemmShape {
+  uint64_t m = 1, n = 1, k = 1;
+};
+
+// The GEMM dimensions placed on rows (Sr), columns (Sc) and streamed in time (T) per dataflow:
+// OS: (M, N, K), WS: (K, N, M), IS: (K, M, N).
+struct SpatialMapping {
+  uint64_t sr = 1, sc = 1, t = 1;
+};
+SpatialMapping spatial_mapping(Dataflow dataflow, const GemmShape& gemm);
+
+uint64_t fold_count(const ArrayShape& array, const SpatialMapping& mapping);
+
+// Cycles of one fold without overlap: OS T + H + W - 2; WS and IS T + 2H + W - 2 (H preload cycles).
+Cycles fold_cycles(const ArrayShape& array, Dataflow dataflow, uint64_t t);
+
+// A GEMM tile's cycles. Without overlap: folds * fold_cycles. With overlap, consecutive folds stream
+// back to back (the next fold's preload hides under the current stream, as double-buffered weight
+// registers do): folds * max(T, preload) + the pipeline fill/drain (and first preload) once.
+Cycles gemm_tile_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm, bool overlap_folds);
+
+// Used PEs over allocated PE-folds: Sr*Sc / (folds*H*W).
+double mapping_efficiency(const ArrayShape& array, const SpatialMapping& mapping);
+
+// Words the array reads from and writes to its scratchpad for one GEMM (SCALE-Sim's counts,
+// REFERENCE.md §2): operand re-reads per fold and partial-sum writes per row fold.
+struct ArraySramTraffic {
+  uint64_t ifmap_reads = 0;
+  uint64_t filter_reads = 0;
+  uint64_t ofmap_writes = 0;
+};
+ArraySramTraffic array_sram_traffic(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm);
+
+}  // namespace npusim

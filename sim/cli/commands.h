@@ -1,0 +1,17 @@
+// The npusim subcommands. Each takes its own arguments (argv[0] is the subcommand) and returns the
+// exit code; bad input throws InputError, which main turns into one line and exit code 2.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace npusim {
+
+using Args = std::vector<std::string>;
+
+int cmd_run(const Args& args);
+int cmd_list(const Args& args);
+int cmd_validate(const Args& args);
+int cmd_bench(const Args& args);
+
+}  // namespace npusim

@@ -1,0 +1,29 @@
+#include "sim/cli/option_parsing.h"
+
+#include <iostream>
+
+#include "sim/core/input_error.h"
+
+namespace npusim {
+namespace po = boost::program_options;
+
+bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
+                   const po::positional_options_description& positional, po::variables_map& values,
+                   const std::string& usage) {
+  po::options_description all = options;
+  all.add_options()("help,h", "show this help");
+  try {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), values);
+    if (values.count("help")) {
+      std::cout << usage << "\n\n" << all << std::flush;
+      return false;
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    throw InputError("<cli>", "npusim " + args.front(), std::string(error.what()) + " (see --help)");
+  }
+  return true;
+}
+
+}  // namespace npusim

@@ -1,0 +1,16 @@
+// Shared Boost.Program_options glue: parse or throw InputError("<cli>", option, why).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace npusim {
+
+// Parses args (args[0] is the subcommand name). Returns false when --help was asked and printed.
+bool parse_options(const std::vector<std::string>& args, const boost::program_options::options_description& options,
+                   const boost::program_options::positional_options_description& positional,
+                   boost::program_options::variables_map& values, const std::string& usage);
+
+}  // namespace npusim

@@ -1,0 +1,35 @@
+#include "sim/core/dtype.h"
+
+#include <array>
+#include <utility>
+
+namespace npusim {
+namespace {
+constexpr std::array<std::pair<DType, std::string_view>, 4> kDTypeNames{
+    {{DType::kInt8, "int8"}, {DType::kFp16, "fp16"}, {DType::kBf16, "bf16"}, {DType::kFp32, "fp32"}}};
+}  // namespace
+
+std::string_view dtype_name(DType dtype) {
+  for (const auto& [value, name] : kDTypeNames) {
+    if (value == dtype) return name;
+  }
+  return "?";
+}
+
+std::optional<DType> parse_dtype(std::string_view name) {
+  for (const auto& [value, known] : kDTypeNames) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string known_dtype_names() {
+  std::string out;
+  for (const auto& entry : kDTypeNames) {
+    if (!out.empty()) out += ", ";
+    out += entry.second;
+  }
+  return out;
+}
+
+}  // namespace npusim

@@ -1,0 +1,139 @@
+// Derived per-layer and total metrics, computed once from raw counters at report time.
+#include <fmt/format.h>
+
+#include "arch/timing/scalesim_timing.h"
+#include "sim/report/run_report.h"
+
+namespace npusim {
+namespace {
+
+std::string shape_text(const Operator& op) {
+  if (has_gemm_view(op)) {
+    const GemmView v = gemm_view(op);
+    std::string text = fmt::format("M={} N={} K={}", v.m, v.n, v.k);
+    return v.gemm_count > 1 ? fmt::format("{}x({})", v.gemm_count, text) : text;
+  }
+  return fmt::format("{} elements", op_output_elements(op));
+}
+
+double seconds(const NpuConfig& config, Cycles cycles) {
+  return static_cast<double>(cycles) / (config.clock_mhz * 1e6);
+}
+
+double ratio(double numerator, double denominator) { return denominator > 0 ? numerator / denominator : 0.0; }
+
+double pe_count(const NpuConfig& config) {
+  return static_cast<double>(config.array.rows) * config.array.cols;
+}
+
+// SCALE-Sim's own per-layer numbers (COMPUTE_REPORT.csv columns): compute cycles, mapping efficiency
+// and compute utilisation in closed form; stalls from the simulation, counted as SCALE-Sim counts them
+// (the first fill before cycle 0 and the final drain are not stalls).
+void add_scalesim_columns(const NpuConfig& config, const Operator& op, const LayerStats& s,
+                          nlohmann::ordered_json& row) {
+  if (!has_gemm_view(op)) {  // SCALE-Sim has no such layer; keep the columns, empty
+    for (const char* key : {"scalesim_compute_cycles", "scalesim_stall_cycles", "scalesim_total_cycles",
+                            "scalesim_mapping_efficiency_percent", "scalesim_compute_utilization_percent",
+                            "scalesim_overall_utilization_percent"}) {
+      row[key] = nullptr;
+    }
+    return;
+  }
+  const GemmView v = gemm_view(op);
+  const ArrayShape array{config.array.rows, config.array.cols};
+  const ScaleSimLayerTiming timing =
+      scalesim_layer_timing(array, config.array.dataflow, GemmShape{v.m, v.n, v.k}, v.gemm_count);
+  const Cycles stalls = s.stall_memory_cycles + s.stall_dependency_cycles - s.stall_fill_cycles;
+  const uint64_t macs = v.m * v.n * v.k * v.gemm_count;
+  row["scalesim_compute_cycles"] = timing.compute_cycles;
+  row["scalesim_stall_cycles"] = stalls;
+  row["scalesim_total_cycles"] = scalesim_total_cycles(timing.compute_cycles, stalls);
+  row["scalesim_mapping_efficiency_percent"] = scalesim_percent(timing.mapping_efficiency);
+  row["scalesim_compute_utilization_percent"] = scalesim_percent(timing.compute_utilisation);
+  row["scalesim_overall_utilization_percent"] =
+      scalesim_overall_util_percent(macs, timing.compute_cycles, stalls, array);
+}
+
+}  // namespace
+
+nlohmann::ordered_json layer_row(const NpuConfig& config, const std::string& workload, size_t index,
+                                 const Operator& op, const LayerProgram& program, const LayerStats& s) {
+  const Cycles cycles = s.cycles();
+  const Bytes dram_bytes = s.dram_read_bytes + s.dram_write_bytes;
+  const LayerMapping& m = program.mapping;
+  nlohmann::ordered_json row;
+  row["index"] = index;
+  row["workload"] = workload;
+  row["name"] = program.name;
+  row["op"] = op_kind_name(op.kind);
+  row["dtype"] = std::string(dtype_name(program.dtype));
+  row["unit"] = m.unit;
+  row["shape"] = shape_text(op);
+  row["loop_order"] = m.loop_order;
+  row["tile"] = fmt::format("{}x{}x{}", m.tile.m, m.tile.n, m.tile.k);
+  row["tiles"] = m.tiles;
+  row["folds"] = m.folds;
+  row["macs"] = program.macs;
+  row["cycles"] = cycles;
+  row["time_s"] = seconds(config, cycles);
+  row["engine_busy_cycles"] = s.engine_busy_cycles;
+  row["stall_memory_cycles"] = s.stall_memory_cycles;
+  row["stall_dependency_cycles"] = s.stall_dependency_cycles;
+  row["stall_drain_cycles"] = s.stall_drain_cycles;
+  row["stall_cycles"] = cycles - s.engine_busy_cycles;
+  row["dma_busy_cycles"] = s.dma_busy_cycles;
+  row["sram_conflict_cycles"] = s.sram_conflict_cycles;
+  row["mac_utilization"] =
+      ratio(static_cast<double>(program.macs), static_cast<double>(cycles) * pe_count(config));
+  row["mapping_efficiency"] = m.mapping_efficiency;
+  row["dram_read_bytes"] = s.dram_read_bytes;
+  row["dram_write_bytes"] = s.dram_write_bytes;
+  row["sram_read_bytes"] = s.sram_read_bytes;
+  row["sram_write_bytes"] = s.sram_write_bytes;
+  row["dram_bandwidth_gbytes_per_s"] = ratio(static_cast<double>(dram_bytes), seconds(config, cycles)) / 1e9;
+  row["vector_ops"] = s.vector_ops;
+  // Memory-bound when the DMA was busy longer than the engine computed.
+  row["bound"] = s.dma_busy_cycles > s.engine_busy_cycles ? "memory" : "compute";
+  if (config.timing_mode == TimingMode::kScaleSim) add_scalesim_columns(config, op, s, row);
+  return row;
+}
+
+nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows,
+                                   size_t first, size_t end, uint32_t batch) {
+  static const char* const kSummed[] = {"macs",
+                                        "cycles",
+                                        "engine_busy_cycles",
+                                        "stall_memory_cycles",
+                                        "stall_dependency_cycles",
+                                        "stall_drain_cycles",
+                                        "stall_cycles",
+                                        "dram_read_bytes",
+                                        "dram_write_bytes",
+                                        "sram_read_bytes",
+                                        "sram_write_bytes",
+                                        "vector_ops"};
+  nlohmann::ordered_json totals;
+  totals["layers"] = end - first;
+  for (const char* key : kSummed) {
+    uint64_t sum = 0;
+    for (size_t i = first; i < end; ++i) sum += rows[i][key].get<uint64_t>();
+    totals[key] = sum;
+  }
+  const auto cycles = totals["cycles"].get<uint64_t>();
+  const auto macs = static_cast<double>(totals["macs"].get<uint64_t>());
+  const double time_s = seconds(config, cycles);
+  const double dram_bytes = static_cast<double>(totals["dram_read_bytes"].get<uint64_t>() +
+                                                totals["dram_write_bytes"].get<uint64_t>());
+  totals["time_s"] = time_s;
+  totals["mac_utilization"] = ratio(macs, static_cast<double>(cycles) * pe_count(config));
+  totals["effective_tops"] = ratio(2.0 * macs, time_s) / 1e12;
+  totals["peak_tops"] = 2.0 * pe_count(config) * config.clock_mhz * 1e6 / 1e12;
+  totals["dram_bandwidth_gbytes_per_s"] = ratio(dram_bytes, time_s) / 1e9;
+  if (batch > 0) {  // 0: rows of several workloads, where "an inference" means nothing
+    totals["batch"] = batch;
+    totals["inferences_per_s"] = ratio(batch, time_s);
+  }
+  return totals;
+}
+
+}  // namespace npusim

@@ -1,0 +1,143 @@
+#include "sim/run/run_job.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "arch/npu_simulation.h"
+#include "sim/core/atomic_file.h"
+#include "sim/core/config_loader.h"
+#include "sim/core/input_error.h"
+#include "sim/core/npu_config_parse.h"
+#include "sim/run/workload_loader.h"
+#include "workloads/mapper/mapper.h"
+
+namespace npusim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_s(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
+  if (options.dtype.empty()) return config.array.dtypes.front();
+  const auto dtype = parse_dtype(options.dtype);
+  if (!dtype)
+    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
+  return *dtype;
+}
+
+// The mapper reports config limits as "<npu>"; name the file the config came from instead.
+std::vector<LayerProgram> map_workload_naming_config(const Workload& workload, const NpuConfig& config,
+                                                     const std::string& config_file) {
+  try {
+    return map_workload(workload, config);
+  } catch (const InputError& error) {
+    if (error.file() != "<npu>") throw;
+    throw InputError(config_file, error.where(), error.message() + " (workload " + workload.name + ")");
+  }
+}
+
+struct HostStats {
+  double load_s = 0, map_s = 0, simulate_s = 0, report_s = 0;
+  uint64_t commands = 0;
+};
+
+void write_host_stats(const std::string& path, const HostStats& host, const RunReport& report) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  nlohmann::ordered_json json;
+  json["load_s"] = host.load_s;
+  json["map_s"] = host.map_s;
+  json["simulate_s"] = host.simulate_s;
+  json["report_s"] = host.report_s;
+  json["commands"] = host.commands;
+  json["simulated_cycles"] = report.totals["cycles"];
+  json["peak_rss_bytes"] = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  write_file_atomically(path, json.dump(2) + "\n");
+}
+
+RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
+  auto phase = Clock::now();
+  RunReport report;
+  report.config = resolve_npu_config(options.npu, options.overrides, &report.npu_source);
+  const DType default_dtype = resolve_dtype(options, report.config);
+  std::vector<Workload> workloads;
+  for (const auto& spec : options.workloads.empty() ? default_workloads() : options.workloads) {
+    WorkloadRequest request{spec, options.batch, std::nullopt};
+    workloads.push_back(load_workload(request, default_dtype));
+  }
+  host.load_s = elapsed_s(phase);
+
+  phase = Clock::now();
+  std::vector<LayerProgram> programs;
+  for (const auto& workload : workloads) {
+    auto mapped = map_workload_naming_config(workload, report.config, report.npu_source);
+    for (auto& program : mapped) {
+      host.commands += program.commands.size();
+      programs.push_back(std::move(program));
+    }
+  }
+  host.map_s = elapsed_s(phase);
+
+  phase = Clock::now();
+  const NpuRunStats stats = simulate_npu(report.config, programs);
+  host.simulate_s = elapsed_s(phase);
+
+  phase = Clock::now();
+  size_t layer = 0;
+  for (const auto& workload : workloads) {
+    WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer};
+    for (const auto& op : workload.ops) {
+      summary.batch = op.batch;
+      summary.dtype = op.dtype;
+      report.layers.push_back(layer_row(report.config, workload.name, layer - summary.first_layer, op,
+                                        programs[layer], stats.layers[layer]));
+      ++layer;
+    }
+    summary.end_layer = layer;
+    report.workloads.push_back(summary);
+  }
+  const uint32_t batch = report.workloads.size() == 1 ? report.workloads.front().batch : 0;
+  report.totals = totals_over(report.config, report.layers, 0, report.layers.size(), batch);
+  host.report_s = elapsed_s(phase);
+  return report;
+}
+
+}  // namespace
+
+std::vector<std::string> default_workloads() { return {"resnet50"}; }
+
+NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
+                             std::string* source) {
+  ConfigDocument document = load_config_document(spec, "npu");
+  for (const auto& assignment : overrides) apply_override(document, "npu", assignment);
+  if (source != nullptr) *source = document.file;
+  return parse_npu_config(document.document, document.file);
+}
+
+RunReport execute_run(const RunOptions& options) {
+  HostStats host;
+  return execute_run_timed(options, host);
+}
+
+int run_command(const RunOptions& options) {
+  HostStats host;
+  const RunReport report = execute_run_timed(options, host);
+  if (!options.quiet) std::cout << report_to_table(report) << std::flush;
+  if (!options.out_dir.empty()) {
+    // Both files are rendered before either is written, so a failure leaves no half result.
+    const std::string json = report_to_json(report).dump(2) + "\n";
+    const std::string csv = report_to_csv(report);
+    write_file_atomically(options.out_dir + "/layers.csv", csv);
+    write_file_atomically(options.out_dir + "/result.json", json);
+  }
+  if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
+  return 0;
+}
+
+}  // namespace npusim

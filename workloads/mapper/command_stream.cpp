@@ -1,0 +1,35 @@
+#include "workloads/mapper/command_stream.h"
+
+#include <stdexcept>
+
+namespace npusim {
+
+const char* command_kind_name(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::kDmaLoad: return "load";
+    case CommandKind::kDmaStore: return "store";
+    case CommandKind::kCompute: return "compute";
+    case CommandKind::kVector: return "vector";
+    case CommandKind::kSync: return "sync";
+  }
+  return "?";
+}
+
+uint32_t LayerProgram::add(Command command, const std::vector<uint32_t>& dependencies) {
+  const auto id = static_cast<uint32_t>(commands.size());
+  command.dep_begin = static_cast<uint32_t>(deps.size());
+  command.dep_count = static_cast<uint32_t>(dependencies.size());
+  for (uint32_t dep : dependencies) {
+    // A dependency on a later command would deadlock the in-order queues: a mapper bug.
+    if (dep >= id) throw std::logic_error("command depends on a later command");
+    deps.push_back(dep);
+  }
+  commands.push_back(command);
+  return id;
+}
+
+uint32_t LayerProgram::add(Command command, std::initializer_list<uint32_t> dependencies) {
+  return add(command, std::vector<uint32_t>(dependencies));
+}
+
+}  // namespace npusim

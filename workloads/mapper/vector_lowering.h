@@ -1,0 +1,24 @@
+// Lowers pooling, elementwise ops and (when configured) depthwise conv to the vector unit: the output
+// is cut into chunks that fit the SRAM double-buffered; each chunk is load(s), one vector command, a store.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/npu_config.h"
+#include "workloads/ir/operator.h"
+#include "workloads/mapper/command_stream.h"
+
+namespace npusim {
+
+// ALU operations per output element of an elementwise op (the one cost table).
+uint32_t eltwise_ops_per_element(EltwiseKind kind);
+
+// Chunks aim at no fewer than this many, so one chunk's load, compute and store overlap the next's...
+inline constexpr uint64_t kVectorTargetChunks = 4;
+// ...but never below this output size per chunk, which keeps the per-descriptor DMA setup and DRAM
+// latency (~100-200 cycles) small next to the transfer.
+inline constexpr Bytes kVectorMinChunkBytes = 32 * kKiB;
+
+LayerProgram lower_vector_layer(const Operator& op, uint32_t op_index, const NpuConfig& config);
+
+}  // namespace npusim

@@ -1,0 +1,35 @@
+// The zoo's per-model builders (one .cpp each) and the parameters they share; model_zoo.cpp tables them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/ir/operator.h"
+#include "workloads/workload_spec.h"
+
+namespace npusim {
+
+// Every zoo workload takes these; model-specific keys are appended per builder.
+struct ZooCommonParams {
+  uint32_t batch = 1;
+  DType dtype = DType::kInt8;
+};
+
+// Rejects keys outside {batch, dtype} + extra_keys, then reads batch and dtype.
+ZooCommonParams read_common_params(const WorkloadSpec& spec, DType default_dtype,
+                                   const std::vector<std::string>& extra_keys);
+// Reads `resolution` (square input side in pixels) and checks it is a positive multiple of multiple_px.
+uint32_t read_resolution_px(const WorkloadSpec& spec, uint32_t default_px, uint32_t multiple_px);
+// Names the workload after the spec and records the canonical spec as its source ("zoo:resnet50:batch=4").
+Workload make_zoo_workload(const WorkloadSpec& spec, std::vector<Operator> ops);
+
+Workload build_resnet50(const WorkloadSpec& spec, DType default_dtype);
+Workload build_mobilenetv2(const WorkloadSpec& spec, DType default_dtype);
+Workload build_yolov5s(const WorkloadSpec& spec, DType default_dtype);
+Workload build_gemm(const WorkloadSpec& spec, DType default_dtype);    // weights as operand B
+Workload build_matmul(const WorkloadSpec& spec, DType default_dtype);  // both operands activations
+Workload build_conv(const WorkloadSpec& spec, DType default_dtype);
+Workload build_fc(const WorkloadSpec& spec, DType default_dtype);
+
+}  // namespace npusim
