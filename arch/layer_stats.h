@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/core/units.h"
@@ -37,13 +38,32 @@ struct LayerStats {
   Bytes sram_read_bytes = 0;
   Bytes sram_write_bytes = 0;
   Cycles sram_conflict_cycles = 0;  // extra cycles tiles spent because SRAM ports were saturated
+  uint64_t noc_flit_hops = 0;       // flits (npu.noc.flit_bytes) times the hops each crossed
+  Bytes global_sram_read_bytes = 0;   // loads served by the shared global SRAM instead of DRAM
+  Bytes global_sram_write_bytes = 0;  // stores into the global SRAM
+  // Multi-core layers (see NpuRunStats::core_layers): counters above are summed over cores; the time
+  // split (engine_busy, stall_*, dma_busy) is the critical core's, the one that finished last.
+  uint32_t critical_core = 0;
+  Cycles barrier_wait_cycles = 0;  // summed over cores: layer end minus each core's own end
 
   Cycles cycles() const { return end_cycle - start_cycle; }
+};
+
+// One NoC link's traffic over the whole run.
+struct NocLinkUsage {
+  std::string name;  // e.g. "(0,0)->(0,1)"
+  Bytes bytes = 0;
+  Cycles busy_cycles = 0;  // utilisation = busy / total cycles
+  uint64_t transfers = 0;
 };
 
 struct NpuRunStats {
   std::vector<LayerStats> layers;
   Cycles total_cycles = 0;
+  uint32_t cores = 1;
+  // Per core, per layer (filled only with more than one core): each core's own counters and times.
+  std::vector<std::vector<LayerStats>> core_layers;
+  std::vector<NocLinkUsage> noc_links;  // every link of the topology (empty on an ideal NoC)
   // Simulator effort (deterministic, not simulated hardware): commands issued, SystemC process
   // wake-ups in the models' threads, and issue-arbitration batches.
   uint64_t commands_issued = 0;

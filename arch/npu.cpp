@@ -9,25 +9,85 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config)
       config_(config),
       clock_(config.clock_mhz),
       dram_(make_dram(std::string(this->name()) + ".dram", config_)),
+      fabric_(std::make_unique<MemoryFabric>(config_, *dram_)),
       arbiter_("arbiter", clock_, errors_) {
-  cores_.push_back(std::make_unique<NpuCore>("core0", 0, config_, clock_, *dram_, arbiter_, errors_));
+  if (config_.cores > 1) barrier_ = std::make_unique<LayerBarrier>(config_.cores, clock_);
+  for (uint32_t c = 0; c < config_.cores; ++c) {
+    cores_.push_back(std::make_unique<NpuCore>(("core" + std::to_string(c)).c_str(), c, config_, clock_,
+                                               *fabric_, arbiter_, barrier_.get(), errors_));
+  }
+  core_stats_.resize(config_.cores);
 }
 
 void Npu::load(const std::vector<LayerProgram>& layers) {
   layers_ = &layers;
-  cores_.front()->load(layers, stats_);
+  for (size_t c = 0; c < cores_.size(); ++c) cores_[c]->load(layers, core_stats_[c]);
+}
+
+LayerStats combine_core_stats(const std::vector<const LayerStats*>& per_core) {
+  size_t critical = 0;
+  for (size_t c = 1; c < per_core.size(); ++c) {
+    if (per_core[c]->end_cycle > per_core[critical]->end_cycle) critical = c;
+  }
+  LayerStats out = *per_core[critical];  // time split, start and end
+  out.critical_core = static_cast<uint32_t>(critical);
+  out.array_busy_cycles = out.vector_busy_cycles = out.dma_wait_compute_cycles = 0;
+  out.macs = out.vector_ops = out.compute_tiles = out.vector_commands = out.dma_transfers = 0;
+  out.dram_read_bytes = out.dram_write_bytes = out.sram_read_bytes = out.sram_write_bytes = 0;
+  out.sram_conflict_cycles = out.noc_flit_hops = out.barrier_wait_cycles = 0;
+  out.global_sram_read_bytes = out.global_sram_write_bytes = 0;
+  for (const LayerStats* s : per_core) {
+    out.array_busy_cycles += s->array_busy_cycles;
+    out.vector_busy_cycles += s->vector_busy_cycles;
+    out.dma_wait_compute_cycles += s->dma_wait_compute_cycles;
+    out.macs += s->macs;
+    out.vector_ops += s->vector_ops;
+    out.compute_tiles += s->compute_tiles;
+    out.vector_commands += s->vector_commands;
+    out.dma_transfers += s->dma_transfers;
+    out.dram_read_bytes += s->dram_read_bytes;
+    out.dram_write_bytes += s->dram_write_bytes;
+    out.sram_read_bytes += s->sram_read_bytes;
+    out.sram_write_bytes += s->sram_write_bytes;
+    out.sram_conflict_cycles += s->sram_conflict_cycles;
+    out.noc_flit_hops += s->noc_flit_hops;
+    out.global_sram_read_bytes += s->global_sram_read_bytes;
+    out.global_sram_write_bytes += s->global_sram_write_bytes;
+    out.barrier_wait_cycles += out.end_cycle - s->end_cycle;
+  }
+  return out;
 }
 
 NpuRunStats Npu::results() {
   errors_.rethrow_if_any();
   NpuRunStats run;
   for (const auto& core : cores_) {
-    if (!core->finished()) throw std::logic_error(core->describe_stall());
+    if (!core->finished()) {
+      // Name a core that is stuck inside a layer rather than one waiting for it at the barrier.
+      for (const auto& other : cores_) {
+        if (!other->finished() && other->stuck()) throw std::logic_error(other->describe_stall());
+      }
+      throw std::logic_error(core->describe_stall());
+    }
     run.kernel_wakeups += core->wakeups();
     run.commands_issued += core->commands_issued();
   }
-  run.layers = stats_;
-  run.total_cycles = stats_.empty() ? 0 : stats_.back().end_cycle;
+  run.cores = config_.cores;
+  if (cores_.size() == 1) {
+    run.layers = core_stats_.front();
+  } else {
+    const size_t layers = layers_ == nullptr ? 0 : layers_->size();
+    std::vector<const LayerStats*> per_core(cores_.size());
+    for (size_t l = 0; l < layers; ++l) {
+      for (size_t c = 0; c < cores_.size(); ++c) per_core[c] = &core_stats_[c][l];
+      run.layers.push_back(combine_core_stats(per_core));
+    }
+    run.core_layers = core_stats_;
+  }
+  for (const NocLinkStats& link : fabric_->noc().link_stats()) {
+    run.noc_links.push_back({link.name, link.bytes, link.busy_cycles, link.transfers});
+  }
+  run.total_cycles = run.layers.empty() ? 0 : run.layers.back().end_cycle;
   run.arbiter_batches = arbiter_.batches();
   return run;
 }

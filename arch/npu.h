@@ -1,5 +1,6 @@
-// Npu: the top-level SystemC model ("npu"): shared DRAM, the issue arbiter and the cores
-// ("npu.core0", with .dma, .array, .vector and the .sram scratchpad). One core for now.
+// Npu: the top-level SystemC model ("npu"): shared DRAM and the NoC in front of it (MemoryFabric,
+// with the optional global SRAM), the issue arbiter, the layer barrier and the cores ("npu.core0",
+// with .dma, .array, .vector and the .sram scratchpad).
 #pragma once
 
 #include <memory>
@@ -9,9 +10,11 @@
 #include "arch/core/clock_domain.h"
 #include "arch/core/error_sink.h"
 #include "arch/core/issue_arbiter.h"
+#include "arch/core/layer_barrier.h"
 #include "arch/core/npu_core.h"
 #include "arch/layer_stats.h"
 #include "arch/memory/dram.h"
+#include "arch/noc/memory_fabric.h"
 #include "sim/core/npu_config.h"
 #include "workloads/mapper/command_stream.h"
 
@@ -25,21 +28,28 @@ class Npu final : public sc_core::sc_module {
   // Binds the layers (kept by reference: they must outlive the simulation); before sc_start.
   void load(const std::vector<LayerProgram>& layers);
   // After sc_start returns: rethrows an error raised inside the model, throws std::logic_error naming
-  // the layer when the command stream deadlocked, else returns the per-layer stats.
+  // the layer when the command stream deadlocked, else returns the per-layer stats (over all cores).
   NpuRunStats results();
 
   const ClockDomain& clock() const { return clock_; }
   const DramModel& dram() const { return *dram_; }
+  const MemoryFabric& fabric() const { return *fabric_; }
 
  private:
   NpuConfig config_;
   ClockDomain clock_;
   ErrorSink errors_;
   std::unique_ptr<DramModel> dram_;
+  std::unique_ptr<MemoryFabric> fabric_;
   IssueArbiter arbiter_;
+  std::unique_ptr<LayerBarrier> barrier_;  // only with more than one core
   std::vector<std::unique_ptr<NpuCore>> cores_;
   const std::vector<LayerProgram>* layers_ = nullptr;
-  std::vector<LayerStats> stats_;
+  std::vector<std::vector<LayerStats>> core_stats_;  // [core][layer]
 };
+
+// Per-layer stats of a multi-core layer from each core's: counters summed; the time split from the
+// core that finished last (the lowest index on a tie); end = the barrier (latest end).
+LayerStats combine_core_stats(const std::vector<const LayerStats*>& per_core);
 
 }  // namespace npusim

@@ -7,6 +7,7 @@
 #include <string>
 #include <systemc>
 
+#include "arch/core/scoreboard.h"
 #include "arch/npu.h"
 
 // libsystemc.so defines main() and needs sc_main; npusim has its own main, so this weak stub only
@@ -30,26 +31,44 @@ void check_config(const NpuConfig& c) {
   require(c.dram.channels > 0 && c.dram.interleave_bytes > 0,
           "dram.channels and dram.interleave_bytes must be > 0");
   require(c.vector.lanes > 0, "vector.lanes must be > 0");
+  require(c.cores > 0, "cores must be > 0");
+  require(noc_node_count(c.noc, c.cores) >= c.cores, "the NoC has fewer nodes than cores");
+  require(c.noc.link_bytes_per_cycle > 0, "noc.link_bytes_per_cycle must be > 0");
 }
 
 // Dependencies must be in range; a sync may only wait on earlier commands (it is resolved
 // recursively). Other forward dependencies are legal in principle and deadlock-checked at run time.
-void check_programs(const std::vector<LayerProgram>& layers) {
+void check_stream(const CommandStream& p, const std::string& where, bool has_global_sram) {
+  for (uint32_t id = 0; id < p.commands.size(); ++id) {
+    const Command& c = p.commands[id];
+    if (static_cast<uint64_t>(c.dep_begin) + c.dep_count > p.deps.size()) {
+      throw std::logic_error(where + std::to_string(id) + " has a dependency list past the end of deps");
+    }
+    for (uint32_t i = 0; i < c.dep_count; ++i) {
+      const uint32_t dep = p.deps[c.dep_begin + i];
+      if (dep >= p.commands.size() || dep == id || (c.kind == CommandKind::kSync && dep > id)) {
+        throw std::logic_error(where + std::to_string(id) + " has an invalid dependency on command " +
+                               std::to_string(dep));
+      }
+    }
+    if (is_dma(c.kind) && c.memory == MemoryKind::kGlobalSram && !has_global_sram) {
+      throw std::logic_error(where + std::to_string(id) + " uses the global SRAM, which this NPU lacks");
+    }
+  }
+}
+
+void check_programs(const NpuConfig& config, const std::vector<LayerProgram>& layers) {
+  const bool has_global_sram = config.global_sram.capacity_bytes > 0;
   for (size_t l = 0; l < layers.size(); ++l) {
     const LayerProgram& p = layers[l];
-    const std::string where = "simulate_npu: layer " + std::to_string(l) + " '" + p.name + "': command ";
-    for (uint32_t id = 0; id < p.commands.size(); ++id) {
-      const Command& c = p.commands[id];
-      if (static_cast<uint64_t>(c.dep_begin) + c.dep_count > p.deps.size()) {
-        throw std::logic_error(where + std::to_string(id) + " has a dependency list past the end of deps");
-      }
-      for (uint32_t i = 0; i < c.dep_count; ++i) {
-        const uint32_t dep = p.deps[c.dep_begin + i];
-        if (dep >= p.commands.size() || dep == id || (c.kind == CommandKind::kSync && dep > id)) {
-          throw std::logic_error(where + std::to_string(id) + " has an invalid dependency on command " +
-                                 std::to_string(dep));
-        }
-      }
+    const std::string layer = "simulate_npu: layer " + std::to_string(l) + " '" + p.name + "': ";
+    if (p.streams() > config.cores) {
+      throw std::logic_error(layer + "split over " + std::to_string(p.streams()) + " cores, the NPU has " +
+                             std::to_string(config.cores));
+    }
+    for (uint32_t core = 0; core < p.streams(); ++core) {
+      const std::string where = layer + (core > 0 ? "core " + std::to_string(core) + " " : "") + "command ";
+      check_stream(p.stream(core), where, has_global_sram);
     }
   }
 }
@@ -78,7 +97,7 @@ NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram
   }
   elaborated = true;
   check_config(config);
-  check_programs(layers);
+  check_programs(config, layers);
   prepare_kernel();
   // Deliberately leaked: SystemC keeps references to modules and processes until process exit.
   auto* npu = new Npu("npu", config);

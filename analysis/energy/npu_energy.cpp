@@ -59,6 +59,7 @@ EnergyEvents layer_energy_events(const LayerStats& stats) {
   events.dram_read_bytes = stats.dram_read_bytes;
   events.dram_write_bytes = stats.dram_write_bytes;
   events.dma_transfers = stats.dma_transfers;
+  events.noc_flit_hops = stats.noc_flit_hops;
   return events;
 }
 

@@ -21,13 +21,18 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& conf
 void SystolicArray::begin_layer(const LayerContext& context) {
   layer_ = context;
   free_at_ = context.start;
+  streaming_ = false;  // a new layer starts with an empty pipeline
 }
 
 Cycles SystolicArray::plan(const Command&, const DepsReady& deps) { return std::max(free_at_, deps.all); }
 
 Cycles SystolicArray::issue(const Command& command, Cycles now) {
   const GemmShape gemm{command.tile.m, command.tile.n, command.tile.k};
-  const Cycles cycles = gemm_tile_cycles(shape_, dataflow_, gemm, overlap_folds_);
+  // Back to back with the previous tile, the pipeline never empties (see gemm_tile_streamed_cycles).
+  const bool streamed = overlap_folds_ && streaming_ && now == free_at_;
+  const Cycles cycles = streamed ? gemm_tile_streamed_cycles(shape_, dataflow_, gemm)
+                                 : gemm_tile_cycles(shape_, dataflow_, gemm, overlap_folds_);
+  streaming_ = true;
   const SramBytes traffic = array_tile_sram_bytes(shape_, dataflow_, gemm, layer_.program->dtype);
   const Reservation sram = sram_.access(now, traffic.read, traffic.write);
   const StretchedDuration tile = stretch_for_sram(now, cycles, sram.done);

@@ -30,7 +30,8 @@ class SystolicArray final : public sc_core::sc_module, public CommandExecutor {
   Sram& sram_;
   QueueRunner& runner_;
   LayerContext layer_;
-  Cycles free_at_ = 0;  // the previous command's finish
+  Cycles free_at_ = 0;      // the previous command's finish
+  bool streaming_ = false;  // a tile of this layer has run: the next one may stream behind it
 };
 
 }  // namespace npusim

@@ -6,14 +6,16 @@
 namespace npusim {
 
 NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& config,
-                 const ClockDomain& clock, DramModel& dram, IssueArbiter& arbiter, ErrorSink& errors)
+                 const ClockDomain& clock, MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier,
+                 ErrorSink& errors)
     : sc_core::sc_module(name),
       index_(index),
       clock_(clock),
       arbiter_(arbiter),
+      barrier_(barrier),
       errors_(errors),
       sram_(std::string(this->name()) + ".sram", config.sram),
-      dma_("dma", config.dma, sram_, dram, *this),
+      dma_("dma", index, config, sram_, fabric, *this),
       array_("array", config, sram_, *this),
       vector_("vector", config.vector, sram_, *this),
       layer_done_("layer_done") {
@@ -44,12 +46,14 @@ void NpuCore::controller() {
       }
       // Every command is issued, so every finish time is known: the barrier is the latest one.
       const Cycles end = scoreboard_.layer_end();
-      const Cycles now = clock_.now();
-      if (end > now) {
-        sc_core::wait(clock_.delay(end - now));
+      finish_layer(end);
+      if (barrier_ != nullptr) {
+        barrier_->arrive_and_wait(end);
+        ++wakeups_;
+      } else if (end > clock_.now()) {
+        sc_core::wait(clock_.delay(end - clock_.now()));
         ++wakeups_;
       }
-      finish_layer(end);
     }
     finished_ = true;
   } catch (const sc_core::sc_unwind_exception&) {
@@ -63,13 +67,15 @@ void NpuCore::start_layer(size_t index) {
   layer_ = index;
   layer_start_ = clock_.now();
   const LayerProgram& program = (*layers_)[index];
-  scoreboard_.begin_layer(program, layer_start_);
+  stream_ = index_ < program.streams() ? &program.stream(index_) : &idle_stream_;
+  const CommandStream& stream = *stream_;
+  scoreboard_.begin_layer(stream, layer_start_);
   for (auto& unit : units_) {
     unit.queue.clear();
     unit.cursor = 0;
   }
-  for (uint32_t id = 0; id < program.commands.size(); ++id) {
-    switch (program.commands[id].kind) {
+  for (uint32_t id = 0; id < stream.commands.size(); ++id) {
+    switch (stream.commands[id].kind) {
       case CommandKind::kDmaLoad:
         units_[static_cast<size_t>(UnitKind::kLoad)].queue.push_back(id);
         break;
@@ -131,7 +137,7 @@ void NpuCore::run_unit(UnitKind kind, CommandExecutor& executor) {
     for (;;) {
       sc_core::wait(unit.wake);  // the controller starts a layer that has commands for this unit
       ++wakeups_;
-      const LayerProgram& program = (*layers_)[layer_];
+      const CommandStream& stream = *stream_;
       for (; unit.cursor < unit.queue.size(); ++unit.cursor) {
         const uint32_t id = unit.queue[unit.cursor];
         // Dependencies not issued yet: sleep until the one we need is issued and finished.
@@ -143,7 +149,7 @@ void NpuCore::run_unit(UnitKind kind, CommandExecutor& executor) {
         }
         const DepsReady deps = scoreboard_.deps_ready(id);
         unit.binding_id = deps.binding_id;
-        const Cycles issue_at = executor.plan(program.commands[id], deps);
+        const Cycles issue_at = executor.plan(stream.commands[id], deps);
         const Cycles now = clock_.now();
         if (issue_at > now) {
           sc_core::wait(clock_.delay(issue_at - now));
@@ -166,7 +172,7 @@ void NpuCore::run_unit(UnitKind kind, CommandExecutor& executor) {
 void NpuCore::grant(uint32_t slot, Cycles now) {
   UnitState& unit = units_[slot];
   const uint32_t id = unit.queue[unit.cursor];
-  const Cycles finish = unit.executor->issue((*layers_)[layer_].commands[id], now);
+  const Cycles finish = unit.executor->issue(stream_->commands[id], now);
   scoreboard_.record(id, now, finish, unit.binding_id);
   if (is_engine(slot)) {
     const Cycles idle_from = unit.timeline.free_at;
@@ -185,15 +191,23 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   unit.wake.notify(resume > now ? clock_.delay(resume - now) : sc_core::SC_ZERO_TIME);
 }
 
+bool NpuCore::stuck() const {
+  for (const UnitState& unit : units_) {
+    if (unit.cursor < unit.queue.size()) return true;
+  }
+  return false;
+}
+
 std::string NpuCore::describe_stall() {
   std::ostringstream out;
   out << name() << ": ";
-  if (layers_ == nullptr || layer_ >= layers_->size()) {
+  if (layers_ == nullptr || layer_ >= layers_->size() || stream_ == nullptr) {
     out << "stopped before the first layer";
     return out.str();
   }
-  const LayerProgram& program = (*layers_)[layer_];
-  out << "layer " << layer_ << " '" << program.name << "' deadlocked:";
+  const LayerProgram& layer = (*layers_)[layer_];
+  const CommandStream& program = *stream_;
+  out << "layer " << layer_ << " '" << layer.name << "' deadlocked:";
   const char* separator = " ";
   for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot) {
     const UnitState& unit = units_[slot];

@@ -3,7 +3,8 @@
 // next command once the unit is free and the command's dependencies are finished. Finish times are
 // known at issue (every resource is a reservation): a unit posts its command to the arbiter at the
 // issue cycle and sleeps until the next command could issue, so it wakes about once or twice per
-// command (plus once per dependency not yet issued). Layers run in order with a barrier between them.
+// command (plus once per dependency not yet issued). Layers run in order with a barrier between them;
+// on a multi-core NPU the barrier spans every core (LayerBarrier) and core i runs stream i of a layer.
 #pragma once
 
 #include <array>
@@ -18,11 +19,12 @@
 #include "arch/core/command_unit.h"
 #include "arch/core/error_sink.h"
 #include "arch/core/issue_arbiter.h"
+#include "arch/core/layer_barrier.h"
 #include "arch/core/scoreboard.h"
 #include "arch/dma/dma_engine.h"
 #include "arch/layer_stats.h"
-#include "arch/memory/dram.h"
 #include "arch/memory/sram.h"
+#include "arch/noc/memory_fabric.h"
 #include "sim/core/npu_config.h"
 
 namespace npusim {
@@ -30,13 +32,16 @@ namespace npusim {
 class NpuCore final : public sc_core::sc_module, public QueueRunner, public IssueClient {
  public:
   SC_HAS_PROCESS(NpuCore);
+  // `barrier` spans all cores; nullptr on a single-core NPU (the core then only waits for itself).
   NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& config, const ClockDomain& clock,
-          DramModel& dram, IssueArbiter& arbiter, ErrorSink& errors);
+          MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier, ErrorSink& errors);
 
   // Binds the layers to run and where their stats go (one entry per layer); before sc_start.
   void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats);
 
   bool finished() const { return finished_; }
+  // Some unit has commands of the current layer it never issued (as opposed to waiting at the barrier).
+  bool stuck() const;
   // After a stalled simulation: which layer and commands never issued.
   std::string describe_stall();
   uint64_t wakeups() const { return wakeups_; }
@@ -67,6 +72,7 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   uint32_t index_;
   const ClockDomain& clock_;
   IssueArbiter& arbiter_;
+  LayerBarrier* barrier_;
   ErrorSink& errors_;
   Sram sram_;
   DmaEngine dma_;
@@ -78,6 +84,8 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   const std::vector<LayerProgram>* layers_ = nullptr;
   std::vector<LayerStats>* stats_ = nullptr;
   size_t layer_ = 0;
+  const CommandStream* stream_ = nullptr;  // this core's commands of the current layer
+  CommandStream idle_stream_;              // for layers split over fewer cores than this one's index
   Cycles layer_start_ = 0;
   std::vector<TimeInterval> dma_in_flight_;
   uint32_t active_units_ = 0;

@@ -4,7 +4,7 @@
 
 namespace npusim {
 
-void Scoreboard::begin_layer(const LayerProgram& program, Cycles start) {
+void Scoreboard::begin_layer(const CommandStream& program, Cycles start) {
   program_ = &program;
   layer_start_ = start;
   const size_t n = program.commands.size();

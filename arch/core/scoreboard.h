@@ -37,7 +37,7 @@ class Scoreboard {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
-  void begin_layer(const LayerProgram& program, Cycles start);
+  void begin_layer(const CommandStream& program, Cycles start);
 
   // The first dependency of `id` (looking through syncs) that is not issued yet, or kNone.
   uint32_t first_unissued_dep(uint32_t id);
@@ -68,7 +68,7 @@ class Scoreboard {
   uint32_t unissued_leaf(uint32_t id);
   void merge(uint32_t dep, DepsReady& ready) const;
 
-  const LayerProgram* program_ = nullptr;
+  const CommandStream* program_ = nullptr;
   Cycles layer_start_ = 0;
   std::vector<Cycles> issued_at_;
   std::vector<Cycles> finish_;

@@ -2,12 +2,13 @@
 
 namespace npusim {
 
-DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaConfig& config, Sram& sram, DramModel& dram,
-                     QueueRunner& runner)
+DmaEngine::DmaEngine(sc_core::sc_module_name name, uint32_t core, const NpuConfig& config, Sram& sram,
+                     MemoryFabric& fabric, QueueRunner& runner)
     : sc_core::sc_module(name),
       runner_(runner),
-      load_(true, config, sram, dram, next_address_),
-      store_(false, config, sram, dram, next_address_) {
+      next_address_(uint64_t{core} * config.dram.interleave_bytes),
+      load_(true, core, config.dma, sram, fabric, next_address_),
+      store_(false, core, config.dma, sram, fabric, next_address_) {
   SC_THREAD(load_thread);
   SC_THREAD(store_thread);
 }

@@ -1,13 +1,13 @@
 // DmaEngine: a core's DMA with separate load and store queues (like AXI's independent read and
 // write channels: each direction has its own port of dma.bytes_per_cycle and its own
-// max_outstanding), sharing the DRAM channels and the SRAM port.
+// max_outstanding), sharing the SRAM port and, across the NoC, the DRAM channels.
 #pragma once
 
 #include <systemc>
 
 #include "arch/core/command_unit.h"
 #include "arch/dma/dma_queue.h"
-#include "arch/memory/dram.h"
+#include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
 #include "sim/core/npu_config.h"
 
@@ -16,8 +16,10 @@ namespace npusim {
 class DmaEngine final : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaEngine);
-  DmaEngine(sc_core::sc_module_name name, const DmaConfig& config, Sram& sram, DramModel& dram,
-            QueueRunner& runner);
+  // Core `core`'s engine; its running DRAM address starts `core` interleave chunks in, so cores that
+  // start together begin on different channels.
+  DmaEngine(sc_core::sc_module_name name, uint32_t core, const NpuConfig& config, Sram& sram,
+            MemoryFabric& fabric, QueueRunner& runner);
 
   DmaQueue& loads() { return load_; }
   DmaQueue& stores() { return store_; }

@@ -4,13 +4,15 @@
 
 namespace npusim {
 
-DmaQueue::DmaQueue(bool is_load, const DmaConfig& config, Sram& sram, DramModel& dram, uint64_t& next_address)
+DmaQueue::DmaQueue(bool is_load, uint32_t core, const DmaConfig& config, Sram& sram, MemoryFabric& fabric,
+                   uint64_t& next_address)
     : is_load_(is_load),
+      core_(core),
       setup_cycles_(config.setup_cycles),
       max_outstanding_(std::max<uint32_t>(1, config.max_outstanding)),
       port_(config.bytes_per_cycle, 0),
       sram_(sram),
-      dram_(dram),
+      fabric_(fabric),
       next_address_(next_address) {}
 
 void DmaQueue::begin_layer(const LayerContext& context) {
@@ -45,19 +47,23 @@ Cycles DmaQueue::issue(const Command& command, Cycles now) {
     done = std::max(done, port_.reserve(now, bytes).done);
     const Reservation sram = is_load_ ? sram_.access(now, 0, bytes) : sram_.access(now, bytes, 0);
     done = std::max(done, sram.done);
-    done = std::max(done, dram_.access(now, address, bytes, /*is_write=*/!is_load_));
+    const FabricAccess far =
+        fabric_.access(now, core_, address, bytes, /*is_write=*/!is_load_, command.memory);
+    done = std::max(done, far.done);
+    layer_.stats->noc_flit_hops += far.flit_hops;
   }
   in_flight_.push(done);
   decoder_free_ = now;
 
   LayerStats& stats = *layer_.stats;
   stats.dma_transfers += 1;
+  const bool global = command.memory == MemoryKind::kGlobalSram;
   if (is_load_) {
-    stats.dram_read_bytes += bytes;
+    (global ? stats.global_sram_read_bytes : stats.dram_read_bytes) += bytes;
     stats.sram_write_bytes += bytes;
     stats.dma_wait_compute_cycles += planned_compute_wait_;
   } else {
-    stats.dram_write_bytes += bytes;
+    (global ? stats.global_sram_write_bytes : stats.dram_write_bytes) += bytes;
     stats.sram_read_bytes += bytes;
   }
   layer_.dma_in_flight->push_back({planned_start_, done});

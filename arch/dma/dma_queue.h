@@ -1,6 +1,6 @@
 // DmaQueue: one direction (loads DRAM->SRAM or stores SRAM->DRAM) of a core's DMA engine.
 // Descriptors run in order. Each is decoded for setup_cycles, then books the direction's port,
-// the SRAM port and the DRAM channels at once and records its completion without waiting for it:
+// the SRAM port and the DRAM channels (and the NoC links to them) at once and records its completion without waiting for it:
 // up to max_outstanding transfers are in flight, and the queue stalls only when all are.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "arch/core/command_unit.h"
-#include "arch/memory/dram.h"
+#include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
 #include "sim/core/bandwidth_server.h"
 #include "sim/core/npu_config.h"
@@ -18,8 +18,10 @@ namespace npusim {
 
 class DmaQueue final : public CommandExecutor {
  public:
-  // `next_address` is the engine's running DRAM address, shared by both directions.
-  DmaQueue(bool is_load, const DmaConfig& config, Sram& sram, DramModel& dram, uint64_t& next_address);
+  // `next_address` is the engine's running DRAM address, shared by both directions; `core` is the
+  // engine's core (and NoC node).
+  DmaQueue(bool is_load, uint32_t core, const DmaConfig& config, Sram& sram, MemoryFabric& fabric,
+           uint64_t& next_address);
 
   void begin_layer(const LayerContext& context) override;
   Cycles plan(const Command& command, const DepsReady& deps) override;
@@ -34,11 +36,12 @@ class DmaQueue final : public CommandExecutor {
   Cycles slot_free(Cycles t);
 
   bool is_load_;
+  uint32_t core_;
   Cycles setup_cycles_;
   uint32_t max_outstanding_;
   BandwidthServer port_;
   Sram& sram_;
-  DramModel& dram_;
+  MemoryFabric& fabric_;
   uint64_t& next_address_;
   LayerContext layer_;
   Cycles decoder_free_ = 0;  // the previous descriptor's requests went out

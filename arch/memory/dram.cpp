@@ -7,11 +7,12 @@
 namespace npusim {
 
 InterleavedDram::InterleavedDram(std::string name, const NpuConfig& config)
-    : name_(std::move(name)), interleave_bytes_(config.dram.interleave_bytes) {
+    : name_(std::move(name)),
+      interleave_bytes_(config.dram.interleave_bytes),
+      latency_(dram_latency_cycles(config)) {
   const ByteRate rate = dram_channel_rate(config);
-  const Cycles latency = dram_latency_cycles(config);
   channels_.reserve(config.dram.channels);
-  for (uint32_t c = 0; c < config.dram.channels; ++c) channels_.emplace_back(rate, latency);
+  for (uint32_t c = 0; c < config.dram.channels; ++c) channels_.emplace_back(rate, latency_);
 }
 
 Cycles InterleavedDram::access(Cycles now, uint64_t address, Bytes bytes, bool is_write) {
@@ -26,6 +27,20 @@ Cycles InterleavedDram::access(Cycles now, uint64_t address, Bytes bytes, bool i
     done = std::max(done, channels_[c].reserve(now, split[c]).done);
   }
   return done;
+}
+
+void InterleavedDram::access_by_channel(Cycles now, uint64_t address, Bytes bytes, bool is_write,
+                                        std::vector<DramPiece>& pieces) {
+  pieces.clear();
+  (is_write ? stats_.write_bytes : stats_.read_bytes) += bytes;
+  ++stats_.accesses;
+  if (bytes == 0) return;
+  const std::vector<Bytes> split =
+      interleave_split(address, bytes, interleave_bytes_, static_cast<uint32_t>(channels_.size()));
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    if (split[c] == 0) continue;
+    pieces.push_back({static_cast<uint32_t>(c), split[c], channels_[c].reserve(now, split[c]).done});
+  }
 }
 
 DramStats InterleavedDram::stats() const {

@@ -35,6 +35,11 @@ Cycles gemm_tile_cycles(const ArrayShape& array, Dataflow dataflow, const GemmSh
   return preload + folds * std::max<Cycles>(mapping.t, preload) + array.rows + array.cols - 2;
 }
 
+Cycles gemm_tile_streamed_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm) {
+  const SpatialMapping mapping = spatial_mapping(dataflow, gemm);
+  return fold_count(array, mapping) * std::max<Cycles>(mapping.t, preload_cycles(array, dataflow));
+}
+
 double mapping_efficiency(const ArrayShape& array, const SpatialMapping& mapping) {
   const double used = static_cast<double>(mapping.sr) * static_cast<double>(mapping.sc);
   const double allocated = static_cast<double>(fold_count(array, mapping)) * array.rows * array.cols;

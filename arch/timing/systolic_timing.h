@@ -34,6 +34,12 @@ Cycles fold_cycles(const ArrayShape& array, Dataflow dataflow, uint64_t t);
 // registers do): folds * max(T, preload) + the pipeline fill/drain (and first preload) once.
 Cycles gemm_tile_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm, bool overlap_folds);
 
+// A tile that starts the moment the previous tile of the same layer finished, with fold overlap on: the
+// array's pipeline is still full, so its first preload hides under the previous tile's stream and its
+// fill/drain skew under the next one's, exactly as between folds: folds * max(T, preload). The skew
+// and first preload stay charged to the first tile of the run.
+Cycles gemm_tile_streamed_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm);
+
 // Used PEs over allocated PE-folds: Sr*Sc / (folds*H*W).
 double mapping_efficiency(const ArrayShape& array, const SpatialMapping& mapping);
 

@@ -13,5 +13,9 @@ int cmd_run(const Args& args);
 int cmd_list(const Args& args);
 int cmd_validate(const Args& args);
 int cmd_bench(const Args& args);
+int cmd_export_trace(const Args& args);
+int cmd_sweep(const Args& args);
+int cmd_pareto(const Args& args);
+int cmd_regress(const Args& args);
 
 }  // namespace npusim

@@ -1,6 +1,10 @@
 // Derived per-layer and total metrics, computed once from raw counters at report time.
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
+#include "analysis/energy/npu_energy.h"
 #include "arch/timing/scalesim_timing.h"
 #include "sim/report/run_report.h"
 
@@ -23,7 +27,7 @@ double seconds(const NpuConfig& config, Cycles cycles) {
 double ratio(double numerator, double denominator) { return denominator > 0 ? numerator / denominator : 0.0; }
 
 double pe_count(const NpuConfig& config) {
-  return static_cast<double>(config.array.rows) * config.array.cols;
+  return static_cast<double>(config.array.rows) * config.array.cols * config.cores;
 }
 
 // SCALE-Sim's own per-layer numbers (COMPUTE_REPORT.csv columns): compute cycles, mapping efficiency
@@ -54,10 +58,56 @@ void add_scalesim_columns(const NpuConfig& config, const Operator& op, const Lay
       scalesim_overall_util_percent(macs, timing.compute_cycles, stalls, array);
 }
 
+void add_energy_columns(const NpuConfig& config, const EnergyEventTable& table, DType dtype, const LayerStats& s,
+                        nlohmann::ordered_json& row) {
+  const double time_s = seconds(config, s.cycles());
+  const EnergyBreakdown energy = npu_layer_energy(s, dtype, table, time_s);
+  row["energy_j"] = energy.total_j;
+  row["mac_energy_j"] = energy.mac_j;
+  row["sram_energy_j"] = energy.sram_j;
+  row["dram_energy_j"] = energy.dram_j;
+  row["vector_energy_j"] = energy.vector_j;
+  row["noc_energy_j"] = energy.noc_j;
+  row["dma_energy_j"] = energy.dma_j;
+  row["leakage_energy_j"] = energy.leakage_j;
+  row["power_w"] = ratio(energy.total_j, time_s);
+}
+
+// The same operator on the GPU baseline; a fused epilogue has no kernel of its own (time 0).
+void add_gpu_columns(const GpuOpEstimate& gpu, double npu_time_s, nlohmann::ordered_json& row) {
+  row["gpu_class"] = gpu_op_class_name(gpu.op_class);
+  row["gpu_time_s"] = gpu.time_s;
+  row["gpu_energy_j"] = gpu.energy_j;
+  row["gpu_power_w"] = gpu.power_w;
+  row["speedup_vs_gpu"] = gpu.time_s > 0 ? nlohmann::ordered_json(ratio(gpu.time_s, npu_time_s)) : nullptr;
+}
+
+void add_energy_totals(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows, size_t first,
+                       size_t end, nlohmann::ordered_json& totals) {
+  static const char* const kEnergyKeys[] = {"energy_j",        "mac_energy_j", "sram_energy_j",
+                                            "dram_energy_j",   "vector_energy_j", "noc_energy_j",
+                                            "dma_energy_j",    "leakage_energy_j"};
+  for (const char* key : kEnergyKeys) {
+    double sum = 0.0;
+    for (size_t i = first; i < end; ++i) sum += rows[i][key].get<double>();
+    totals[key] = sum;
+  }
+  std::vector<EnergySpan> spans;
+  for (size_t i = first; i < end; ++i) {
+    spans.push_back({rows[i]["cycles"].get<uint64_t>(), rows[i]["energy_j"].get<double>()});
+  }
+  const double time_s = totals["time_s"].get<double>();
+  const auto window_cycles = static_cast<Cycles>(std::llround(kPeakPowerWindowS * config.clock_mhz * 1e6));
+  totals["average_power_w"] = ratio(totals["energy_j"].get<double>(), time_s);
+  totals["peak_power_w"] = peak_window_power_w(spans, std::max<Cycles>(window_cycles, 1), config.clock_mhz);
+  totals["peak_power_window_s"] = kPeakPowerWindowS;
+}
+
 }  // namespace
 
-nlohmann::ordered_json layer_row(const NpuConfig& config, const std::string& workload, size_t index,
-                                 const Operator& op, const LayerProgram& program, const LayerStats& s) {
+nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable& energy,
+                                 const std::string& workload, size_t index, const Operator& op,
+                                 const LayerProgram& program, const LayerStats& s, const GpuOpEstimate* gpu) {
   const Cycles cycles = s.cycles();
   const Bytes dram_bytes = s.dram_read_bytes + s.dram_write_bytes;
   const LayerMapping& m = program.mapping;
@@ -94,6 +144,11 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const std::string& wor
   row["vector_ops"] = s.vector_ops;
   // Memory-bound when the DMA was busy longer than the engine computed.
   row["bound"] = s.dma_busy_cycles > s.engine_busy_cycles ? "memory" : "compute";
+  row["cores_used"] = m.cores_used;
+  row["split"] = m.split;
+  row["noc_flit_hops"] = s.noc_flit_hops;
+  add_energy_columns(config, energy, program.dtype, s, row);
+  if (gpu != nullptr) add_gpu_columns(*gpu, seconds(config, cycles), row);
   if (config.timing_mode == TimingMode::kScaleSim) add_scalesim_columns(config, op, s, row);
   return row;
 }
@@ -129,11 +184,49 @@ nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nl
   totals["effective_tops"] = ratio(2.0 * macs, time_s) / 1e12;
   totals["peak_tops"] = 2.0 * pe_count(config) * config.clock_mhz * 1e6 / 1e12;
   totals["dram_bandwidth_gbytes_per_s"] = ratio(dram_bytes, time_s) / 1e9;
+  add_energy_totals(config, rows, first, end, totals);
+  const double energy_j = totals["energy_j"].get<double>();
+  totals["tops_per_w"] = ratio(2.0 * macs / 1e12, energy_j);  // (ops / s) / (J / s), modeled average power
   if (batch > 0) {  // 0: rows of several workloads, where "an inference" means nothing
     totals["batch"] = batch;
     totals["inferences_per_s"] = ratio(batch, time_s);
+    totals["energy_per_inference_j"] = energy_j / batch;
+    totals["inferences_per_j"] = ratio(batch, energy_j);
   }
   return totals;
+}
+
+nlohmann::ordered_json comparison_json(const nlohmann::ordered_json& npu, const GpuRunEstimate& gpu, uint64_t macs,
+                                       uint32_t batch) {
+  const double ops = 2.0 * static_cast<double>(macs);
+  const double npu_time = npu["time_s"].get<double>();
+  const double npu_energy = npu["energy_j"].get<double>();
+  nlohmann::ordered_json g;
+  g["gpu"] = gpu.gpu;
+  g["overhead_mode"] = gpu.overhead_mode;
+  g["kernel_overhead_us"] = gpu.kernel_overhead_us;
+  g["kernels"] = gpu.kernels;
+  g["time_s"] = gpu.time_s;
+  g["energy_j"] = gpu.energy_j;
+  g["average_power_w"] = gpu.average_power_w;
+  g["tdp_w"] = gpu.tdp_w;
+  g["inferences_per_s"] = ratio(batch, gpu.time_s);
+  g["energy_per_inference_j"] = gpu.energy_j / batch;
+  g["inferences_per_j"] = ratio(batch, gpu.energy_j);
+  g["inferences_per_j_at_tdp"] = ratio(batch, gpu.tdp_w * gpu.time_s);
+  g["tops_per_w"] = ratio(ops / 1e12, gpu.energy_j);
+  g["tops_per_w_at_tdp"] = ratio(ops / 1e12, gpu.tdp_w * gpu.time_s);
+  nlohmann::ordered_json c;
+  c["power_basis"] =
+      "perf/W divides by modeled average power (energy / time) for both NPU and GPU; *_at_tdp divides the "
+      "GPU's throughput by its TDP, as vendor claims do";
+  c["gpu"] = g;
+  c["speedup_npu_over_gpu"] = ratio(gpu.time_s, npu_time);
+  c["energy_ratio_gpu_over_npu"] = ratio(gpu.energy_j, npu_energy);
+  c["inferences_per_j_ratio_npu_over_gpu"] = ratio(ratio(batch, npu_energy), ratio(batch, gpu.energy_j));
+  c["inferences_per_j_ratio_npu_over_gpu_at_tdp"] =
+      ratio(ratio(batch, npu_energy), g["inferences_per_j_at_tdp"].get<double>());
+  return c;
 }
 
 }  // namespace npusim

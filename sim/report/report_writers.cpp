@@ -1,6 +1,7 @@
 // result.json, layers.csv and the terminal table, all from the same RunReport rows.
 #include <fmt/format.h>
 
+#include "analysis/gpu/gpu_config.h"
 #include "sim/core/npu_config_parse.h"
 #include "sim/report/run_report.h"
 
@@ -41,10 +42,65 @@ std::string totals_lines(const nlohmann::ordered_json& totals) {
       totals["cycles"].get<uint64_t>(), totals["time_s"].get<double>(),
       100.0 * totals["mac_utilization"].get<double>(), totals["effective_tops"].get<double>(),
       totals["peak_tops"].get<double>(), totals["dram_bandwidth_gbytes_per_s"].get<double>());
+  out += fmt::format("  energy {:.4g} mJ (MAC {:.3g}, SRAM {:.3g}, DRAM {:.3g}, vector {:.3g}, NoC {:.3g}, DMA {:.3g}, "
+                     "leakage {:.3g}), average {:.3g} W, peak {:.3g} W over {:.0f} us\n",
+                     1e3 * totals["energy_j"].get<double>(), 1e3 * totals["mac_energy_j"].get<double>(),
+                     1e3 * totals["sram_energy_j"].get<double>(), 1e3 * totals["dram_energy_j"].get<double>(),
+                     1e3 * totals["vector_energy_j"].get<double>(), 1e3 * totals["noc_energy_j"].get<double>(),
+                     1e3 * totals["dma_energy_j"].get<double>(), 1e3 * totals["leakage_energy_j"].get<double>(),
+                     totals["average_power_w"].get<double>(), totals["peak_power_w"].get<double>(),
+                     1e6 * totals["peak_power_window_s"].get<double>());
   if (totals.contains("inferences_per_s")) {
-    out += fmt::format("  batch {}: {:.2f} inferences/s\n", totals["batch"].get<uint32_t>(),
-                       totals["inferences_per_s"].get<double>());
+    out += fmt::format("  batch {}: {:.2f} inferences/s, {:.2f} inferences/J, {:.3g} TOPS/W\n",
+                       totals["batch"].get<uint32_t>(), totals["inferences_per_s"].get<double>(),
+                       totals["inferences_per_j"].get<double>(), totals["tops_per_w"].get<double>());
   }
+  return out;
+}
+
+nlohmann::ordered_json workload_totals(const RunReport& report, const WorkloadSummary& w) {
+  return totals_over(report.config, report.layers, w.first_layer, w.end_layer, w.batch);
+}
+
+uint64_t workload_macs(const RunReport& report, const WorkloadSummary& w) {
+  uint64_t macs = 0;
+  for (size_t i = w.first_layer; i < w.end_layer; ++i) macs += report.layers[i]["macs"].get<uint64_t>();
+  return macs;
+}
+
+nlohmann::ordered_json gpu_section(const GpuBaseline& gpu) {
+  nlohmann::ordered_json section;
+  section["source"] = gpu.source;
+  section["config"] = gpu_config_to_json(gpu.config);
+  section["overhead_mode"] = kernel_overhead_mode_name(gpu.config.kernel_overhead.mode);
+  section["kernel_overhead_us"] = gpu.config.kernel_overhead.per_kernel_us();
+  section["calibration"] = {
+      {"data", "A100-SXM4-80GB FP16 GEMM sweep, N = K = 12288 (LLMCompass artifact, REFERENCE.md 3.2)"},
+      {"points", gpu.calibration.points},
+      {"rms_relative_error", gpu.calibration.rms_relative},
+      {"max_relative_error", gpu.calibration.max_abs_relative},
+      {"note", "only the A100 GEMM curve is calibrated; other GPUs use datasheet peaks and estimated fractions"}};
+  return section;
+}
+
+std::string comparison_lines(const nlohmann::ordered_json& npu, const nlohmann::ordered_json& c) {
+  const auto& g = c["gpu"];
+  std::string out = fmt::format("  vs GPU {} ({} overhead, {:.0f} us/kernel):\n", g["gpu"].get<std::string>(),
+                                g["overhead_mode"].get<std::string>(), g["kernel_overhead_us"].get<double>());
+  const auto line = [&](const char* what, double n, double gv, const char* unit, double scale) {
+    out += fmt::format("    {:<24} NPU {:>12.4g} {:<6} GPU {:>12.4g} {:<6}\n", what, n * scale, unit, gv * scale, unit);
+  };
+  line("latency", npu["time_s"].get<double>(), g["time_s"].get<double>(), "ms", 1e3);
+  line("throughput", npu.value("inferences_per_s", 0.0), g["inferences_per_s"].get<double>(), "inf/s", 1.0);
+  line("energy per inference", npu.value("energy_per_inference_j", 0.0), g["energy_per_inference_j"].get<double>(),
+       "mJ", 1e3);
+  line("average power", npu["average_power_w"].get<double>(), g["average_power_w"].get<double>(), "W", 1.0);
+  line("inferences per joule", npu.value("inferences_per_j", 0.0), g["inferences_per_j"].get<double>(), "inf/J", 1.0);
+  line("TOPS/W", npu["tops_per_w"].get<double>(), g["tops_per_w"].get<double>(), "", 1.0);
+  out += fmt::format("    NPU is {:.2f}x the GPU's speed and {:.2f}x its inferences/J ({:.2f}x against GPU TDP); "
+                     "perf/W divides by modeled average power\n",
+                     c["speedup_npu_over_gpu"].get<double>(), c["inferences_per_j_ratio_npu_over_gpu"].get<double>(),
+                     c["inferences_per_j_ratio_npu_over_gpu_at_tdp"].get<double>());
   return out;
 }
 
@@ -56,14 +112,19 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
   root["tool"] = "npusim";
   root["npu"] = {{"source", report.npu_source}, {"config", npu_config_to_json(report.config)}};
   root["timing_mode"] = timing_mode_name(report.config.timing_mode);
+  root["energy"] = {{"model", "event counts x per-event energy + leakage x time (analysis/energy)"},
+                    {"table", energy_table_to_json(report.energy, report.config.energy)}};
+  if (report.gpu) root["gpu"] = gpu_section(*report.gpu);
   nlohmann::ordered_json workloads = nlohmann::ordered_json::array();
   for (const auto& w : report.workloads) {
-    workloads.push_back(
-        {{"name", w.name},
-         {"source", w.source},
-         {"batch", w.batch},
-         {"dtype", std::string(dtype_name(w.dtype))},
-         {"totals", totals_over(report.config, report.layers, w.first_layer, w.end_layer, w.batch)}});
+    nlohmann::ordered_json item = {{"name", w.name},
+                                   {"source", w.source},
+                                   {"batch", w.batch},
+                                   {"dtype", std::string(dtype_name(w.dtype))},
+                                   {"totals", workload_totals(report, w)}};
+    if (w.gpu) item["comparison"] = comparison_json(item["totals"], *w.gpu, workload_macs(report, w), w.batch);
+    if (!w.warnings.empty()) item["warnings"] = w.warnings;
+    workloads.push_back(item);
   }
   root["workloads"] = workloads;
   root["layers"] = report.layers;
@@ -95,7 +156,13 @@ std::string report_to_table(const RunReport& report) {
     out += fmt::format("{:>4} {:<28} {:<8} {:<6} {:>12} {:>7} {:>7} {:>8} {:>8}  {}\n", "#", "layer", "op",
                        "unit", "cycles", "util", "stall", "DRAM rd", "DRAM wr", "bound");
     for (size_t i = w.first_layer; i < w.end_layer; ++i) out += layer_line(report.layers[i]);
-    out += totals_lines(totals_over(c, report.layers, w.first_layer, w.end_layer, w.batch));
+    const nlohmann::ordered_json totals = workload_totals(report, w);
+    out += totals_lines(totals);
+    if (w.gpu) out += comparison_lines(totals, comparison_json(totals, *w.gpu, workload_macs(report, w), w.batch));
+  }
+  if (report.gpu) {
+    out += fmt::format("\nGPU model error on its calibration data (A100 FP16 GEMM sweep): RMS {:.1f}%, max {:.1f}%\n",
+                       100.0 * report.gpu->calibration.rms_relative, 100.0 * report.gpu->calibration.max_abs_relative);
   }
   return out;
 }

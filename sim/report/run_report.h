@@ -1,13 +1,18 @@
-// The result of one `npusim run`: resolved config, workloads, per-layer rows and totals.
-// Rows are ordered JSON objects so result.json, layers.csv and the terminal table share one definition.
+// The result of one `npusim run`: resolved configs, workloads, per-layer rows, totals, and the NPU-vs-GPU
+// comparison. Rows are ordered JSON objects so result.json, layers.csv and the terminal table share one
+// definition.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/energy/energy_table.h"
+#include "analysis/gpu/gpu_calibration.h"
+#include "analysis/gpu/gpu_model.h"
 #include "arch/layer_stats.h"
 #include "sim/core/npu_config.h"
 #include "workloads/ir/operator.h"
@@ -17,6 +22,9 @@ namespace npusim {
 
 constexpr int kResultSchemaVersion = 1;
 
+// Peak power is the highest average over any window of this length.
+constexpr double kPeakPowerWindowS = 100e-6;
+
 struct WorkloadSummary {
   std::string name;
   std::string source;
@@ -24,23 +32,39 @@ struct WorkloadSummary {
   DType dtype = DType::kInt8;
   size_t first_layer = 0;  // rows [first_layer, end_layer) of RunReport::layers
   size_t end_layer = 0;
+  std::optional<GpuRunEstimate> gpu;  // the same workload on the GPU baseline
+  std::vector<std::string> warnings;  // importer warnings (ONNX operators skipped by --allow-unsupported)
+};
+
+struct GpuBaseline {
+  GpuConfig config;
+  std::string source;
+  CalibrationError calibration;  // the model's error on the A100 GEMM sweep (REFERENCE.md §3.2)
 };
 
 struct RunReport {
   NpuConfig config;
   std::string npu_source;  // preset path or file
+  EnergyEventTable energy;
+  std::optional<GpuBaseline> gpu;
   std::vector<WorkloadSummary> workloads;
   std::vector<nlohmann::ordered_json> layers;
   nlohmann::ordered_json totals;
 };
 
-// One row of metrics for a simulated layer; `op` is the operator the program lowered.
-nlohmann::ordered_json layer_row(const NpuConfig& config, const std::string& workload, size_t index,
-                                 const Operator& op, const LayerProgram& program, const LayerStats& stats);
+// One row of metrics for a simulated layer; `gpu` is the same operator on the GPU baseline, if any.
+nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable& energy,
+                                 const std::string& workload, size_t index, const Operator& op,
+                                 const LayerProgram& program, const LayerStats& stats, const GpuOpEstimate* gpu);
 
 // Sums and derived totals over rows [first, end) for a workload of `batch` items (0: a mix of workloads).
 nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows,
                                    size_t first, size_t end, uint32_t batch);
+
+// NPU vs GPU for one workload: latency, throughput, energy per inference, power, inferences per joule,
+// TOPS/W, and their ratios; says which power each perf/W divides by.
+nlohmann::ordered_json comparison_json(const nlohmann::ordered_json& npu_totals, const GpuRunEstimate& gpu,
+                                       uint64_t macs, uint32_t batch);
 
 nlohmann::ordered_json report_to_json(const RunReport& report);
 std::string report_to_csv(const RunReport& report);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/gpu/gpu_config.h"
 #include "arch/npu_simulation.h"
 #include "sim/core/atomic_file.h"
 #include "sim/core/config_loader.h"
@@ -32,6 +33,28 @@ DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
 }
 
 // The mapper reports config limits as "<npu>"; name the file the config came from instead.
+// The --set assignments for one config root; an assignment for no known root is an error.
+std::vector<std::string> overrides_for(const std::string& root, const std::vector<std::string>& overrides) {
+  std::vector<std::string> selected;
+  for (const auto& assignment : overrides) {
+    if (assignment.rfind(root + ".", 0) == 0) {
+      selected.push_back(assignment);
+    } else if (assignment.rfind("npu.", 0) != 0 && assignment.rfind("gpu.", 0) != 0) {
+      throw InputError("<cli>", "--set " + assignment.substr(0, assignment.find('=')),
+                       "expected a path starting with 'npu.' or 'gpu.'");
+    }
+  }
+  return selected;
+}
+
+EnergyEventTable resolve_energy(const NpuConfig& config, const std::string& source) {
+  try {
+    return resolve_energy_table(config.energy, config.sram.capacity_bytes, config.dram.kind);
+  } catch (const InputError& error) {
+    throw InputError(source, error.where(), error.message());
+  }
+}
+
 std::vector<LayerProgram> map_workload_naming_config(const Workload& workload, const NpuConfig& config,
                                                      const std::string& config_file) {
   try {
@@ -65,13 +88,22 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
   auto phase = Clock::now();
   RunReport report;
   report.config = resolve_npu_config(options.npu, options.overrides, &report.npu_source);
+  report.energy = resolve_energy(report.config, report.npu_source);
+  if (options.gpu != "none") report.gpu = resolve_gpu_baseline(options.gpu, options.overrides);
   const DType default_dtype = resolve_dtype(options, report.config);
   std::vector<Workload> workloads;
   for (const auto& spec : options.workloads.empty() ? default_workloads() : options.workloads) {
-    WorkloadRequest request{spec, options.batch, std::nullopt};
+    WorkloadRequest request{spec, options.batch, std::nullopt, options.allow_unsupported};
     workloads.push_back(load_workload(request, default_dtype));
+    for (const auto& warning : workloads.back().warnings) std::cerr << "npusim: warning: " << warning << "\n";
   }
   host.load_s = elapsed_s(phase);
+  // The GPU estimates come before the simulation so bad GPU input fails before any time is spent.
+  std::vector<std::optional<GpuRunEstimate>> gpu_runs;
+  for (const auto& workload : workloads) {
+    gpu_runs.push_back(report.gpu ? std::optional(estimate_gpu_workload(workload, report.gpu->config))
+                                  : std::nullopt);
+  }
 
   phase = Clock::now();
   std::vector<LayerProgram> programs;
@@ -90,14 +122,17 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
 
   phase = Clock::now();
   size_t layer = 0;
-  for (const auto& workload : workloads) {
-    WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer};
-    for (const auto& op : workload.ops) {
+  for (size_t w = 0; w < workloads.size(); ++w) {
+    const Workload& workload = workloads[w];
+    WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer, gpu_runs[w],
+                            workload.warnings};
+    for (size_t i = 0; i < workload.ops.size(); ++i, ++layer) {
+      const Operator& op = workload.ops[i];
       summary.batch = op.batch;
       summary.dtype = op.dtype;
-      report.layers.push_back(layer_row(report.config, workload.name, layer - summary.first_layer, op,
-                                        programs[layer], stats.layers[layer]));
-      ++layer;
+      const GpuOpEstimate* gpu = summary.gpu ? &summary.gpu->ops[i] : nullptr;
+      report.layers.push_back(layer_row(report.config, report.energy, workload.name, i, op, programs[layer],
+                                        stats.layers[layer], gpu));
     }
     summary.end_layer = layer;
     report.workloads.push_back(summary);
@@ -110,14 +145,25 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
 
 }  // namespace
 
-std::vector<std::string> default_workloads() { return {"resnet50"}; }
+std::vector<std::string> default_workloads() { return {"resnet50", "bert-base"}; }
 
 NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
                              std::string* source) {
   ConfigDocument document = load_config_document(spec, "npu");
-  for (const auto& assignment : overrides) apply_override(document, "npu", assignment);
+  for (const auto& assignment : overrides_for("npu", overrides)) apply_override(document, "npu", assignment);
   if (source != nullptr) *source = document.file;
   return parse_npu_config(document.document, document.file);
+}
+
+GpuBaseline resolve_gpu_baseline(const std::string& spec, const std::vector<std::string>& overrides) {
+  ConfigDocument document = load_config_document(spec, "gpu");
+  for (const auto& assignment : overrides_for("gpu", overrides)) apply_override(document, "gpu", assignment);
+  GpuBaseline baseline;
+  baseline.source = document.file;
+  baseline.config = parse_gpu_config(document.document, document.file);
+  const ConfigDocument a100 = load_config_document("a100-sxm4-80gb", "gpu");
+  baseline.calibration = a100_gemm_calibration_error(parse_gpu_config(a100.document, a100.file));
+  return baseline;
 }
 
 RunReport execute_run(const RunOptions& options) {

@@ -10,23 +10,32 @@
 
 namespace npusim {
 
+// The comparison baseline when --gpu is not given: an edge GPU, the default NPU's natural rival.
+constexpr const char* kDefaultGpu = "jetson-agx-orin";
+
 struct RunOptions {
   std::string npu = "edge-int8";
+  std::string gpu = kDefaultGpu;       // GPU baseline preset or file; "none" for no comparison
   std::vector<std::string> workloads;  // empty: the built-in default workloads
-  std::vector<std::string> overrides;  // "npu.sram.banks=8"
+  std::vector<std::string> overrides;  // "npu.sram.banks=8", "gpu.tdp_w=300"
   uint32_t batch = 0;                  // 0: each workload's default
   std::string dtype;                   // empty: the NPU's first supported data type
   std::string out_dir;                 // empty: terminal only
   bool quiet = false;                  // no table on stdout
   std::string host_stats_file;         // wall time and memory of this process, for `npusim bench`
+  bool allow_unsupported = false;      // ONNX: skip unsupported operators with a warning instead of failing
 };
 
-// The default when `npusim run` gets no --workload: a CNN (and a transformer once the zoo has one).
+// The default when `npusim run` gets no --workload: a CNN and a transformer.
 std::vector<std::string> default_workloads();
 
 // Loads, layers, overrides and validates an NPU config; `source` receives the file it came from.
+// Overrides for other roots ("gpu.") are skipped here; a root that is neither is an error.
 NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
                              std::string* source);
+
+// The GPU baseline config (preset name or file) with its "gpu." overrides, and the model's calibration error.
+GpuBaseline resolve_gpu_baseline(const std::string& spec, const std::vector<std::string>& overrides);
 
 RunReport execute_run(const RunOptions& options);
 

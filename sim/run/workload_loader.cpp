@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "sim/core/input_error.h"
+#include "workloads/importers/onnx_model.h"
 #include "workloads/importers/scalesim_topology.h"
+#include "workloads/importers/trace_json.h"
 #include "workloads/workload_spec.h"
 #include "workloads/zoo/model_zoo.h"
 
@@ -17,13 +19,20 @@ bool has_extension(const std::string& spec, const char* extension) {
 Workload load_file_workload(const WorkloadRequest& request, DType dtype) {
   const std::string& path = request.spec;
   if (!std::filesystem::exists(path)) throw InputError(path, "", "workload file not found");
-  if (!has_extension(path, ".csv")) {
+  Workload workload;
+  if (has_extension(path, ".csv")) {
+    workload = load_scalesim_topology(path, dtype);
+  } else if (has_extension(path, ".json")) {
+    workload = load_trace_json(path, TraceImportOptions{dtype});
+  } else if (has_extension(path, ".onnx")) {
+    // --batch sets a symbolic batch dimension; the graph's static shapes are not rewritten.
+    return load_onnx_model(path, OnnxImportOptions{dtype, request.batch, request.allow_unsupported});
+  } else {
     throw InputError(path, "",
-                     "unsupported workload file type; expected a SCALE-Sim topology .csv "
-                     "(npusim trace .json and .onnx import are not implemented yet)");
+                     "unsupported workload file type; expected a SCALE-Sim topology .csv, an npusim op trace "
+                     ".json or an ONNX model .onnx");
   }
-  Workload workload = load_scalesim_topology(path, dtype);
-  // SCALE-Sim topologies describe one image; --batch replicates every layer's batch.
+  // Topologies and traces carry per-layer batches; --batch replaces every layer's batch.
   if (request.batch > 0) {
     for (auto& op : workload.ops) op.batch = request.batch;
   }

@@ -11,9 +11,10 @@
 namespace npusim {
 
 struct WorkloadRequest {
-  std::string spec;              // "resnet50", "gemm:m=64,n=64,k=64", "net.csv"
+  std::string spec;              // "resnet50", "gemm:m=64,n=64,k=64", "net.csv", "t.json", "m.onnx"
   uint32_t batch = 0;            // 0: the workload's own default
   std::optional<DType> dtype;    // unset: the NPU's default data type
+  bool allow_unsupported = false;  // ONNX: skip unsupported operators with a warning instead of failing
 };
 
 Workload load_workload(const WorkloadRequest& request, DType default_dtype);

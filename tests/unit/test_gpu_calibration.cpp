@@ -3,6 +3,7 @@
 // NPUSIM_PRINT_GPU_CALIBRATION=1 prints the C++ model's table (M, measured ms, modeled ms, error %).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,20 +11,13 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/gpu/gpu_calibration.h"
 #include "analysis/gpu/gpu_model.h"
 #include "sim/core/config_loader.h"
 
 using namespace npusim;
 
 namespace {
-
-// LLMCompass artifact matmul_A100.csv (BSD-3, P), as transcribed in REFERENCE.md §3.2:
-// A100-SXM4-80GB, FP16 cuBLAS through PyTorch, N = K = 12288, latency in ms for each M.
-constexpr uint64_t kN = 12288;
-constexpr uint64_t kK = 12288;
-const std::map<uint64_t, double> kMeasuredMs{
-    {64, 0.1900},   {128, 0.2003},  {256, 0.3185},  {512, 0.6118},    {1024, 1.1990},
-    {2048, 2.3586}, {4096, 4.4576}, {8192, 8.6216}, {16384, 17.0307}, {32768, 35.4407}};
 
 // The measurements time PyTorch ops one at a time: the eager overhead applies.
 GpuConfig a100_eager() {
@@ -33,28 +27,14 @@ GpuConfig a100_eager() {
   return config;
 }
 
-double modeled_ms(uint64_t m, const GpuConfig& config) {
-  Operator op;
-  op.name = "gemm";
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = DType::kFp16;
-  MatMulParams p;
-  p.m = m;
-  p.n = kN;
-  p.k = kK;
-  p.b_is_weight = true;
-  op.params = p;
-  return estimate_gpu_op(op, config).time_s * 1e3;
-}
-
 }  // namespace
 
 TEST_CASE("gpu calibration: the A100 preset reproduces the measured FP16 GEMM sweep within 15%") {
   const GpuConfig config = a100_eager();
   const bool print = std::getenv("NPUSIM_PRINT_GPU_CALIBRATION") != nullptr;
   if (print) std::printf("M,measured_ms,modeled_ms,error_pct\n");
-  for (const auto& [m, measured] : kMeasuredMs) {
-    const double modeled = modeled_ms(m, config);
+  for (const auto& [m, measured] : a100_gemm_measurements()) {
+    const double modeled = modeled_calibration_gemm_ms(m, config);
     const double error = (modeled - measured) / measured;
     if (print)
       std::printf("%llu,%.4f,%.4f,%.2f\n", static_cast<unsigned long long>(m), measured, modeled,
@@ -63,6 +43,11 @@ TEST_CASE("gpu calibration: the A100 preset reproduces the measured FP16 GEMM sw
     CAPTURE(modeled);
     CHECK(std::fabs(error) <= 0.15);
   }
+  // The summary the reports quote agrees with the per-point check.
+  const CalibrationError summary = a100_gemm_calibration_error(config);
+  CHECK(summary.points == 10);
+  CHECK(summary.max_abs_relative <= 0.15);
+  CHECK(summary.rms_relative <= summary.max_abs_relative);
 }
 
 TEST_CASE("gpu calibration: the C++ model agrees with calibrate_gpu.py's fit table") {
@@ -82,11 +67,13 @@ TEST_CASE("gpu calibration: the C++ model agrees with calibrate_gpu.py's fit tab
     std::getline(fields, modeled_text, ',');
     const uint64_t m = std::stoull(m_text);
     CAPTURE(m);
-    REQUIRE(kMeasuredMs.count(m) == 1);
-    CHECK(std::stod(measured_text) == doctest::Approx(kMeasuredMs.at(m)));
+    const auto& points = a100_gemm_measurements();
+    const auto point = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.m == m; });
+    REQUIRE(point != points.end());
+    CHECK(std::stod(measured_text) == doctest::Approx(point->measured_ms));
     // The CSV rounds to 4 decimals (0.00005 ms).
-    CHECK(std::fabs(modeled_ms(m, config) - std::stod(modeled_text)) <= 6e-5);
+    CHECK(std::fabs(modeled_calibration_gemm_ms(m, config) - std::stod(modeled_text)) <= 6e-5);
     ++rows;
   }
-  CHECK(rows == kMeasuredMs.size());
+  CHECK(rows == a100_gemm_measurements().size());
 }

@@ -15,7 +15,7 @@ const char* command_kind_name(CommandKind kind) {
   return "?";
 }
 
-uint32_t LayerProgram::add(Command command, const std::vector<uint32_t>& dependencies) {
+uint32_t CommandStream::add(Command command, const std::vector<uint32_t>& dependencies) {
   const auto id = static_cast<uint32_t>(commands.size());
   command.dep_begin = static_cast<uint32_t>(deps.size());
   command.dep_count = static_cast<uint32_t>(dependencies.size());
@@ -28,8 +28,14 @@ uint32_t LayerProgram::add(Command command, const std::vector<uint32_t>& depende
   return id;
 }
 
-uint32_t LayerProgram::add(Command command, std::initializer_list<uint32_t> dependencies) {
+uint32_t CommandStream::add(Command command, std::initializer_list<uint32_t> dependencies) {
   return add(command, std::vector<uint32_t>(dependencies));
+}
+
+size_t LayerProgram::total_commands() const {
+  size_t total = commands.size();
+  for (const CommandStream& stream : more_cores) total += stream.commands.size();
+  return total;
 }
 
 }  // namespace npusim

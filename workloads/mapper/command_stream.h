@@ -17,6 +17,9 @@ const char* command_kind_name(CommandKind kind);
 // Which scratchpad region a transfer fills or drains (statistics and SRAM occupancy).
 enum class BufferKind : uint8_t { kInput, kWeight, kOutput };
 
+// The far end of a DMA transfer: off-chip DRAM or the shared global SRAM (both reached over the NoC).
+enum class MemoryKind : uint8_t { kDram, kGlobalSram };
+
 // One GEMM tile on the MAC array: out[m x n] (+)= a[m x k] * b[k x n].
 struct ComputeTile {
   uint32_t m = 0, n = 0, k = 0;
@@ -40,6 +43,7 @@ struct VectorWork {
 struct Command {
   CommandKind kind = CommandKind::kSync;
   BufferKind buffer = BufferKind::kInput;  // DMA only
+  MemoryKind memory = MemoryKind::kDram;   // DMA only
   Bytes bytes = 0;                         // DMA only: bytes moved between DRAM and SRAM
   ComputeTile tile;                        // compute only
   VectorWork vector;                       // vector only
@@ -57,21 +61,36 @@ struct LayerMapping {
   double mapping_efficiency = 0.0;  // used PEs / (folds * rows * cols)
   Bytes planned_dram_read_bytes = 0;
   Bytes planned_dram_write_bytes = 0;
-  Bytes sram_footprint_bytes = 0;   // double-buffered working set
+  Bytes sram_footprint_bytes = 0;   // double-buffered working set (per core when split)
+  // Multi-core: how the operator was partitioned ("none", "m" output rows, "n" output channels,
+  // "batch", "groups") and over how many cores; tile/tiles/folds above describe core 0's part.
+  std::string split = "none";
+  uint32_t cores_used = 1;
 };
 
-struct LayerProgram {
-  uint32_t op_index = 0;
-  std::string name;
-  DType dtype = DType::kInt8;
-  uint64_t macs = 0;
-  LayerMapping mapping;
+// One core's commands for one layer; dependencies name commands of the same stream.
+struct CommandStream {
   std::vector<Command> commands;
   std::vector<uint32_t> deps;  // flat dependency lists, see Command::dep_begin
 
   // Appends a command; deps must name earlier commands. Returns its id.
   uint32_t add(Command command, std::initializer_list<uint32_t> dependencies);
   uint32_t add(Command command, const std::vector<uint32_t>& dependencies);
+};
+
+// A layer: core 0's stream (the whole layer on one core) in the base, the other cores' streams in
+// more_cores. Cores synchronise at layer boundaries: the next layer starts when every core is done.
+struct LayerProgram : CommandStream {
+  uint32_t op_index = 0;
+  std::string name;
+  DType dtype = DType::kInt8;
+  uint64_t macs = 0;
+  LayerMapping mapping;
+  std::vector<CommandStream> more_cores;  // cores 1.. of a split layer; empty on one core
+
+  uint32_t streams() const { return 1 + static_cast<uint32_t>(more_cores.size()); }
+  const CommandStream& stream(uint32_t core) const { return core == 0 ? *this : more_cores[core - 1]; }
+  size_t total_commands() const;
 };
 
 }  // namespace npusim

@@ -1,6 +1,7 @@
 #include "workloads/mapper/gemm_lowering.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "arch/timing/systolic_timing.h"
@@ -29,6 +30,9 @@ struct TileKey {
   }
 };
 
+// Most chunks one weight tile is streamed in (bounds the command count).
+constexpr uint64_t kMaxWeightChunks = 8;
+
 class GemmEmitter {
  public:
   GemmEmitter(const GemmProblem& problem, const GemmPlan& plan, const NpuConfig& config,
@@ -55,6 +59,7 @@ class GemmEmitter {
   }
 
   uint64_t folds() const { return folds_; }
+  uint64_t computes() const { return computes_; }
   double mapping_efficiency() const {
     const double allocated = static_cast<double>(folds_) * config_.array.rows * config_.array.cols;
     return allocated > 0 ? static_cast<double>(used_pe_folds_) / allocated : 0.0;
@@ -71,18 +76,57 @@ class GemmEmitter {
       deps.push_back(load(BufferKind::kInput, m_tile.a_units * k_units * p_.elem_bytes, a_buffer_));
       a_loaded_ = TileKey{g, mi, ki};
     }
-    if (!(b_loaded_ && *b_loaded_ == TileKey{g, ki, ni})) {
-      deps.push_back(load(BufferKind::kWeight, k_units * p_.k_per_unit * n * p_.elem_bytes, b_buffer_));
-      b_loaded_ = TileKey{g, ki, ni};
-    }
     // A new output tile takes the accumulator slot whose previous tile must have been stored.
-    if (ki == 0) {
-      if (const auto store = c_buffer_.acquire()) deps.push_back(*store);
+    const std::optional<uint32_t> slot_freed = ki == 0 ? c_buffer_.acquire() : std::nullopt;
+    uint32_t compute = 0;
+    if (!(b_loaded_ && *b_loaded_ == TileKey{g, ki, ni})) {
+      compute = load_weights_and_compute(m_tile.m, n, k_units, deps, slot_freed);
+      b_loaded_ = TileKey{g, ki, ni};
+    } else {
+      if (slot_freed) deps.push_back(*slot_freed);
+      compute = add_compute(m_tile.m, n, k_units * p_.k_per_unit, deps);
     }
-    const uint32_t compute = add_compute(m_tile.m, n, k_units * p_.k_per_unit, deps);
     a_buffer_.read_by(compute);
     b_buffer_.read_by(compute);
     if (ki + 1 == plan_.k_trips) store(m_tile.m * n * p_.elem_bytes, compute);
+  }
+
+  // A newly needed weight tile. Under the latency objective it streams in K chunks of whole array folds,
+  // each computed as soon as it lands (as a weight FIFO feeds a real array), instead of the whole tile
+  // landing before the first MAC; the chunks share one buffer half and the bytes are the same.
+  // Returns the last compute.
+  uint32_t load_weights_and_compute(uint64_t m, uint64_t n, uint64_t k_units, std::vector<uint32_t> deps,
+                                    std::optional<uint32_t> slot_freed) {
+    const uint64_t chunks = weight_chunks(m, n, k_units);
+    const uint64_t units_per_chunk = ceil_div(k_units, chunks);
+    uint32_t compute = 0;
+    for (uint64_t done = 0, chunk = 0; done < k_units; done += units_per_chunk, ++chunk) {
+      const uint64_t units = std::min(units_per_chunk, k_units - done);
+      const Bytes bytes = units * p_.k_per_unit * n * p_.elem_bytes;
+      // Only the first chunk claims the buffer half; the others fill the same half.
+      deps.push_back(chunk == 0 ? load(BufferKind::kWeight, bytes, b_buffer_) : load_into_claimed(bytes));
+      if (chunk == 0 && slot_freed) deps.push_back(*slot_freed);
+      compute = add_compute(m, n, units * p_.k_per_unit, deps);
+      deps = {compute};  // keeps the chunks of one output tile in order (they accumulate)
+    }
+    return compute;
+  }
+
+  uint64_t weight_chunks(uint64_t m, uint64_t n, uint64_t k_units) const {
+    if (config_.mapper.objective != MapperObjective::kLatency) return 1;
+    // Chunks of whole folds along the dimension K occupies on the array (rows for WS/IS, time for OS).
+    const SpatialMapping mapping = spatial_mapping(config_.array.dataflow, GemmShape{m, n, k_units * p_.k_per_unit});
+    const uint64_t k_extent = config_.array.dataflow == Dataflow::kOutputStationary ? 1 : mapping.sr;
+    const uint64_t k_folds = ceil_div(k_extent, config_.array.rows);
+    return std::max<uint64_t>(1, std::min({k_folds, k_units, kMaxWeightChunks}));
+  }
+
+  uint32_t load_into_claimed(Bytes bytes) {
+    Command command;
+    command.kind = CommandKind::kDmaLoad;
+    command.buffer = BufferKind::kWeight;
+    command.bytes = bytes;
+    return program_.add(command, {});
   }
 
   uint32_t load(BufferKind buffer, Bytes bytes, DoubleBuffer& slots) {
@@ -100,6 +144,7 @@ class GemmEmitter {
     command.tile = {static_cast<uint32_t>(m), static_cast<uint32_t>(n), static_cast<uint32_t>(k)};
     const SpatialMapping mapping = spatial_mapping(config_.array.dataflow, GemmShape{m, n, k});
     folds_ += fold_count(ArrayShape{config_.array.rows, config_.array.cols}, mapping);
+    ++computes_;
     used_pe_folds_ += mapping.sr * mapping.sc;
     return program_.add(command, deps);
   }
@@ -122,6 +167,7 @@ class GemmEmitter {
   std::optional<TileKey> a_loaded_, b_loaded_;
   DoubleBuffer a_buffer_, b_buffer_, c_buffer_;
   uint64_t folds_ = 0;
+  uint64_t computes_ = 0;
   uint64_t used_pe_folds_ = 0;
 };
 
@@ -136,7 +182,7 @@ void emit_gemm_program(const GemmProblem& problem, const GemmPlan& plan, const N
   mapping.loop_order = std::string(problem.gemm_count > 1 ? "g-" : "") + loop_order_name(plan.order);
   mapping.tile = {static_cast<uint32_t>(plan.m_tiling.max_m), static_cast<uint32_t>(plan.n_tile),
                   static_cast<uint32_t>(plan.k_tile_units * problem.k_per_unit)};
-  mapping.tiles = plan.compute_tiles;
+  mapping.tiles = emitter.computes();  // weight streaming may split a planned tile along K
   mapping.folds = emitter.folds();
   mapping.mapping_efficiency = emitter.mapping_efficiency();
   mapping.planned_dram_read_bytes = plan.a_read_bytes + plan.b_read_bytes;

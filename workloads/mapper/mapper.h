@@ -1,4 +1,4 @@
-// The mapper: operator IR -> per-layer command streams for one NPU core (LayerProgram).
+// The mapper: operator IR -> per-layer command streams (LayerProgram), one per core used.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,8 @@ bool runs_on_array(const Operator& op, const NpuConfig& config);
 LayerProgram map_operator(const Operator& op, uint32_t op_index, const NpuConfig& config);
 
 // Every operator in order; SCALE-Sim timing mode uses lower_scalesim_layer instead of map_operator.
+// With npu.cores > 1 each operator is split over the cores (core_partition.h); with a global SRAM,
+// activations that fit stay in it between layers.
 std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config);
 
 }  // namespace npusim

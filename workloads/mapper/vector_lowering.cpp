@@ -9,34 +9,26 @@
 
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_tiling.h"
+#include "workloads/mapper/vector_costs.h"
 
 namespace npusim {
 
-uint32_t eltwise_ops_per_element(EltwiseKind kind) {
-  switch (kind) {
-    case EltwiseKind::kAdd:
-    case EltwiseKind::kMul:
-    case EltwiseKind::kRelu:
-    case EltwiseKind::kCopy: return 1;
-    case EltwiseKind::kRelu6: return 2;    // max then min
-    case EltwiseKind::kSigmoid: return 4;  // exp (LUT), add, reciprocal (LUT + refine)
-    case EltwiseKind::kSilu: return 5;     // sigmoid, then multiply by x
-    case EltwiseKind::kGelu: return 6;     // tanh form: x^3, fma, tanh (LUT), add, two multiplies
-  }
-  return 1;
-}
+uint32_t eltwise_ops_per_element(EltwiseKind kind) { return eltwise_vector_ops(kind); }
 
 namespace {
 
 // The op as output chunks: output-pixel tilings (a_units = input pixels per channel, halo included)
-// times channel chunks. A flat elementwise op is one "channel" of `elements` pixels.
+// times channel chunks. A flat elementwise op is one "channel" of `elements` pixels; a row op
+// (softmax, norms, rotary, embedding) tiles whole rows, its width being the one channel chunk.
 struct VectorProblem {
   VectorOpKind kind = VectorOpKind::kElementwise;
   uint32_t ops_per_element = 1;
   uint32_t inputs = 1;  // tensors read (2 for a residual add)
   uint64_t channels = 1;
   uint32_t elem_bytes = 1;
-  Bytes weight_bytes_per_channel = 0;  // depthwise kernels: loaded once, stay resident
+  Bytes weight_bytes_per_channel = 0;  // depthwise kernels, norm gamma/beta: loaded once, stay resident
+  Bytes side_bytes_per_unit = 0;       // a small per-row input: rotary's cos/sin row, embedding ids
+  Bytes gather_bytes_per_unit = 0;     // embedding: the table row each id selects, loaded after the ids
   std::vector<MTiling> spatial;
   std::vector<uint64_t> channel_sizes{1};
 };
@@ -48,10 +40,32 @@ void set_windowed(VectorProblem& p, const WindowGeometry& g, uint64_t channels, 
   p.channel_sizes = aligned_tile_sizes(channels, lanes);
 }
 
+// Whole rows of `width` elements per chunk, `rows` in all.
+void set_rows(VectorProblem& p, uint64_t rows, uint64_t width) {
+  p.channels = width;
+  p.channel_sizes = {width};
+  for (uint64_t tile : aligned_tile_sizes(rows, 1)) p.spatial.push_back(uniform_m_tiling(rows, tile));
+}
+
 VectorProblem make_vector_problem(const Operator& op, const NpuConfig& config) {
   VectorProblem p;
   p.elem_bytes = dtype_bytes(op.dtype);
-  if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
+  const uint64_t batch = op.batch;
+  if (const auto* row = std::get_if<RowParams>(&op.params)) {
+    p.ops_per_element = vector_ops_per_element(op);
+    set_rows(p, batch * row->rows, row->width);
+    if (op.kind != OpKind::kSoftmax) p.weight_bytes_per_channel = op_weight_bytes(op) / row->width;
+  } else if (const auto* rope = std::get_if<RotaryParams>(&op.params)) {
+    p.ops_per_element = vector_ops_per_element(op);
+    set_rows(p, batch * rope->tokens, uint64_t{rope->heads} * rope->head_dim);
+    p.side_bytes_per_unit = uint64_t{rope->head_dim} * p.elem_bytes;
+  } else if (const auto* emb = std::get_if<EmbeddingParams>(&op.params)) {
+    p.ops_per_element = vector_ops_per_element(op);
+    p.inputs = 0;  // no activation tensor: ids in, gathered rows in, rows out
+    set_rows(p, batch * emb->tokens, emb->width);
+    p.side_bytes_per_unit = op_input_bytes(op) / (batch * emb->tokens);
+    p.gather_bytes_per_unit = emb->width * p.elem_bytes;
+  } else if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
     p.ops_per_element = eltwise_ops_per_element(elt->kind);
     p.inputs = elt->inputs;
     const uint64_t elements = uint64_t{op.batch} * elt->elements;
@@ -70,6 +84,12 @@ VectorProblem make_vector_problem(const Operator& op, const NpuConfig& config) {
   return p;
 }
 
+uint64_t sum_m_units(const MTiling& tiling) {
+  uint64_t sum = 0;
+  for (const MTileRun& run : tiling.runs) sum += run.count * run.tile.m;
+  return sum * tiling.repeat;
+}
+
 struct VectorPlan {
   const MTiling* spatial = nullptr;
   uint64_t channel_tile = 0;
@@ -81,13 +101,15 @@ struct VectorPlan {
 
 VectorPlan evaluate(const VectorProblem& p, const MTiling& spatial, uint64_t channel_tile) {
   const Bytes weights = p.weight_bytes_per_channel * p.channels;
-  const Bytes in_chunk = spatial.max_a_units * channel_tile * p.inputs * p.elem_bytes;
+  const Bytes in_chunk = spatial.max_a_units * (channel_tile * p.inputs * p.elem_bytes + p.side_bytes_per_unit) +
+                         spatial.max_m * p.gather_bytes_per_unit;
   VectorPlan plan;
   plan.spatial = &spatial;
   plan.channel_tile = channel_tile;
   plan.chunks = spatial.tiles * ceil_div(p.channels, channel_tile);
   plan.out_chunk_bytes = spatial.max_m * channel_tile * p.elem_bytes;
-  plan.read_bytes = spatial.sum_a_units * p.channels * p.inputs * p.elem_bytes + weights;
+  plan.read_bytes = spatial.sum_a_units * (p.channels * p.inputs * p.elem_bytes + p.side_bytes_per_unit) +
+                    sum_m_units(spatial) * p.gather_bytes_per_unit + weights;
   plan.footprint_bytes = weights + 2 * (in_chunk + plan.out_chunk_bytes);
   return plan;
 }
@@ -140,6 +162,13 @@ class VectorEmitter {
     std::vector<uint32_t> deps;
     for (uint32_t input = 0; input < p_.inputs; ++input)
       deps.push_back(load(BufferKind::kInput, in_bytes, reader));
+    if (p_.side_bytes_per_unit > 0) {
+      deps.push_back(load(BufferKind::kInput, tile.a_units * p_.side_bytes_per_unit, reader));
+      // A gather's row addresses are the ids just loaded.
+      if (p_.gather_bytes_per_unit > 0) {
+        deps.push_back(load(BufferKind::kWeight, tile.m * p_.gather_bytes_per_unit, deps.back()));
+      }
+    }
     if (weights_) deps.push_back(*std::exchange(weights_, std::nullopt));  // the first chunk waits for them
     if (const auto store = out_buffer_.acquire()) deps.push_back(*store);
     Command command;
@@ -148,7 +177,8 @@ class VectorEmitter {
     command.vector.elements = tile.m * channels;
     command.vector.ops_per_element = p_.ops_per_element;
     // Line-buffered unit: every loaded input byte (and the chunk's kernels) is read from SRAM once.
-    command.vector.read_bytes = in_bytes * p_.inputs + p_.weight_bytes_per_channel * channels;
+    command.vector.read_bytes = in_bytes * p_.inputs + p_.weight_bytes_per_channel * channels +
+                                tile.a_units * p_.side_bytes_per_unit + tile.m * p_.gather_bytes_per_unit;
     command.vector.write_bytes = out_bytes;
     const uint32_t vector = program_.add(command, deps);
     in_buffer_.read_by(vector);

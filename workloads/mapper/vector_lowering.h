@@ -1,5 +1,7 @@
-// Lowers pooling, elementwise ops and (when configured) depthwise conv to the vector unit: the output
-// is cut into chunks that fit the SRAM double-buffered; each chunk is load(s), one vector command, a store.
+// Lowers pooling, elementwise ops, (when configured) depthwise conv, and the transformer row ops
+// (softmax, LayerNorm, RMSNorm, rotary embedding, embedding gather) to the vector unit: the output is
+// cut into chunks that fit the SRAM double-buffered (whole rows for row ops); each chunk is load(s),
+// one vector command, a store. Costs per element come from vector_costs.h.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 
 namespace npusim {
 
-// ALU operations per output element of an elementwise op (the one cost table).
+// ALU operations per output element of an elementwise op (eltwise_vector_ops in vector_costs.h).
 uint32_t eltwise_ops_per_element(EltwiseKind kind);
 
 // Chunks aim at no fewer than this many, so one chunk's load, compute and store overlap the next's...

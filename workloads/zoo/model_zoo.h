@@ -1,4 +1,4 @@
-// The built-in workloads a user can name on the command line: public CNNs and single operators.
+// The built-in workloads a user can name on the command line: public CNNs, transformers and single operators.
 #pragma once
 
 #include <string>

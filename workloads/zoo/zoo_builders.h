@@ -27,6 +27,12 @@ Workload make_zoo_workload(const WorkloadSpec& spec, std::vector<Operator> ops);
 Workload build_resnet50(const WorkloadSpec& spec, DType default_dtype);
 Workload build_mobilenetv2(const WorkloadSpec& spec, DType default_dtype);
 Workload build_yolov5s(const WorkloadSpec& spec, DType default_dtype);
+Workload build_bert_base(const WorkloadSpec& spec, DType default_dtype);
+Workload build_bert_large(const WorkloadSpec& spec, DType default_dtype);
+Workload build_gpt2(const WorkloadSpec& spec, DType default_dtype);
+Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_llama31_8b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_vit_b16(const WorkloadSpec& spec, DType default_dtype);
 Workload build_gemm(const WorkloadSpec& spec, DType default_dtype);    // weights as operand B
 Workload build_matmul(const WorkloadSpec& spec, DType default_dtype);  // both operands activations
 Workload build_conv(const WorkloadSpec& spec, DType default_dtype);

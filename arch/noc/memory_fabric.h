@@ -1,0 +1,52 @@
+// MemoryFabric: what a core's DMA reaches beyond its own scratchpad: the DRAM controllers and the
+// shared global SRAM, both across the NoC. Each part of a transfer is booked on its memory (a DRAM
+// channel or the global SRAM port) and on every NoC link between that memory's node and the core.
+// SystemC-free, like every shared resource here: reservations, not processes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "arch/memory/dram.h"
+#include "arch/timing/noc_network.h"
+#include "sim/core/bandwidth_server.h"
+#include "sim/core/npu_config.h"
+#include "workloads/mapper/command_stream.h"
+
+namespace npusim {
+
+struct FabricAccess {
+  Cycles done = 0;  // the last byte is in the scratchpad (load) or in the memory (store)
+  uint64_t flit_hops = 0;
+};
+
+class MemoryFabric {
+ public:
+  MemoryFabric(const NpuConfig& config, DramModel& dram);
+
+  // A transfer between core `core` (at NoC node `core`) and `memory`, issued at `now`. Per part served by
+  // one memory port: done = max(memory done, latest link end + memory latency) + hops * hop latency,
+  // so memory streaming and NoC serialisation overlap (cut-through) and their latencies add. A core
+  // whose routes cross no link (one core, ideal NoC) reaches the memory exactly as without a NoC.
+  FabricAccess access(Cycles now, uint32_t core, uint64_t address, Bytes bytes, bool is_write,
+                      MemoryKind memory);
+
+  const NocNetwork& noc() const { return noc_; }
+  bool has_global_sram() const { return global_sram_ != nullptr; }
+  const BandwidthServer* global_sram() const { return global_sram_.get(); }
+
+ private:
+  FabricAccess across_noc(Cycles now, uint32_t core, uint32_t node, Bytes bytes, bool is_write,
+                          Cycles memory_done, Cycles memory_latency);
+
+  DramModel& dram_;
+  NocNetwork noc_;
+  std::vector<uint32_t> controller_node_;  // per DRAM channel
+  std::vector<uint8_t> dram_direct_;       // per core: no route to any controller crosses a link
+  std::unique_ptr<BandwidthServer> global_sram_;
+  uint32_t global_sram_node_ = 0;
+  std::vector<DramPiece> pieces_;  // scratch
+};
+
+}  // namespace npusim

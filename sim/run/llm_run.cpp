@@ -1,0 +1,265 @@
+// LLM mode: validation, the prefill + sampled decode steps as one run, and the TTFT/TPOT totals.
+#include "sim/run/llm_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sim/core/atomic_file.h"
+#include "sim/core/input_error.h"
+#include "sim/run/workload_loader.h"
+#include "workloads/workload_spec.h"
+#include "workloads/zoo/model_zoo.h"
+
+namespace npusim {
+namespace {
+
+// As `npusim run` resolves it: --dtype, else the NPU's first supported type.
+DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
+  if (options.dtype.empty()) return config.array.dtypes.front();
+  const auto dtype = parse_dtype(options.dtype);
+  if (!dtype)
+    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
+  return *dtype;
+}
+
+// The validated request: the user's spec (without seq and past) and what the run needs to know.
+struct LlmRequest {
+  WorkloadSpec spec;
+  uint64_t prefill = 0;
+  uint64_t decode = 0;
+  uint32_t batch = 1;
+  Bytes kv_bytes_per_token = 0;  // all sequences of the batch
+  Bytes weight_bytes = 0;        // parameters in DRAM
+  std::vector<uint64_t> sampled_steps;
+};
+
+std::string pass_spec(WorkloadSpec spec, uint64_t seq, uint64_t past) {
+  spec.params["seq"] = std::to_string(seq);
+  if (past > 0) spec.params["past"] = std::to_string(past);
+  return format_workload_spec(spec);
+}
+
+Workload load(const RunOptions& options, const std::string& spec, DType dtype) {
+  return load_workload(WorkloadRequest{spec, options.batch, std::nullopt}, dtype);
+}
+
+uint64_t prompt_length(const Workload& workload) {
+  for (const auto& op : workload.ops) {
+    if (const auto* attention = std::get_if<AttentionParams>(&op.params)) return attention->q_len;
+  }
+  return 0;
+}
+
+LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuConfig& config,
+                    const std::string& config_file) {
+  if (!options.host_stats_file.empty()) {
+    throw InputError("<cli>", "--host-stats",
+                     "not available with --decode; time the run with /usr/bin/time -v");
+  }
+  if (llm.decode_tokens == 0)
+    throw InputError("<cli>", "--decode", "expected a positive number of decode steps");
+  if (options.workloads.size() != 1) {
+    throw InputError("<cli>", "--workload",
+                     "--decode takes exactly one decoder LLM workload (gpt2, llama2-7b, llama3.1-8b), got " +
+                         std::to_string(options.workloads.size()));
+  }
+  LlmRequest request;
+  request.decode = llm.decode_tokens;
+  const std::string& text = options.workloads.front();
+  const DType dtype = resolve_dtype(options, config);
+  // Builds the workload as given first, so that a non-LLM workload is reported as such.
+  const Workload as_given = load(options, text, dtype);
+  request.kv_bytes_per_token = workload_kv_cache_bytes_per_token(as_given);
+  if (request.kv_bytes_per_token == 0) {
+    throw InputError("<cli>", "--decode",
+                     "needs a decoder LLM workload with a KV cache (gpt2, llama2-7b, llama3.1-8b); '" +
+                         as_given.name + "' has none");
+  }
+  request.spec = parse_workload_spec(text);
+  if (request.spec.params.count("past") > 0) {
+    throw InputError("<cli>", "--workload",
+                     "past= is set by LLM mode (prefill + decode step); drop it from '" + text + "'");
+  }
+  const bool seq_in_spec = request.spec.params.erase("seq") > 0;
+  if (seq_in_spec && llm.prefill_tokens > 0) {
+    throw InputError("<cli>", "--prefill",
+                     "conflicts with seq= in --workload '" + text + "'; give one of them");
+  }
+  request.prefill = llm.prefill_tokens > 0 ? llm.prefill_tokens : prompt_length(as_given);
+  // The prefill and the last decode step bound the context: building them checks seq + past.
+  const Workload prefill = load(options, pass_spec(request.spec, request.prefill, 0), dtype);
+  load(options, pass_spec(request.spec, 1, request.prefill + request.decode - 1), dtype);
+
+  request.batch = prefill.ops.front().batch;
+  request.weight_bytes = workload_parameters(prefill) * dtype_bytes(prefill.ops.front().dtype);
+  const Bytes capacity = config.dram.capacity_bytes;
+  const uint64_t cached_tokens = request.prefill + request.decode;
+  const Bytes kv_bytes = request.kv_bytes_per_token * cached_tokens;
+  if (request.weight_bytes > capacity) {
+    throw InputError(config_file, "npu.dram.capacity_bytes",
+                     fmt::format("model weights of {} bytes exceed npu.dram.capacity_bytes ({} bytes)",
+                                 request.weight_bytes, capacity));
+  }
+  if (kv_bytes > capacity - request.weight_bytes) {
+    throw InputError(
+        config_file, "npu.dram.capacity_bytes",
+        fmt::format("KV cache of {} bytes exceeds npu.dram.capacity_bytes: {} bytes less {} bytes "
+                    "of weights leaves {} for {} tokens x {} sequences",
+                    kv_bytes, capacity, request.weight_bytes, capacity - request.weight_bytes, cached_tokens,
+                    request.batch));
+  }
+  request.sampled_steps = sampled_decode_steps(request.decode, llm.decode_samples);
+  return request;
+}
+
+double rows_time_s(const RunReport& report, const WorkloadSummary& workload) {
+  return totals_over(report.config, report.layers, workload.first_layer, workload.end_layer, 0)["time_s"]
+      .get<double>();
+}
+
+void rename(RunReport& report, WorkloadSummary& workload, const std::string& name) {
+  workload.name = name;
+  for (size_t row = workload.first_layer; row < workload.end_layer; ++row)
+    report.layers[row]["workload"] = name;
+}
+
+std::string summary_lines(const nlohmann::ordered_json& totals) {
+  const auto& llm = totals["llm"];
+  std::string out = fmt::format(
+      "\nLLM: prefill {} tokens, {} decode steps, batch {}: TTFT {:.6f} s, TPOT {:.6f} s, {:.2f} tokens/s, "
+      "end to end {:.6f} s\n",
+      llm["prefill_tokens"].get<uint64_t>(), llm["decode_steps"].get<uint64_t>(),
+      llm["batch"].get<uint32_t>(), totals["ttft_s"].get<double>(), totals["tpot_s"].get<double>(),
+      totals["tokens_per_s"].get<double>(), llm["e2e_s"].get<double>());
+  const auto& sampled = llm["simulated_decode_steps"];
+  std::string steps;
+  for (size_t k = 0; k < sampled.size(); ++k) {
+    if (sampled.size() > 10 && k == 3) {  // a long list: the first three, "...", the last two
+      steps += ", ...";
+      k = sampled.size() - 3;
+      continue;
+    }
+    steps += (steps.empty() ? "" : ", ") + sampled[k].dump();
+  }
+  out += fmt::format("  decode steps simulated: {} ({}); {}\n", sampled.size(), steps,
+                     llm["decode_method"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::vector<uint64_t> sampled_decode_steps(uint64_t steps, uint32_t samples) {
+  std::vector<uint64_t> sampled;
+  if (steps == 0) return sampled;
+  if (samples == 0 || samples >= steps) {
+    for (uint64_t step = 0; step < steps; ++step) sampled.push_back(step);
+    return sampled;
+  }
+  if (samples == 1) return {0};
+  for (uint32_t k = 0; k < samples; ++k) {
+    // Rounded to the nearest step: k * (steps - 1) / (samples - 1).
+    const uint64_t step = (2 * k * (steps - 1) + (samples - 1)) / (2 * uint64_t{samples - 1});
+    if (sampled.empty() || sampled.back() != step) sampled.push_back(step);
+  }
+  return sampled;
+}
+
+std::vector<double> interpolate_step_times(uint64_t steps, const std::vector<uint64_t>& sampled_steps,
+                                           const std::vector<double>& sampled_times_s) {
+  std::vector<double> times(steps, sampled_times_s.empty() ? 0.0 : sampled_times_s.back());
+  for (size_t k = 0; k < sampled_steps.size(); ++k) {
+    const uint64_t from = sampled_steps[k];
+    if (k + 1 == sampled_steps.size()) {
+      for (uint64_t step = from; step < steps; ++step) times[step] = sampled_times_s[k];
+      break;
+    }
+    const uint64_t to = sampled_steps[k + 1];
+    for (uint64_t step = from; step < to; ++step) {
+      const double t = static_cast<double>(step - from) / static_cast<double>(to - from);
+      times[step] = sampled_times_s[k] + t * (sampled_times_s[k + 1] - sampled_times_s[k]);
+    }
+  }
+  return times;
+}
+
+RunReport execute_llm_run(const RunOptions& options, const LlmOptions& llm) {
+  std::string config_file;
+  const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &config_file);
+  const LlmRequest request = validate(options, llm, config, config_file);
+
+  // One simulation: the prefill, then each sampled decode step (step i attends over prefill + i cached
+  // tokens and appends one), each a workload of its own whose rows the report keeps apart.
+  RunOptions run = options;
+  run.workloads = {pass_spec(request.spec, request.prefill, 0)};
+  for (uint64_t step : request.sampled_steps)
+    run.workloads.push_back(pass_spec(request.spec, 1, request.prefill + step));
+  RunReport report = execute_run(run);
+
+  const std::string model = request.spec.name;
+  rename(report, report.workloads.front(), model + " prefill");
+  const double ttft_s = rows_time_s(report, report.workloads.front());
+  std::vector<double> sampled_times_s;
+  for (size_t k = 0; k < request.sampled_steps.size(); ++k) {
+    WorkloadSummary& step = report.workloads[k + 1];
+    rename(report, step,
+           fmt::format("{} decode step {} (cache {})", model, request.sampled_steps[k],
+                       request.prefill + request.sampled_steps[k]));
+    sampled_times_s.push_back(rows_time_s(report, step));
+  }
+  const std::vector<double> step_times_s =
+      interpolate_step_times(request.decode, request.sampled_steps, sampled_times_s);
+  double decode_s = 0.0;
+  for (double t : step_times_s) decode_s += t;
+
+  nlohmann::ordered_json& totals = report.totals;
+  totals["ttft_s"] = ttft_s;
+  totals["tpot_s"] = decode_s / static_cast<double>(request.decode);
+  totals["tokens_per_s"] = static_cast<double>(request.batch * request.decode) / decode_s;
+  const bool every_step = request.sampled_steps.size() == request.decode;
+  totals["llm"] = {
+      {"model", model},
+      {"prefill_tokens", request.prefill},
+      {"decode_steps", request.decode},
+      {"batch", request.batch},
+      {"ttft_s", ttft_s},
+      {"decode_s", decode_s},
+      {"e2e_s", ttft_s + decode_s},
+      {"tokens_per_s_definition",
+       "batch * decode_steps / decode_s (decode throughput; the prefill's token "
+       "counts towards ttft_s)"},
+      {"simulated_decode_steps", request.sampled_steps},
+      {"simulated_decode_step_s", sampled_times_s},
+      {"decode_method", every_step ? "every decode step simulated"
+                                   : "decode steps between simulated ones interpolated linearly in cache "
+                                     "length"},
+      {"rows",
+       "the layer rows and the cycles/time_s totals cover the prefill and the simulated decode "
+       "steps only"},
+      {"kv_cache_bytes_per_token", request.kv_bytes_per_token},
+      {"kv_cache_bytes", request.kv_bytes_per_token * (request.prefill + request.decode)},
+      {"weight_bytes", request.weight_bytes},
+      {"dram_capacity_bytes", config.dram.capacity_bytes},
+  };
+  return report;
+}
+
+int llm_run_command(const RunOptions& options, const LlmOptions& llm) {
+  const RunReport report = execute_llm_run(options, llm);
+  if (!options.quiet) std::cout << report_to_table(report);
+  std::cout << summary_lines(report.totals) << std::flush;
+  if (!options.out_dir.empty()) {
+    // Both files are rendered before either is written, so a failure leaves no half result.
+    const std::string json = report_to_json(report).dump(2) + "\n";
+    const std::string csv = report_to_csv(report);
+    write_file_atomically(options.out_dir + "/layers.csv", csv);
+    write_file_atomically(options.out_dir + "/result.json", json);
+  }
+  return 0;
+}
+
+}  // namespace npusim

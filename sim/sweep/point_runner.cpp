@@ -1,0 +1,279 @@
+#include "sim/sweep/point_runner.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include "sim/core/input_error.h"
+
+namespace npusim {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Running {
+  const SweepPoint* point = nullptr;
+  std::string out_dir;
+  Clock::time_point start;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The worker's own one-line error ("npusim: error: ..."), or the last line it printed.
+std::string last_line(const std::string& text) {
+  size_t end = text.find_last_not_of(" \n\r\t");
+  if (end == std::string::npos) return "";
+  const size_t start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+void flatten(const nlohmann::ordered_json& object, const std::string& prefix, nlohmann::ordered_json& out) {
+  for (const auto& item : object.items()) {
+    const std::string name = prefix.empty() ? item.key() : prefix + "." + item.key();
+    if (item.value().is_object()) {
+      flatten(item.value(), name, out);
+    } else if (item.value().is_number() || item.value().is_boolean()) {
+      out[name] = item.value();
+    }
+  }
+}
+
+std::string format_duration(double seconds) {
+  const auto total = static_cast<long>(seconds + 0.5);
+  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
+}
+
+std::string axes_text(const nlohmann::ordered_json& axes) {
+  std::string text;
+  for (const auto& item : axes.items()) {
+    text += (text.empty() ? "" : " ") + item.key() + "=" +
+            (item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
+  }
+  return text;
+}
+
+class Progress {
+ public:
+  Progress(const RunnerOptions& options, size_t total)
+      : options_(options), total_(total), start_(Clock::now()) {}
+
+  void point_done(const SweepPoint& point, const std::string& status, const std::string& detail,
+                  double wall_s, const RunSummary& summary) {
+    if (options_.log == nullptr) return;
+    const size_t done = summary.ok + summary.failed + summary.interrupted;
+    std::ostream& out = *options_.log;
+    if (!options_.progress_bar) {
+      out << fmt::format("[{}/{}] {:<5} {} {} ({:.2f} s){}\n", done, total_, status, point.id,
+                         axes_text(point.axes), wall_s, detail.empty() ? "" : ": " + detail)
+          << std::flush;
+      return;
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    // Redraw at most 10 times a second (a fast sweep would spend its time on the terminal), always at the
+    // end.
+    if (status == "ok" && done < total_ && elapsed - last_draw_s_ < 0.1) return;
+    last_draw_s_ = elapsed;
+    const double eta =
+        done == 0 ? 0.0 : elapsed / static_cast<double>(done) * static_cast<double>(total_ - done);
+    constexpr size_t kWidth = 30;
+    const size_t filled = total_ == 0 ? kWidth : kWidth * done / total_;
+    if (status != "ok")
+      out << "\r\033[K" << status << " " << point.id << " " << axes_text(point.axes) << ": " << detail
+          << "\n";
+    out << fmt::format("\r\033[K[{}{}] {}/{} points, {} failed, {} elapsed, ETA {}", std::string(filled, '#'),
+                       std::string(kWidth - filled, '.'), done, total_, summary.failed + summary.interrupted,
+                       format_duration(elapsed), format_duration(eta))
+        << std::flush;
+  }
+
+  void finish() {
+    if (options_.log != nullptr && options_.progress_bar) *options_.log << "\n" << std::flush;
+  }
+
+ private:
+  const RunnerOptions& options_;
+  size_t total_;
+  Clock::time_point start_;
+  double last_draw_s_ = -1.0;
+};
+
+pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_path) {
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0)
+    throw InputError(log_path, "", std::string("cannot create worker log: ") + std::strerror(errno));
+  std::vector<char*> raw;
+  for (const auto& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
+  raw.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // A worker dies with its runner (kill -9 included), so a resume never races an orphan.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);
+    ::dup2(log_fd, STDOUT_FILENO);
+    ::dup2(log_fd, STDERR_FILENO);
+    ::execv(raw[0], raw.data());
+    _exit(127);
+  }
+  ::close(log_fd);
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  return pid;
+}
+
+}  // namespace
+
+std::string self_executable() { return fs::read_symlink("/proc/self/exe").string(); }
+
+bool run_supports_gpu() {
+  const std::string command = "'" + self_executable() + "' run --help 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return false;
+  std::string help;
+  char buffer[4096];
+  size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) help.append(buffer, count);
+  ::pclose(pipe);
+  return help.find("\n  --gpu ") != std::string::npos;  // an entry of the options list
+}
+
+std::vector<std::string> worker_arguments(const PointRequest& request, const std::string& out_dir) {
+  std::vector<std::string> args{"run", "--npu", request.npu};
+  for (const auto& assignment : request.overrides) args.insert(args.end(), {"--set", assignment});
+  args.insert(args.end(), {"--workload", request.workload});
+  if (request.batch != 0) args.insert(args.end(), {"--batch", std::to_string(request.batch)});
+  if (!request.dtype.empty()) args.insert(args.end(), {"--dtype", request.dtype});
+  if (!request.gpu.empty()) args.insert(args.end(), {"--gpu", request.gpu});
+  args.insert(args.end(), {"--quiet", "--out", out_dir});
+  return args;
+}
+
+nlohmann::ordered_json result_line(const SweepPoint& point, const std::string& status,
+                                   const std::string& error, const nlohmann::ordered_json& metrics) {
+  nlohmann::ordered_json line;
+  line["id"] = point.id;
+  line["index"] = point.index;
+  line["axes"] = point.axes;
+  line["status"] = status;
+  if (status == "ok") {
+    line["metrics"] = metrics;
+  } else {
+    line["error"] = error;
+  }
+  return line;
+}
+
+nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result) {
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  const auto totals = result.find("totals");
+  if (totals != result.end() && totals->is_object()) flatten(*totals, "", metrics);
+  // A point runs one workload; its NPU-vs-GPU comparison (when the run made one) is worth sweeping too.
+  const auto workloads = result.find("workloads");
+  if (workloads != result.end() && workloads->is_array() && workloads->size() == 1) {
+    const auto comparison = workloads->front().find("comparison");
+    if (comparison != workloads->front().end() && comparison->is_object())
+      flatten(*comparison, "comparison", metrics);
+  }
+  return metrics;
+}
+
+RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppender& appender,
+                      const RunnerOptions& options) {
+  RunSummary summary;
+  const auto start = Clock::now();
+  const std::string self = self_executable();
+  Progress progress(options, points.size());
+  std::map<pid_t, Running> running;
+  size_t next = 0;
+  const int jobs = options.jobs < 1 ? 1 : options.jobs;
+  while (next < points.size() || !running.empty()) {
+    while (static_cast<int>(running.size()) < jobs && next < points.size()) {
+      const SweepPoint* point = points[next++];
+      Running job{point,
+                  (fs::path(options.scratch_dir) / fmt::format("{}.{}", point->id, ::getpid())).string(),
+                  Clock::now()};
+      std::error_code error;
+      fs::remove_all(job.out_dir, error);
+      fs::create_directories(job.out_dir, error);
+      if (error) throw InputError(job.out_dir, "", "cannot create a worker folder: " + error.message());
+      std::vector<std::string> argv{self};
+      for (auto& arg : worker_arguments(point->request, job.out_dir)) argv.push_back(std::move(arg));
+      running.emplace(spawn_worker(argv, job.out_dir + "/worker.log"), std::move(job));
+    }
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
+    }
+    const auto found = running.find(pid);
+    if (found == running.end()) continue;
+    const Running job = found->second;
+    running.erase(found);
+    const double wall = std::chrono::duration<double>(Clock::now() - job.start).count();
+    const SweepPoint& point = *job.point;
+    std::error_code error;
+    if (WIFSIGNALED(status)) {
+      ++summary.interrupted;
+      progress.point_done(
+          point, "KILLED",
+          fmt::format("worker killed by signal {}; not recorded, a re-run retries it", WTERMSIG(status)),
+          wall, summary);
+      fs::remove_all(job.out_dir, error);
+      continue;
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::string message;
+    nlohmann::ordered_json metrics;
+    if (code == 0) {
+      const auto result =
+          nlohmann::ordered_json::parse(read_text(job.out_dir + "/result.json"), nullptr, false);
+      if (result.is_discarded() || !result.is_object()) {
+        message = "the worker exited 0 without a readable result.json";
+      } else {
+        metrics = metrics_from_result(result);
+      }
+    } else {
+      message = last_line(read_text(job.out_dir + "/worker.log"));
+      if (message.empty() || code == 127) message = fmt::format("the worker exited with code {}", code);
+    }
+    const bool ok = message.empty();
+    appender.append(result_line(point, ok ? "ok" : "error", message, metrics));
+    ok ? ++summary.ok : ++summary.failed;
+    progress.point_done(point, ok ? "ok" : "error", message, wall, summary);
+    if (!options.keep_dir.empty()) {
+      const fs::path kept = fs::path(options.keep_dir) / point.id;
+      fs::remove_all(kept, error);
+      fs::create_directories(options.keep_dir, error);
+      if (ok) fs::remove(job.out_dir + "/worker.log", error);
+      fs::rename(job.out_dir, kept, error);
+    }
+    fs::remove_all(job.out_dir, error);
+  }
+  progress.finish();
+  summary.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace npusim

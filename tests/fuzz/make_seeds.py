@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpora: small npusim traces (every op kind) and small ONNX models (python3-onnx;
+weights without values, so each file is a few hundred bytes). Run from the repository root after changing
+the formats:  python3 tests/fuzz/make_seeds.py  (needs build/npusim for the traces)."""
+
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def traces(npusim):
+    specs = {"conv": "conv:h=8,w=8,c=4,k=8,r=3,pad=1,groups=2", "fc": "fc:in=16,out=8",
+             "gemm": "gemm:m=8,n=8,k=8", "gpt2": "gpt2:layers=1,seq=8",
+             "llama": "llama2-7b:layers=1,seq=8", "resnet50": "resnet50:resolution=32"}
+    for name, spec in specs.items():
+        subprocess.run([npusim, "export-trace", "--workload", spec, "--out",
+                        os.path.join(HERE, "seeds_trace", name + ".json")], check=True)
+
+
+def onnx_models():
+    import onnx
+    from onnx import helper, TensorProto as TP
+
+    def w(name, dims):  # shape only: the importer never reads float weights
+        t = onnx.TensorProto()
+        t.name = name
+        t.data_type = TP.FLOAT
+        t.dims.extend(dims)
+        return t
+
+    def save(name, nodes, inputs, inits, opset=13):
+        graph = helper.make_graph(nodes, name, inputs, [helper.make_tensor_value_info(nodes[-1].output[0], TP.FLOAT, None)],
+                                  inits)
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]),
+                  os.path.join(HERE, "seeds_onnx", name + ".onnx"))
+
+    n = helper.make_node
+    x = helper.make_tensor_value_info("x", TP.FLOAT, [1, 4, 8, 8])
+    save("cnn", [n("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], group=2), n("Relu", ["c"], ["r"]),
+                 n("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1),
+                 n("GlobalAveragePool", ["p"], ["g"]), n("Flatten", ["g"], ["f"]),
+                 n("Gemm", ["f", "fc"], ["y"], transB=1)],
+         [x], [w("w", [8, 2, 3, 3]), w("fc", [10, 8])])
+    t = helper.make_tensor_value_info("t", TP.FLOAT, [2, 4, 16])
+    save("block", [n("LayerNormalization", ["t", "g", "b"], ["l"], axis=-1), n("MatMul", ["l", "wq"], ["q"]),
+                   n("Reshape", ["q", "shape"], ["q4"]), n("Transpose", ["q4"], ["qt"], perm=[0, 2, 1, 3]),
+                   n("Transpose", ["q4"], ["kt"], perm=[0, 2, 3, 1]), n("MatMul", ["qt", "kt"], ["s"]), n("Softmax", ["s"], ["y"], axis=-1)],
+         [t], [w("g", [16]), w("b", [16]), w("wq", [16, 4]), helper.make_tensor("shape", TP.INT64, [4], [2, 4, 2, 2])],
+         opset=17)
+    s = helper.make_tensor_value_info("s", TP.FLOAT, [1, 3, 4, 4])
+    save("shapes", [n("Shape", ["s"], ["sh"]), n("Gather", ["sh", "i0"], ["n0"], axis=0),
+                    n("Concat", ["n0", "m1"], ["target"], axis=0), n("Reshape", ["s", "target"], ["r"]),
+                    n("Unsqueeze", ["r", "ax"], ["u"]), n("Resize", ["s", "", "sc"], ["up"], mode="nearest"),
+                    n("Sigmoid", ["up"], ["y"])],
+         [s], [helper.make_tensor("i0", TP.INT64, [1], [0]), helper.make_tensor("m1", TP.INT64, [1], [-1]),
+               helper.make_tensor("ax", TP.INT64, [1], [0]), helper.make_tensor("sc", TP.FLOAT, [4], [1, 1, 2, 2])])
+
+
+if __name__ == "__main__":
+    npusim = sys.argv[1] if len(sys.argv) > 1 else "build/npusim"
+    traces(npusim)
+    onnx_models()
