@@ -4,7 +4,7 @@
 
 namespace npusim {
 
-Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config)
+Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* recorder)
     : sc_core::sc_module(name),
       config_(config),
       clock_(config.clock_mhz),
@@ -14,7 +14,11 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config)
   if (config_.cores > 1) barrier_ = std::make_unique<LayerBarrier>(config_.cores, clock_);
   for (uint32_t c = 0; c < config_.cores; ++c) {
     cores_.push_back(std::make_unique<NpuCore>(("core" + std::to_string(c)).c_str(), c, config_, clock_,
-                                               *fabric_, arbiter_, barrier_.get(), errors_));
+                                               *fabric_, arbiter_, barrier_.get(), errors_, recorder));
+  }
+  if (recorder != nullptr) {
+    dram_->set_recorder(recorder);
+    fabric_->set_recorder(recorder);
   }
   core_stats_.resize(config_.cores);
 }

@@ -16,14 +16,16 @@
 #include "arch/memory/dram.h"
 #include "arch/noc/memory_fabric.h"
 #include "sim/core/npu_config.h"
+#include "sim/core/span_recorder.h"
 #include "workloads/mapper/command_stream.h"
 
 namespace npusim {
 
 class Npu final : public sc_core::sc_module {
  public:
-  // The kernel's time resolution must already be fixed (simulate_npu does it).
-  Npu(sc_core::sc_module_name name, const NpuConfig& config);
+  // The kernel's time resolution must already be fixed (simulate_npu does it). `recorder` (optional,
+  // must outlive the simulation) receives one track per core unit, DRAM channel and NoC link.
+  Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* recorder = nullptr);
 
   // Binds the layers (kept by reference: they must outlive the simulation); before sc_start.
   void load(const std::vector<LayerProgram>& layers);

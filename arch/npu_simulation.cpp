@@ -90,7 +90,8 @@ void prepare_kernel() {
 
 }  // namespace
 
-NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers) {
+NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
+                         SpanRecorder* recorder) {
   static bool elaborated = false;
   if (elaborated) {
     throw std::logic_error("simulate_npu: SystemC elaborates once per process and it already ran here");
@@ -100,7 +101,7 @@ NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram
   check_programs(config, layers);
   prepare_kernel();
   // Deliberately leaked: SystemC keeps references to modules and processes until process exit.
-  auto* npu = new Npu("npu", config);
+  auto* npu = new Npu("npu", config, recorder);
   npu->load(layers);
   sc_core::sc_start();
   return npu->results();

@@ -196,8 +196,20 @@ GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
     }
     row.dram_bytes =
         gemm_dram_bytes(gemm_operands(op, byte_scale), view.gemm_count, as_double(config.l2_bytes));
+  } else if (op.kind == OpKind::kAttention) {
+    // A fused (flash-style) attention kernel: QK^T and AV on tensor cores with K = head_dim, i.e. a
+    // small-K GEMM (REFERENCE.md §3.2: 0.35-0.6 of peak); Q, K/V (cache included) and O stream once.
+    const GpuPeak peak = gpu_peak(config, row.dtype);
+    row.op_class = GpuOpClass::kSmallKGemm;
+    row.tensor_cores = peak.tensor_cores;
+    row.peak_flops_per_s = peak.tflops * kFlopsPerTflop;
+    row.compute_work = row.flops;
+    row.compute_fraction = achievable.small_k_gemm;
+    row.bandwidth_fraction = achievable.streaming;
+    row.dram_bytes = as_double(op_input_bytes(op) + op_weight_bytes(op) + op_output_bytes(op)) * byte_scale;
   } else {
-    // Elementwise, pooling and depthwise conv run on CUDA cores and stream their tensors once.
+    // Elementwise, pooling, row ops (softmax, norms) and depthwise conv run on CUDA cores and stream
+    // their tensors once.
     row.op_class = GpuOpClass::kStreaming;
     row.tensor_cores = false;
     row.peak_flops_per_s = config.fp32_tflops * config.clock_derate * kFlopsPerTflop;

@@ -7,13 +7,14 @@ namespace npusim {
 
 NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& config,
                  const ClockDomain& clock, MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier,
-                 ErrorSink& errors)
+                 ErrorSink& errors, SpanRecorder* recorder)
     : sc_core::sc_module(name),
       index_(index),
       clock_(clock),
       arbiter_(arbiter),
       barrier_(barrier),
       errors_(errors),
+      recorder_(recorder),
       sram_(std::string(this->name()) + ".sram", config.sram),
       dma_("dma", index, config, sram_, fabric, *this),
       array_("array", config, sram_, *this),
@@ -23,6 +24,11 @@ NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& 
   units_[static_cast<size_t>(UnitKind::kStore)].executor = &dma_.stores();
   units_[static_cast<size_t>(UnitKind::kArray)].executor = &array_;
   units_[static_cast<size_t>(UnitKind::kVector)].executor = &vector_;
+  if (recorder_ != nullptr) {
+    static const char* const kTrackSuffix[kUnitsPerCore] = {".dma.load", ".dma.store", ".array", ".vector"};
+    for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot)
+      units_[slot].track = recorder_->add_track(std::string(this->name()) + kTrackSuffix[slot]);
+  }
   SC_THREAD(controller);
 }
 
@@ -70,6 +76,7 @@ void NpuCore::start_layer(size_t index) {
   stream_ = index_ < program.streams() ? &program.stream(index_) : &idle_stream_;
   const CommandStream& stream = *stream_;
   scoreboard_.begin_layer(stream, layer_start_);
+  if (recorder_ != nullptr) recorder_->begin_layer(static_cast<uint32_t>(index));
   for (auto& unit : units_) {
     unit.queue.clear();
     unit.cursor = 0;
@@ -172,8 +179,10 @@ void NpuCore::run_unit(UnitKind kind, CommandExecutor& executor) {
 void NpuCore::grant(uint32_t slot, Cycles now) {
   UnitState& unit = units_[slot];
   const uint32_t id = unit.queue[unit.cursor];
-  const Cycles finish = unit.executor->issue(stream_->commands[id], now);
+  const Command& command = stream_->commands[id];
+  const Cycles finish = unit.executor->issue(command, now);
   scoreboard_.record(id, now, finish, unit.binding_id);
+  if (recorder_ != nullptr) record_span(unit.track, command, now, finish);
   if (is_engine(slot)) {
     const Cycles idle_from = unit.timeline.free_at;
     const GapSplit gap =
@@ -189,6 +198,26 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   // Never later than the finish, so a unit's last command cannot hold the layer barrier back.
   const Cycles resume = std::min(unit.executor->next_issue_floor(now, finish), finish);
   unit.wake.notify(resume > now ? clock_.delay(resume - now) : sc_core::SC_ZERO_TIME);
+}
+
+void NpuCore::record_span(uint32_t track, const Command& command, Cycles start, Cycles finish) {
+  switch (command.kind) {
+    case CommandKind::kCompute:
+      recorder_->record(track, SpanKind::kCompute, start, finish, 0, command.tile.m, command.tile.n,
+                        command.tile.k);
+      break;
+    case CommandKind::kVector:
+      recorder_->record(track, SpanKind::kVector, start, finish,
+                        command.vector.read_bytes + command.vector.write_bytes);
+      break;
+    case CommandKind::kDmaLoad:
+    case CommandKind::kDmaStore:
+      recorder_->record(track, command.kind == CommandKind::kDmaLoad ? SpanKind::kDmaLoad : SpanKind::kDmaStore,
+                        start, finish, command.bytes);
+      break;
+    case CommandKind::kSync:
+      break;
+  }
 }
 
 bool NpuCore::stuck() const {

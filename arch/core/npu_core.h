@@ -26,6 +26,7 @@
 #include "arch/memory/sram.h"
 #include "arch/noc/memory_fabric.h"
 #include "sim/core/npu_config.h"
+#include "sim/core/span_recorder.h"
 
 namespace npusim {
 
@@ -34,7 +35,8 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   SC_HAS_PROCESS(NpuCore);
   // `barrier` spans all cores; nullptr on a single-core NPU (the core then only waits for itself).
   NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& config, const ClockDomain& clock,
-          MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier, ErrorSink& errors);
+          MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier, ErrorSink& errors,
+          SpanRecorder* recorder = nullptr);
 
   // Binds the layers to run and where their stats go (one entry per layer); before sc_start.
   void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats);
@@ -58,11 +60,14 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
     sc_core::sc_event wake;                   // layer start, dependency issued, or grant
     uint32_t binding_id = Scoreboard::kNone;  // the dependency that released the current command
     EngineTimeline timeline;                  // MAC array and vector unit only
+    uint32_t track = 0;                       // the unit's SpanRecorder track (with a recorder)
   };
 
   void controller();
   void start_layer(size_t index);
   void finish_layer(Cycles end);
+  // A granted command's [issue, finish) on its unit's track (only with a recorder).
+  void record_span(uint32_t track, const Command& command, Cycles start, Cycles finish);
   uint32_t rank(uint32_t unit) const { return index_ * kUnitsPerCore + unit; }
   static bool is_engine(uint32_t slot) {
     return slot == static_cast<uint32_t>(UnitKind::kArray) ||
@@ -74,6 +79,7 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   IssueArbiter& arbiter_;
   LayerBarrier* barrier_;
   ErrorSink& errors_;
+  SpanRecorder* recorder_;  // nullptr: no timeline
   Sram sram_;
   DmaEngine dma_;
   SystolicArray array_;

@@ -24,7 +24,7 @@ Cycles InterleavedDram::access(Cycles now, uint64_t address, Bytes bytes, bool i
   Cycles done = now;
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (split[c] == 0) continue;
-    done = std::max(done, channels_[c].reserve(now, split[c]).done);
+    done = std::max(done, reserve(c, now, split[c], is_write));
   }
   return done;
 }
@@ -39,8 +39,25 @@ void InterleavedDram::access_by_channel(Cycles now, uint64_t address, Bytes byte
       interleave_split(address, bytes, interleave_bytes_, static_cast<uint32_t>(channels_.size()));
   for (size_t c = 0; c < channels_.size(); ++c) {
     if (split[c] == 0) continue;
-    pieces.push_back({static_cast<uint32_t>(c), split[c], channels_[c].reserve(now, split[c]).done});
+    pieces.push_back({static_cast<uint32_t>(c), split[c], reserve(c, now, split[c], is_write)});
   }
+}
+
+Cycles InterleavedDram::reserve(size_t channel, Cycles now, Bytes bytes, bool is_write) {
+  const Reservation booked = channels_[channel].reserve(now, bytes);
+  if (recorder_ != nullptr) {
+    recorder_->record(tracks_[channel], is_write ? SpanKind::kDramWrite : SpanKind::kDramRead, booked.start,
+                      booked.end, bytes);
+  }
+  return booked.done;
+}
+
+void InterleavedDram::set_recorder(SpanRecorder* recorder) {
+  recorder_ = recorder;
+  tracks_.clear();
+  if (recorder == nullptr) return;
+  for (size_t c = 0; c < channels_.size(); ++c)
+    tracks_.push_back(recorder->add_track(name_ + ".ch" + std::to_string(c), /*fifo=*/true));
 }
 
 DramStats InterleavedDram::stats() const {

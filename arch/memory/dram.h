@@ -12,6 +12,7 @@
 
 #include "sim/core/bandwidth_server.h"
 #include "sim/core/npu_config.h"
+#include "sim/core/span_recorder.h"
 #include "sim/core/units.h"
 
 namespace npusim {
@@ -47,6 +48,9 @@ class DramModel {
   // The fixed part of an access's time (0 if unknown): a NoC transfer overlaps the rest of it.
   virtual Cycles latency_cycles() const { return 0; }
   virtual DramStats stats() const = 0;
+  // Timeline: record each channel's reservations as spans (before the first access; a model without
+  // visible channels records nothing).
+  virtual void set_recorder(SpanRecorder*) {}
 };
 
 // `channels` FIFO channels at dram_bytes_per_cycle / channels each, addresses interleaved every
@@ -62,13 +66,18 @@ class InterleavedDram final : public DramModel {
   uint32_t channels() const override { return static_cast<uint32_t>(channels_.size()); }
   Cycles latency_cycles() const override { return latency_; }
   DramStats stats() const override;
+  void set_recorder(SpanRecorder* recorder) override;
 
  private:
+  Cycles reserve(size_t channel, Cycles now, Bytes bytes, bool is_write);
+
   std::string name_;
   Bytes interleave_bytes_;
   Cycles latency_;
   std::vector<BandwidthServer> channels_;
   DramStats stats_;
+  SpanRecorder* recorder_ = nullptr;
+  std::vector<uint32_t> tracks_;  // per channel, with a recorder
 };
 
 // The DRAM model for a config; today always InterleavedDram (dram.kind and dram.preset select energy

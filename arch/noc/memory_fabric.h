@@ -33,6 +33,8 @@ class MemoryFabric {
                       MemoryKind memory);
 
   const NocNetwork& noc() const { return noc_; }
+  // Timeline: NoC link reservations become spans on tracks "npu.noc.<link>".
+  void set_recorder(SpanRecorder* recorder) { noc_.set_recorder(recorder, "npu.noc.link"); }
   bool has_global_sram() const { return global_sram_ != nullptr; }
   const BandwidthServer* global_sram() const { return global_sram_.get(); }
 

@@ -31,13 +31,27 @@ NocTransfer NocNetwork::transfer(Cycles now, uint32_t src, uint32_t dst, Bytes b
   out.links_end = now;
   out.hops = path.hops;
   if (bytes > 0) {
-    for (uint32_t link : path.links)
-      out.links_end = std::max(out.links_end, links_[link].reserve(now, bytes).end);
+    for (uint32_t link : path.links) {
+      const Reservation booked = links_[link].reserve(now, bytes);
+      out.links_end = std::max(out.links_end, booked.end);
+      if (recorder_ != nullptr)
+        recorder_->record(tracks_[link], SpanKind::kNocTransfer, booked.start, booked.end, bytes);
+    }
     out.flit_hops = ceil_div(bytes, flit_bytes_) * path.hops;
     flit_hops_ += out.flit_hops;
   }
   out.done = out.links_end + Cycles{path.hops} * hop_latency_;
   return out;
+}
+
+void NocNetwork::set_recorder(SpanRecorder* recorder, const std::string& prefix) {
+  recorder_ = recorder;
+  tracks_.assign(links_.size(), 0);
+  if (recorder == nullptr) return;
+  for (uint32_t l = 0; l < links_.size(); ++l) {
+    if (noc_link_exists(topology_, l))
+      tracks_[l] = recorder->add_track(prefix + noc_link_name(topology_, l), /*fifo=*/true);
+  }
 }
 
 std::vector<NocLinkStats> NocNetwork::link_stats() const {

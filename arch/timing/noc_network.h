@@ -11,6 +11,7 @@
 #include "arch/timing/noc_topology.h"
 #include "sim/core/bandwidth_server.h"
 #include "sim/core/npu_config.h"
+#include "sim/core/span_recorder.h"
 #include "sim/core/units.h"
 
 namespace npusim {
@@ -45,6 +46,8 @@ class NocNetwork {
   // Every existing link in id order, used or not.
   std::vector<NocLinkStats> link_stats() const;
   uint64_t flit_hops() const { return flit_hops_; }
+  // Timeline: record each link reservation as a span on track `prefix` + link name (before any transfer).
+  void set_recorder(SpanRecorder* recorder, const std::string& prefix);
 
  private:
   struct Route {
@@ -59,6 +62,8 @@ class NocNetwork {
   std::vector<BandwidthServer> links_;          // one per link slot (slots without a link are never booked)
   std::unordered_map<uint64_t, Route> routes_;  // (src, dst) -> route, filled on first use
   uint64_t flit_hops_ = 0;
+  SpanRecorder* recorder_ = nullptr;
+  std::vector<uint32_t> tracks_;  // per link slot, with a recorder
 };
 
 }  // namespace npusim

@@ -16,6 +16,7 @@ int cmd_run(const Args& args) {
   RunOptions options;
   int64_t batch = 0;
   int64_t prefill = 0, decode = 0, decode_samples = kDefaultDecodeSamples;
+  auto timeline_max_spans = static_cast<int64_t>(options.timeline_max_spans);
   po::options_description described("Options");
   // clang-format off
   described.add_options()
@@ -35,6 +36,9 @@ int cmd_run(const Args& args) {
       ("allow-unsupported", po::bool_switch(&options.allow_unsupported),
        "ONNX workloads: skip unsupported operators with a warning (kept in result.json) instead of failing")
       ("host-stats", po::value(&options.host_stats_file), "write this process's wall times and peak memory (JSON)")
+      ("timeline", po::value(&options.timeline_file), "write a Perfetto/Chrome trace of every unit's spans (open in ui.perfetto.dev)")
+      ("timeline-max-spans", po::value(&timeline_max_spans)->default_value(timeline_max_spans),
+       "--timeline: past this many spans, merge each track's spans per layer (then further) to stay under it")
       ("prefill", po::value(&prefill), "LLM mode: prompt tokens per sequence (default: the workload's seq)")
       ("decode", po::value(&decode), "LLM mode: decode steps after the prefill, the KV cache growing by one each")
       ("decode-samples", po::value(&decode_samples)->default_value(decode_samples),
@@ -51,6 +55,11 @@ int cmd_run(const Args& args) {
                      fmt::format("expected a positive integer up to 1000000, got {}", batch));
   }
   options.batch = static_cast<uint32_t>(batch);
+  if (timeline_max_spans < 1 || timeline_max_spans > 100000000) {
+    throw InputError("<cli>", "--timeline-max-spans",
+                     fmt::format("expected an integer from 1 to 100000000, got {}", timeline_max_spans));
+  }
+  options.timeline_max_spans = static_cast<uint64_t>(timeline_max_spans);
   if (values.count("prefill") || values.count("decode")) {
     for (const auto& [flag, value, low] : {std::tuple{"prefill", prefill, 1}, std::tuple{"decode", decode, 1},
                                            std::tuple{"decode-samples", decode_samples, 0}}) {
@@ -60,6 +69,7 @@ int cmd_run(const Args& args) {
       }
     }
     if (!values.count("decode")) throw InputError("<cli>", "--prefill", "needs --decode (LLM mode)");
+    if (!options.timeline_file.empty()) throw InputError("<cli>", "--timeline", "not supported in LLM mode");
     return llm_run_command(options, LlmOptions{static_cast<uint64_t>(prefill), static_cast<uint64_t>(decode),
                                                static_cast<uint32_t>(decode_samples)});
   }

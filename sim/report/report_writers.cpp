@@ -2,21 +2,12 @@
 #include <fmt/format.h>
 
 #include "analysis/gpu/gpu_config.h"
+#include "sim/core/csv_cell.h"
 #include "sim/core/npu_config_parse.h"
 #include "sim/report/run_report.h"
 
 namespace npusim {
 namespace {
-
-std::string csv_cell(const nlohmann::ordered_json& value) {
-  if (value.is_null()) return "";
-  if (!value.is_string()) return value.dump();
-  const std::string text = value.get<std::string>();
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += (c == '"') ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string si_bytes(uint64_t bytes) {
   if (bytes >= 10ull * 1000 * 1000) return fmt::format("{:.1f}M", static_cast<double>(bytes) / 1e6);
@@ -66,6 +57,22 @@ uint64_t workload_macs(const RunReport& report, const WorkloadSummary& w) {
   uint64_t macs = 0;
   for (size_t i = w.first_layer; i < w.end_layer; ++i) macs += report.layers[i]["macs"].get<uint64_t>();
   return macs;
+}
+
+// Per NoC link over the run: bytes carried, cycles busy serialising them, utilisation of the run time.
+nlohmann::ordered_json noc_links_json(const RunReport& report) {
+  nlohmann::ordered_json links = nlohmann::ordered_json::array();
+  for (const NocLinkUsage& link : report.noc_links) {
+    const double utilization = report.total_cycles > 0 ? static_cast<double>(link.busy_cycles) /
+                                                             static_cast<double>(report.total_cycles)
+                                                       : 0.0;
+    links.push_back({{"name", link.name},
+                     {"bytes", link.bytes},
+                     {"busy_cycles", link.busy_cycles},
+                     {"transfers", link.transfers},
+                     {"utilization", utilization}});
+  }
+  return links;
 }
 
 nlohmann::ordered_json gpu_section(const GpuBaseline& gpu) {
@@ -129,6 +136,7 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
   root["workloads"] = workloads;
   root["layers"] = report.layers;
   root["totals"] = report.totals;
+  if (!report.noc_links.empty()) root["noc_links"] = noc_links_json(report);
   return root;
 }
 
@@ -139,7 +147,7 @@ std::string report_to_csv(const RunReport& report) {
   out += "\n";
   for (const auto& row : report.layers) {
     std::string line;
-    for (const auto& item : row.items()) line += (line.empty() ? "" : ",") + csv_cell(item.value());
+    for (const auto& item : row.items()) line += (line.empty() ? "" : ",") + csv_cell_text(item.value());
     out += line + "\n";
   }
   return out;

@@ -50,6 +50,8 @@ struct RunReport {
   std::vector<WorkloadSummary> workloads;
   std::vector<nlohmann::ordered_json> layers;
   nlohmann::ordered_json totals;
+  std::vector<NocLinkUsage> noc_links;  // every NoC link over the whole run (none on one core)
+  Cycles total_cycles = 0;
 };
 
 // One row of metrics for a simulated layer; `gpu` is the same operator on the GPU baseline, if any.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "analysis/gpu/gpu_config.h"
@@ -12,6 +13,7 @@
 #include "sim/core/config_loader.h"
 #include "sim/core/input_error.h"
 #include "sim/core/npu_config_parse.h"
+#include "sim/report/timeline_writer.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/mapper/mapper.h"
 
@@ -84,7 +86,18 @@ void write_host_stats(const std::string& path, const HostStats& host, const RunR
   write_file_atomically(path, json.dump(2) + "\n");
 }
 
-RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
+// The timeline's layer marks: when each layer ran and its average power (the rows' energy / time).
+std::vector<TimelineLayer> timeline_layers(const RunReport& report, const NpuRunStats& stats) {
+  std::vector<TimelineLayer> layers;
+  for (size_t i = 0; i < report.layers.size(); ++i) {
+    layers.push_back({report.layers[i]["name"].get<std::string>(), stats.layers[i].start_cycle,
+                      stats.layers[i].end_cycle, report.layers[i]["power_w"].get<double>()});
+  }
+  return layers;
+}
+
+// `timeline_json` (when not null and options.timeline_file is set) receives the rendered timeline.
+RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::string* timeline_json = nullptr) {
   auto phase = Clock::now();
   RunReport report;
   report.config = resolve_npu_config(options.npu, options.overrides, &report.npu_source);
@@ -110,14 +123,19 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
   for (const auto& workload : workloads) {
     auto mapped = map_workload_naming_config(workload, report.config, report.npu_source);
     for (auto& program : mapped) {
-      host.commands += program.commands.size();
+      host.commands += program.total_commands();
       programs.push_back(std::move(program));
     }
   }
   host.map_s = elapsed_s(phase);
 
   phase = Clock::now();
-  const NpuRunStats stats = simulate_npu(report.config, programs);
+  std::unique_ptr<SpanRecorder> recorder;
+  if (timeline_json != nullptr && !options.timeline_file.empty())
+    recorder = std::make_unique<SpanRecorder>(options.timeline_max_spans);
+  const NpuRunStats stats = simulate_npu(report.config, programs, recorder.get());
+  report.noc_links = stats.noc_links;
+  report.total_cycles = stats.total_cycles;
   host.simulate_s = elapsed_s(phase);
 
   phase = Clock::now();
@@ -139,6 +157,10 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host) {
   }
   const uint32_t batch = report.workloads.size() == 1 ? report.workloads.front().batch : 0;
   report.totals = totals_over(report.config, report.layers, 0, report.layers.size(), batch);
+  if (recorder) {
+    recorder->finish();
+    *timeline_json = timeline_to_json(*recorder, timeline_layers(report, stats), report.config.clock_mhz);
+  }
   host.report_s = elapsed_s(phase);
   return report;
 }
@@ -173,7 +195,10 @@ RunReport execute_run(const RunOptions& options) {
 
 int run_command(const RunOptions& options) {
   HostStats host;
-  const RunReport report = execute_run_timed(options, host);
+  std::string timeline;
+  const RunReport report = execute_run_timed(options, host, &timeline);
+  // Written first: a bad --timeline path fails before any result file exists.
+  if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
   if (!options.quiet) std::cout << report_to_table(report) << std::flush;
   if (!options.out_dir.empty()) {
     // Both files are rendered before either is written, so a failure leaves no half result.

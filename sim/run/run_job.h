@@ -24,6 +24,8 @@ struct RunOptions {
   bool quiet = false;                  // no table on stdout
   std::string host_stats_file;         // wall time and memory of this process, for `npusim bench`
   bool allow_unsupported = false;      // ONNX: skip unsupported operators with a warning instead of failing
+  std::string timeline_file;           // Perfetto trace-event JSON of every unit's spans; empty: none
+  uint64_t timeline_max_spans = 200000;  // past this, spans are merged per track and layer
 };
 
 // The default when `npusim run` gets no --workload: a CNN and a transformer.

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/core/csv_cell.h"
 
 namespace npusim {
 
@@ -57,8 +60,5 @@ class DirectoryLock {
  private:
   int fd_ = -1;
 };
-
-// Text of one CSV cell (numbers as JSON writes them, strings quoted when needed).
-std::string csv_cell_text(const nlohmann::ordered_json& value);
 
 }  // namespace npusim

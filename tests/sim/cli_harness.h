@@ -10,6 +10,8 @@
 
 #include <sys/wait.h>
 
+#include <doctest/doctest.h>
+
 namespace npusim_test {
 
 struct CommandResult {
@@ -54,6 +56,21 @@ inline int line_count(const std::string& text) {
   int lines = 0;
   for (char c : text) lines += c == '\n';
   return lines;
+}
+
+// A command expected to be rejected: exit 2, one line "npusim: error: ..." naming `where`, and no
+// result file left in the --out directory it is given.
+inline void check_rejected(const std::string& arguments, const std::string& where) {
+  const std::string out = fresh_dir("rejected");
+  const CommandResult result = run_npusim(arguments + " --out " + out);
+  CAPTURE(arguments);
+  CAPTURE(result.output);
+  CHECK(result.exit_code == 2);
+  CHECK(line_count(result.output) == 1);
+  CHECK(result.output.find(where) != std::string::npos);
+  CHECK(result.output.rfind("npusim: error: ", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(out + "/result.json"));
+  CHECK_FALSE(std::filesystem::exists(out + "/layers.csv"));
 }
 
 }  // namespace npusim_test

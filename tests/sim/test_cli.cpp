@@ -9,25 +9,6 @@
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;
-namespace fs = std::filesystem;
-
-namespace {
-
-// Runs a command expected to be rejected: exit 2, one line, naming `where`, and no result written.
-void check_rejected(const std::string& arguments, const std::string& where) {
-  const std::string out = fresh_dir("rejected");
-  const CommandResult result = run_npusim(arguments + " --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  CHECK(result.exit_code == 2);
-  CHECK(line_count(result.output) == 1);
-  CHECK(result.output.find(where) != std::string::npos);
-  CHECK(result.output.rfind("npusim: error: ", 0) == 0);
-  CHECK_FALSE(fs::exists(out + "/result.json"));
-  CHECK_FALSE(fs::exists(out + "/layers.csv"));
-}
-
-}  // namespace
 
 TEST_CASE("cli: every subcommand has --help") {
   for (const char* command : {"run", "list", "validate", "bench"}) {

@@ -10,24 +10,6 @@
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;
-namespace fs = std::filesystem;
-
-namespace {
-
-void check_rejected(const std::string& arguments, const std::string& where) {
-  const std::string out = fresh_dir("llm_rejected");
-  const CommandResult result = run_npusim(arguments + " --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  CHECK(result.exit_code == 2);
-  CHECK(line_count(result.output) == 1);
-  CHECK(result.output.find(where) != std::string::npos);
-  CHECK(result.output.rfind("npusim: error: ", 0) == 0);
-  CHECK_FALSE(fs::exists(out + "/result.json"));
-  CHECK_FALSE(fs::exists(out + "/layers.csv"));
-}
-
-}  // namespace
 
 TEST_CASE("cli llm: head counts must divide the model width") {
   check_rejected("run --npu datacenter-bf16 --workload bert-base:heads=7",

@@ -90,3 +90,25 @@ TEST_CASE("report: TPU v1 - small-batch FC is weight-bandwidth-bound, a large CN
   CHECK(cnn["layers"][0]["bound"] == "compute");
   CHECK(cnn["layers"][0]["mac_utilization"].get<double>() > 0.85);
 }
+
+TEST_CASE("report: NoC link statistics agree with the flit-hops the energy model prices") {
+  // Each transfer of b bytes over h hops adds b to each of its h links and ceil(b / 64) * h flit-hops
+  // (64-byte flits on rebellions-atom). So 64 * flit-hops >= the bytes summed over links, and exceeds
+  // it by less than 64 per link traversal (the sum of every link's transfer count).
+  const json result = run_to_json("noc", "--npu rebellions-atom --workload resnet50 --gpu none");
+  REQUIRE(result.contains("noc_links"));
+  uint64_t link_bytes = 0;
+  uint64_t traversals = 0;
+  for (const auto& link : result["noc_links"]) {
+    link_bytes += link["bytes"].get<uint64_t>();
+    traversals += link["transfers"].get<uint64_t>();
+    CHECK(link["utilization"].get<double>() >= 0.0);
+    CHECK(link["utilization"].get<double>() <= 1.0);
+  }
+  uint64_t flit_hops = 0;
+  for (const auto& layer : result["layers"]) flit_hops += layer["noc_flit_hops"].get<uint64_t>();
+  CHECK(link_bytes > 0);
+  CHECK(64 * flit_hops >= link_bytes);
+  CHECK(64 * flit_hops < link_bytes + 64 * traversals);
+  CHECK(result["totals"]["noc_energy_j"].get<double>() > 0.0);
+}

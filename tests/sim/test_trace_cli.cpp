@@ -21,19 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void check_rejected(const std::string& arguments, const std::string& expected) {
-  const std::string out = fresh_dir("trace_rejected");
-  const CommandResult result = run_npusim(arguments + " --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  CHECK(result.exit_code == 2);
-  CHECK(line_count(result.output) == 1);
-  CHECK(result.output.rfind("npusim: error: ", 0) == 0);
-  CHECK(result.output.find(expected) != std::string::npos);
-  CHECK_FALSE(fs::exists(out + "/result.json"));
-  CHECK_FALSE(fs::exists(out + "/layers.csv"));
-}
-
 // The spec each zoo entry is exported with: its defaults, plus the parameters an entry requires.
 std::string zoo_spec(const std::string& name) {
   if (name == "gemm" || name == "matmul") return name + ":m=64,n=48,k=32,batch=2";

@@ -258,3 +258,29 @@ TEST_CASE("gpu model: workload totals integrate power over the timeline") {
   CHECK(out.at("overhead_mode") == "graphs");
   CHECK(out.at("ops").size() == 3);
 }
+
+TEST_CASE("gpu model: attention runs on tensor cores as a small-K GEMM") {
+  // BERT-base-like attention, 12 heads x 64 dims, 384 tokens, fp16: QK^T and AV are each
+  // 12 * 384 * 384 * 64 MACs = 113,246,208, so 2 * 2 * 113,246,208 FLOPs in all.
+  const ConfigDocument document = load_config_document("a100-sxm4-80gb", "gpu");
+  const GpuConfig config = parse_gpu_config(document.document, document.file);
+  Operator op;
+  op.name = "attention";
+  op.kind = OpKind::kAttention;
+  op.dtype = DType::kFp16;
+  AttentionParams attention;
+  attention.heads = 12;
+  attention.kv_heads = 12;
+  attention.head_dim = 64;
+  attention.q_len = 384;
+  attention.past_len = 0;
+  attention.causal = false;
+  op.params = attention;
+  const GpuOpEstimate row = estimate_gpu_op(op, config);
+  CHECK(row.op_class == GpuOpClass::kSmallKGemm);
+  CHECK(row.tensor_cores);
+  CHECK(row.flops == doctest::Approx(4.0 * 113246208.0));
+  // compute time = flops / (312 TFLOPS * small-K fraction) when that exceeds the memory time
+  const double compute_s = row.flops / (312e12 * config.achievable.small_k_gemm);
+  CHECK(row.compute_s == doctest::Approx(compute_s).epsilon(1e-9));
+}
