@@ -11,34 +11,48 @@ namespace {
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
 
+struct Command {
+  const char* name;
+  int (*run)(const npusim::Args&);
+  const char* summary;
+};
+
+// The one list of subcommands: usage text, dispatch and the unknown-command error all read it.
+constexpr Command kCommands[] = {
+    {"run", npusim::cmd_run, "simulate workloads on an NPU config and report per layer and in total"},
+    {"list", npusim::cmd_list, "list NPU presets and zoo workloads"},
+    {"validate", npusim::cmd_validate, "check an NPU config and print it resolved"},
+    {"bench", npusim::cmd_bench,
+     "measure simulator speed: wall seconds per network, simulated cycles/s, peak memory"},
+    {"export-trace", npusim::cmd_export_trace,
+     "write a workload (zoo model, .csv, .json, .onnx) as an npusim op trace (JSON)"},
+    {"sweep", npusim::cmd_sweep,
+     "run a design-space sweep spec, one worker process per point (-j, resumable, --slurm)"},
+    {"pareto", npusim::cmd_pareto, "print the Pareto front of a sweep's results for two metrics"},
+    {"regress", npusim::cmd_regress,
+     "run the regression suite and compare with golden results (--update rewrites them)"},
+};
+
 void print_usage(std::ostream& out) {
-  out << "usage: npusim <command> [options]   (npusim <command> --help for its options)\n\n"
-         "commands:\n"
-         "  run        simulate workloads on an NPU config and report per layer and in total\n"
-         "  list       list NPU presets and zoo workloads\n"
-         "  validate   check an NPU config and print it resolved\n"
-         "  bench      measure simulator speed: wall seconds per network, simulated cycles/s, peak memory\n"
-         "  export-trace  write a workload (zoo model, .csv, .json, .onnx) as an npusim op trace (JSON)\n"
-         "  sweep      run a design-space sweep spec, one worker process per point (-j, resumable, --slurm)\n"
-         "  pareto     print the Pareto front of a sweep's results for two metrics\n"
-         "  regress    run the regression suite and compare with golden results (--update rewrites them)\n";
+  out << "usage: npusim <command> [options]   (npusim <command> --help for its options)\n\ncommands:\n";
+  for (const Command& command : kCommands) {
+    out << "  " << command.name << std::string(14 - std::string(command.name).size(), ' ') << command.summary
+        << "\n";
+  }
 }
 
 int dispatch(const std::vector<std::string>& args) {
-  const std::string& command = args.front();
-  if (command == "run") return npusim::cmd_run(args);
-  if (command == "list") return npusim::cmd_list(args);
-  if (command == "validate") return npusim::cmd_validate(args);
-  if (command == "bench") return npusim::cmd_bench(args);
-  if (command == "export-trace") return npusim::cmd_export_trace(args);
-  if (command == "sweep") return npusim::cmd_sweep(args);
-  if (command == "pareto") return npusim::cmd_pareto(args);
-  if (command == "regress") return npusim::cmd_regress(args);
-  if (command == "--help" || command == "-h" || command == "help") {
+  const std::string& name = args.front();
+  for (const Command& command : kCommands) {
+    if (name == command.name) return command.run(args);
+  }
+  if (name == "--help" || name == "-h" || name == "help") {
     print_usage(std::cout);
     return 0;
   }
-  throw npusim::InputError("<cli>", command, "unknown command; expected one of: run, list, validate, bench, export-trace, sweep, pareto, regress");
+  std::string known;
+  for (const Command& command : kCommands) known += (known.empty() ? "" : ", ") + std::string(command.name);
+  throw npusim::InputError("<cli>", name, "unknown command; expected one of: " + known);
 }
 
 }  // namespace

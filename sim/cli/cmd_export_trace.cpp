@@ -35,8 +35,8 @@ int cmd_export_trace(const Args& args) {
   po::options_description described("Options");
   described.add_options()("workload", po::value(&workload_spec),
                           "zoo name with optional parameters (resnet50:batch=4), or a workload file "
-                          "(.csv, .json trace, .onnx)")(
-      "out", po::value(&out_path), "write the trace here (default: stdout)")(
+                          "(.csv, .json trace, .onnx)")("out", po::value(&out_path),
+                                                        "write the trace here (default: stdout)")(
       "batch", po::value(&batch), "batch size (default: the workload's own)")(
       "dtype", po::value(&dtype_text)->default_value(dtype_text),
       "data type of operators that do not fix one: int8, fp16, bf16, fp32")(
@@ -57,10 +57,12 @@ int cmd_export_trace(const Args& args) {
   }
   if (workload_spec.empty()) throw InputError("<cli>", "--workload", "expected a workload (or --schema)");
   if (values.count("batch") && (batch <= 0 || batch > 1000000)) {
-    throw InputError("<cli>", "--batch", "expected a positive integer up to 1000000, got " + std::to_string(batch));
+    throw InputError("<cli>", "--batch",
+                     "expected a positive integer up to 1000000, got " + std::to_string(batch));
   }
   const auto dtype = parse_dtype(dtype_text);
-  if (!dtype) throw InputError("<cli>", "--dtype", "'" + dtype_text + "' is not one of: " + known_dtype_names());
+  if (!dtype)
+    throw InputError("<cli>", "--dtype", "'" + dtype_text + "' is not one of: " + known_dtype_names());
   WorkloadRequest request{workload_spec, static_cast<uint32_t>(batch), std::nullopt, allow_unsupported};
   const Workload workload = load_workload(request, *dtype);
   for (const auto& warning : workload.warnings) std::cerr << "npusim: warning: " << warning << "\n";

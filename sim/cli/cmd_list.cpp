@@ -32,7 +32,7 @@ int cmd_list(const Args& args) {
   for (const auto& entry : zoo_entries()) {
     std::cout << fmt::format("  {:<20} {}\n", entry.name, entry.description);
   }
-  std::cout << "\nWorkload files: SCALE-Sim topology .csv (conv or M,N,K form)\n";
+  std::cout << "\nWorkload files: SCALE-Sim topology .csv (conv or M,N,K form), npusim op trace .json, ONNX .onnx\n";
   return 0;
 }
 

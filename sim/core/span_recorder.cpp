@@ -23,23 +23,34 @@ void merge(Span& into, const Span& next) {
 
 const char* span_kind_name(SpanKind kind) {
   switch (kind) {
-    case SpanKind::kDmaLoad: return "dma_load";
-    case SpanKind::kDmaStore: return "dma_store";
-    case SpanKind::kCompute: return "compute";
-    case SpanKind::kVector: return "vector";
-    case SpanKind::kDramRead: return "dram_read";
-    case SpanKind::kDramWrite: return "dram_write";
-    case SpanKind::kNocTransfer: return "noc_transfer";
-    case SpanKind::kMixed: break;
+    case SpanKind::kDmaLoad:
+      return "dma_load";
+    case SpanKind::kDmaStore:
+      return "dma_store";
+    case SpanKind::kCompute:
+      return "compute";
+    case SpanKind::kVector:
+      return "vector";
+    case SpanKind::kDramRead:
+      return "dram_read";
+    case SpanKind::kDramWrite:
+      return "dram_write";
+    case SpanKind::kNocTransfer:
+      return "noc_transfer";
+    case SpanKind::kMixed:
+      break;
   }
   return "mixed";
 }
 
 const char* span_aggregation_name(SpanAggregation aggregation) {
   switch (aggregation) {
-    case SpanAggregation::kNone: return "none";
-    case SpanAggregation::kPerLayer: return "per_layer";
-    case SpanAggregation::kGrouped: break;
+    case SpanAggregation::kNone:
+      return "none";
+    case SpanAggregation::kPerLayer:
+      return "per_layer";
+    case SpanAggregation::kGrouped:
+      break;
   }
   return "grouped";
 }

@@ -12,7 +12,16 @@
 
 namespace npusim {
 
-enum class SpanKind : uint8_t { kDmaLoad, kDmaStore, kCompute, kVector, kDramRead, kDramWrite, kNocTransfer, kMixed };
+enum class SpanKind : uint8_t {
+  kDmaLoad,
+  kDmaStore,
+  kCompute,
+  kVector,
+  kDramRead,
+  kDramWrite,
+  kNocTransfer,
+  kMixed
+};
 const char* span_kind_name(SpanKind kind);
 
 struct Span {
@@ -23,7 +32,7 @@ struct Span {
   uint32_t track = 0;
   uint32_t first_layer = 0;
   uint32_t last_layer = 0;
-  uint32_t count = 1;         // spans merged into this one
+  uint32_t count = 1;            // spans merged into this one
   uint32_t m = 0, n = 0, k = 0;  // MAC-array tile shape (a single compute span only)
   SpanKind kind = SpanKind::kMixed;
 };
@@ -60,8 +69,8 @@ class SpanRecorder {
   uint64_t max_spans_;
   std::vector<std::string> names_;
   std::vector<uint8_t> fifo_;
-  std::vector<Cycles> last_end_;      // per track: end of its latest span (fifo tracks)
-  std::vector<uint32_t> last_span_;   // per track: index of its latest span in spans_, or kNoSpan
+  std::vector<Cycles> last_end_;     // per track: end of its latest span (fifo tracks)
+  std::vector<uint32_t> last_span_;  // per track: index of its latest span in spans_, or kNoSpan
   std::vector<Span> spans_;
   uint32_t layer_ = 0;
   uint64_t recorded_ = 0;

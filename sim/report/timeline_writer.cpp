@@ -35,13 +35,15 @@ std::string timeline_to_json(const SpanRecorder& recorder, const std::vector<Tim
     first_tid[t] = tid;
     for (size_t l = 0; l < lane_end[t].size(); ++l, ++tid) {
       const std::string name = l == 0 ? tracks[t] : tracks[t] + "#" + std::to_string(l + 1);
-      fmt::format_to(std::back_inserter(out),
-                     ",\n{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":{}}}}}",
-                     tid, quoted(name));
-      fmt::format_to(std::back_inserter(out),
-                     ",\n{{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":{},\"args\":{{\"sort_"
-                     "index\":{}}}}}",
-                     tid, tid);
+      fmt::format_to(
+          std::back_inserter(out),
+          ",\n{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":{}}}}}", tid,
+          quoted(name));
+      fmt::format_to(
+          std::back_inserter(out),
+          ",\n{{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":{},\"args\":{{\"sort_"
+          "index\":{}}}}}",
+          tid, tid);
     }
   }
   std::vector<std::string> layer_names;
@@ -52,11 +54,12 @@ std::string timeline_to_json(const SpanRecorder& recorder, const std::vector<Tim
   const auto us = [clock_mhz](Cycles cycles) { return static_cast<double>(cycles) / clock_mhz; };
   for (size_t i = 0; i < spans.size(); ++i) {
     const Span& s = spans[i];
-    fmt::format_to(std::back_inserter(out),
-                   ",\n{{\"name\":\"{}\",\"cat\":\"npu\",\"ph\":\"X\",\"pid\":1,\"tid\":{},\"ts\":{},\"dur\":{},"
-                   "\"args\":{{\"layer\":{},\"cycles\":{},\"bytes\":{}",
-                   span_kind_name(s.kind), first_tid[s.track] + lane[i], us(s.start), us(s.end - s.start),
-                   layer_name(s.first_layer), s.busy, s.bytes);
+    fmt::format_to(
+        std::back_inserter(out),
+        ",\n{{\"name\":\"{}\",\"cat\":\"npu\",\"ph\":\"X\",\"pid\":1,\"tid\":{},\"ts\":{},\"dur\":{},"
+        "\"args\":{{\"layer\":{},\"cycles\":{},\"bytes\":{}",
+        span_kind_name(s.kind), first_tid[s.track] + lane[i], us(s.start), us(s.end - s.start),
+        layer_name(s.first_layer), s.busy, s.bytes);
     if (s.m != 0) fmt::format_to(std::back_inserter(out), ",\"tile\":\"{}x{}x{}\"", s.m, s.n, s.k);
     if (s.count > 1) fmt::format_to(std::back_inserter(out), ",\"aggregated\":{}", s.count);
     if (s.last_layer != s.first_layer)
@@ -74,12 +77,13 @@ std::string timeline_to_json(const SpanRecorder& recorder, const std::vector<Tim
                    us(layers.back().end_cycle));
   }
   const bool aggregated = recorder.aggregation() != SpanAggregation::kNone;
-  fmt::format_to(std::back_inserter(out),
-                 "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{{\"generator\":\"npusim run --timeline\","
-                 "\"clock_mhz\":{},\"ts_unit\":\"us\",\"spans_recorded\":{},\"spans_written\":{},\"max_spans\":{},"
-                 "\"aggregated\":{},\"aggregation\":\"{}\"}}}}\n",
-                 clock_mhz, recorder.recorded(), spans.size(), recorder.max_spans(), aggregated,
-                 span_aggregation_name(recorder.aggregation()));
+  fmt::format_to(
+      std::back_inserter(out),
+      "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{{\"generator\":\"npusim run --timeline\","
+      "\"clock_mhz\":{},\"ts_unit\":\"us\",\"spans_recorded\":{},\"spans_written\":{},\"max_spans\":{},"
+      "\"aggregated\":{},\"aggregation\":\"{}\"}}}}\n",
+      clock_mhz, recorder.recorded(), spans.size(), recorder.max_spans(), aggregated,
+      span_aggregation_name(recorder.aggregation()));
   return out;
 }
 

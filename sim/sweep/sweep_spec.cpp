@@ -33,7 +33,7 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 std::string beside_spec(const std::string& name, const std::string& spec_file) {
   if (name.empty() || fs::path(name).is_absolute()) return name;
   const bool is_file = name.find('/') != std::string::npos || ends_with(name, ".json") ||
-                       ends_with(name, ".cfg") || ends_with(name, ".csv");
+                       ends_with(name, ".cfg") || ends_with(name, ".csv") || ends_with(name, ".onnx");
   if (!is_file) return name;
   const fs::path beside = fs::path(spec_file).parent_path() / name;
   return fs::exists(beside) ? fs::absolute(beside).lexically_normal().string() : name;

@@ -99,6 +99,7 @@ def main():
     from onnx import helper
 
     with tempfile.TemporaryDirectory(prefix="npusim_onnx_") as tmp:
+        harness.require_onnx_support(args.npusim, tmp)
         block = transformer_block(onnx, helper)
         onnx.checker.check_model(block, full_check=True)
         path = os.path.join(tmp, "block.onnx")

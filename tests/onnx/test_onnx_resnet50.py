@@ -23,6 +23,7 @@ def main():
     model = torchvision.models.resnet50(weights=None).eval()
     x = torch.zeros(1, 3, 224, 224)
     with tempfile.TemporaryDirectory(prefix="npusim_onnx_r50_") as tmp:
+        harness.require_onnx_support(args.npusim, tmp)
         zoo = harness.simulate(args.npusim, "resnet50", os.path.join(tmp, "zoo"))["totals"]
         variants = {
             "folded": dict(do_constant_folding=True),  # the exporter folds BN into the convs

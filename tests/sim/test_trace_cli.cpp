@@ -5,9 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/sim/cli_harness.h"
 #include "workloads/zoo/model_zoo.h"
@@ -17,7 +16,6 @@
 #endif
 
 using namespace npusim_test;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -84,8 +82,9 @@ TEST_CASE("trace cli: every zoo model -> export-trace -> replay gives identical 
     REQUIRE(run_npusim("export-trace --workload " + spec + " --out " + trace).exit_code == 0);
     const std::string zoo_out = dir + "/" + entry.name + "_zoo";
     const std::string replay_out = dir + "/" + entry.name + "_replay";
-    REQUIRE(run_npusim("run --npu edge-int8 --quiet --workload " + spec + " --out " + zoo_out).exit_code == 0);
-    REQUIRE(run_npusim("run --npu edge-int8 --quiet --workload " + trace + " --out " + replay_out).exit_code == 0);
+    const std::string run = "run --npu edge-int8 --quiet --workload ";
+    REQUIRE(run_npusim(run + spec + " --out " + zoo_out).exit_code == 0);
+    REQUIRE(run_npusim(run + trace + " --out " + replay_out).exit_code == 0);
     const auto zoo = nlohmann::json::parse(read_file(zoo_out + "/result.json"));
     const auto replay = nlohmann::json::parse(read_file(replay_out + "/result.json"));
     CHECK(replay["workloads"][0]["source"] == trace);
@@ -103,8 +102,9 @@ TEST_CASE("trace cli: export-trace writes to stdout, and --schema the format's s
   CHECK(json["operators"][0]["op"] == "fc");
   const CommandResult schema = run_npusim("export-trace --schema");
   REQUIRE(schema.exit_code == 0);
-  CHECK(nlohmann::json::parse(schema.output) ==
-        nlohmann::json::parse(read_file(std::string(NPUSIM_SOURCE_DIR) + "/traces/npusim-trace.schema.json")));
+  CHECK(
+      nlohmann::json::parse(schema.output) ==
+      nlohmann::json::parse(read_file(std::string(NPUSIM_SOURCE_DIR) + "/traces/npusim-trace.schema.json")));
   CHECK(run_npusim("export-trace --help").exit_code == 0);
 }
 
@@ -115,17 +115,21 @@ TEST_CASE("trace cli: bad traces: exit 2, one line naming the file, the operator
   const std::string fc_b = R"({"name": "b", "op": "fc", "n": 8, "k": 8, "inputs": ["a"]})";
   check_rejected("run --workload " + write_file(dir, "truncated.json", head + fc_a.substr(0, 20)),
                  "truncated.json: line 1, column 76: expected valid JSON");
-  check_rejected("run --workload " + write_file(dir, "cycle.json", head + fc_a + "," + fc_b + "]}"),
-                 "cycle.json: operators[0].inputs: expected dependencies without cycles, found 'a' -> 'b' -> 'a'");
-  check_rejected("run --workload " + write_file(dir, "unknown.json", head + R"({"name": "x", "op": "lstm"}]})"),
-                 "unknown.json: operators[0].op: \"lstm\" is not one of: conv2d, fc,");
-  check_rejected("run --workload " +
-                     write_file(dir, "missing.json", head + R"({"name": "x", "op": "maxpool", "input": [4, 4, 2]}]})"),
-                 "missing.json: operators[0].kernel: missing; expected a list of 2 positive integers (operator 'x')");
-  check_rejected("run --workload " + write_file(dir, "negative.json",
-                                                head + R"({"name": "x", "op": "softmax", "rows": -4, "width": 8}]})"),
-                 "negative.json: operators[0].rows: expected a positive integer up to 1099511627776, got -4 "
-                 "(operator 'x')");
+  check_rejected(
+      "run --workload " + write_file(dir, "cycle.json", head + fc_a + "," + fc_b + "]}"),
+      "cycle.json: operators[0].inputs: expected dependencies without cycles, found 'a' -> 'b' -> 'a'");
+  check_rejected(
+      "run --workload " + write_file(dir, "unknown.json", head + R"({"name": "x", "op": "lstm"}]})"),
+      "unknown.json: operators[0].op: \"lstm\" is not one of: conv2d, fc,");
+  check_rejected(
+      "run --workload " +
+          write_file(dir, "missing.json", head + R"({"name": "x", "op": "maxpool", "input": [4, 4, 2]}]})"),
+      "missing.json: operators[0].kernel: missing; expected a list of 2 positive integers (operator 'x')");
+  check_rejected(
+      "run --workload " + write_file(dir, "negative.json",
+                                     head + R"({"name": "x", "op": "softmax", "rows": -4, "width": 8}]})"),
+      "negative.json: operators[0].rows: expected a positive integer up to 1099511627776, got -4 "
+      "(operator 'x')");
   check_rejected("run --workload " + write_file(dir, "config.json", R"({"array": {"rows": 8}})"),
                  "config.json: format: missing; expected \"npusim-trace\" (is this an npusim op trace?)");
   check_rejected("run --workload " + dir + "/absent.json", "absent.json: workload file not found");
@@ -134,21 +138,27 @@ TEST_CASE("trace cli: bad traces: exit 2, one line naming the file, the operator
 
 TEST_CASE("trace cli: bad ONNX files: truncated, not ONNX, dynamic shapes, unsupported operators") {
   const std::string dir = fresh_dir("onnx_bad");
+#ifndef NPUSIM_HAVE_ONNX
+  check_rejected("run --workload " + write_file(dir, "text.onnx", "this is not a model\n"),
+                 "text.onnx: this npusim was built without ONNX support");
+#else
   const std::string not_onnx = "protobuf parsing failed: the file is truncated or not ONNX";
-  check_rejected("run --workload " + write_file(dir, "text.onnx", "this is not a model\n"), "text.onnx: expected an ONNX model");
+  check_rejected("run --workload " + write_file(dir, "text.onnx", "this is not a model\n"),
+                 "text.onnx: expected an ONNX model");
   check_rejected("run --workload " + write_file(dir, "empty.onnx", ""), "empty.onnx: expected an ONNX model");
-#ifdef NPUSIM_HAVE_ONNX
   const std::string good = onnx_model(1);
   const std::string cut = write_file(dir, "cut.onnx", "");
   std::ofstream(cut, std::ios::binary) << good.substr(0, good.size() / 2);
-  check_rejected("run --workload " + cut, "cut.onnx: expected an ONNX model (a serialized onnx.ModelProto); " + not_onnx);
+  check_rejected("run --workload " + cut,
+                 "cut.onnx: expected an ONNX model (a serialized onnx.ModelProto); " + not_onnx);
   const std::string dynamic = write_file(dir, "dynamic.onnx", "");
   std::ofstream(dynamic, std::ios::binary) << onnx_model(-1);
   check_rejected("run --workload " + dynamic, "dynamic.onnx: input 'x': dim 0 ('batch') is dynamic");
   CHECK(run_npusim("run --quiet --workload " + dynamic + " --batch 2").exit_code == 0);
   const std::string unsupported = write_file(dir, "unsupported.onnx", "");
   std::ofstream(unsupported, std::ios::binary) << onnx_model(1, "NonMaxSuppression");
-  check_rejected("run --workload " + unsupported, "unsupported.onnx: unsupported operators: NonMaxSuppression x1");
+  check_rejected("run --workload " + unsupported,
+                 "unsupported.onnx: unsupported operators: NonMaxSuppression x1");
   // Skipped with --allow-unsupported: a warning on stderr and in result.json.
   const std::string out = fresh_dir("onnx_allowed");
   const CommandResult allowed =
@@ -158,7 +168,8 @@ TEST_CASE("trace cli: bad ONNX files: truncated, not ONNX, dynamic shapes, unsup
   CHECK(allowed.output.find("npusim: warning: skipped 1 unsupported ONNX operator") != std::string::npos);
   const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
   REQUIRE(result["workloads"][0].contains("warnings"));
-  CHECK(result["workloads"][0]["warnings"][0].get<std::string>().find("NonMaxSuppression x1") != std::string::npos);
+  CHECK(result["workloads"][0]["warnings"][0].get<std::string>().find("NonMaxSuppression x1") !=
+        std::string::npos);
   CHECK(result["layers"].size() == 1);
 #endif
 }

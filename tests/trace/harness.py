@@ -25,6 +25,17 @@ def require_modules(*names, packages=""):
     return modules
 
 
+def require_onnx_support(npusim, scratch_dir):
+    """Skips the test when this npusim was built without libonnx-dev."""
+    probe = os.path.join(scratch_dir, "probe.onnx")
+    with open(probe, "wb") as f:
+        f.write(b"not a model")
+    proc = subprocess.run([npusim, "run", "--quiet", "--workload", probe], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if "without ONNX support" in proc.stdout:
+        skip("this npusim was built without ONNX support (install libonnx-dev libprotobuf-dev, reconfigure)")
+
+
 def run(argv, expect=0, **kwargs):
     """Runs a command; fails the test (exit 1) with its output when the exit code is not `expect`."""
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)

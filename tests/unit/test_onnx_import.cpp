@@ -204,7 +204,8 @@ TEST_CASE("onnx: a convolution maps to exactly the zoo's conv of the same shape"
   attr(conv, "group", 4);
   const Workload w = import(m, {npusim::DType::kInt8, 0, false});
   const Workload zoo = npusim::build_zoo_workload(
-      npusim::parse_workload_spec("conv:h=17,w=13,c=8,k=16,r=3,s=5,stride=2,pad=1,groups=4"), npusim::DType::kInt8);
+      npusim::parse_workload_spec("conv:h=17,w=13,c=8,k=16,r=3,s=5,stride=2,pad=1,groups=4"),
+      npusim::DType::kInt8);
   REQUIRE(w.ops.size() == 1);
   const auto& a = std::get<npusim::ConvParams>(w.ops[0].params);
   const auto& b = std::get<npusim::ConvParams>(zoo.ops[0].params);
@@ -322,7 +323,8 @@ TEST_CASE("onnx: dynamic dimensions are errors naming the input and dimension; -
   m.weight("w", {4, 3, 1, 1});
   m.node("Conv", {"images", "w"}, {"y"}, "conv");
   CHECK(error_of(m.bytes()) ==
-        "m.onnx: input 'images': dim 0 ('batch_size') is dynamic; expected static shapes: export the model with "
+        "m.onnx: input 'images': dim 0 ('batch_size') is dynamic; expected static shapes: export the model "
+        "with "
         "fixed input sizes or pass --batch N for a dynamic batch dimension");
   const Workload w = import(m, {npusim::DType::kInt8, 4, false});
   CHECK(w.ops[0].batch == 4);
@@ -331,9 +333,10 @@ TEST_CASE("onnx: dynamic dimensions are errors naming the input and dimension; -
   seq.input("tokens", {1, -1, 8}, "seq_len");
   seq.weight("w", {8, 8});
   seq.node("MatMul", {"tokens", "w"}, {"y"});
-  CHECK(error_of(seq.bytes(), {npusim::DType::kInt8, 4, false}) ==
-        "m.onnx: input 'tokens': dim 0 is fixed at 1; --batch 4 can only set a dynamic batch dimension (export "
-        "the model with a dynamic batch axis or drop --batch)");
+  CHECK(
+      error_of(seq.bytes(), {npusim::DType::kInt8, 4, false}) ==
+      "m.onnx: input 'tokens': dim 0 is fixed at 1; --batch 4 can only set a dynamic batch dimension (export "
+      "the model with a dynamic batch axis or drop --batch)");
   CHECK(error_of(seq.bytes()) ==
         "m.onnx: input 'tokens': dim 1 ('seq_len') is dynamic; expected static shapes: export the model with "
         "fixed input sizes");
@@ -351,7 +354,8 @@ TEST_CASE("onnx: truncated, empty and non-ONNX bytes are clean errors") {
   CHECK(error_of(bytes.substr(0, bytes.size() - 40)) == parse_failed);
   CHECK(error_of("\xff\xff\xff\xff garbage") == parse_failed);
   CHECK(error_of("") ==
-        "m.onnx: expected an ONNX model with an ir_version and a graph of nodes; this is not an ONNX model (or an "
+        "m.onnx: expected an ONNX model with an ir_version and a graph of nodes; this is not an ONNX model "
+        "(or an "
         "empty one)");
   CHECK(import(m).ops.size() == 1);
 }
@@ -362,7 +366,8 @@ TEST_CASE("onnx: shapes that do not agree name the node and what was expected") 
   m.weight("w", {8, 5, 3, 3});
   m.node("Conv", {"x", "w"}, {"y"}, "conv");
   CHECK(error_of(m.bytes()) ==
-        "m.onnx: node 'conv' (Conv): expected weight [8, 5, 3, 3] to take input channels / group = 4 / 1 per filter");
+        "m.onnx: node 'conv' (Conv): expected weight [8, 5, 3, 3] to take input channels / group = 4 / 1 per "
+        "filter");
 
   ModelBuilder g;
   g.input("x", {2, 16});
@@ -383,9 +388,10 @@ TEST_CASE("onnx: shapes that do not agree name the node and what was expected") 
   order.weight("w", {8, 8});
   order.node("MatMul", {"later", "w"}, {"y"}, "first");
   order.node("Relu", {"x"}, {"later"});
-  CHECK(error_of(order.bytes()) ==
-        "m.onnx: node 'first' (MatMul): input 'later' is not produced by an earlier node, a graph input or an "
-        "initializer (expected nodes in topological order)");
+  CHECK(
+      error_of(order.bytes()) ==
+      "m.onnx: node 'first' (MatMul): input 'later' is not produced by an earlier node, a graph input or an "
+      "initializer (expected nodes in topological order)");
 }
 
 #endif  // NPUSIM_HAVE_ONNX

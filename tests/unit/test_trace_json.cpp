@@ -4,11 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/core/input_error.h"
 #include "workloads/exporters/trace_export.h"
@@ -121,7 +120,8 @@ std::string error_of(const std::string& text) {
 }
 
 std::string trace_of(const std::string& operators, const std::string& extra = "") {
-  return R"({"format": "npusim-trace", "version": 1, "name": "t", "operators": [)" + operators + "]" + extra + "}";
+  return R"({"format": "npusim-trace", "version": 1, "name": "t", "operators": [)" + operators + "]" + extra +
+         "}";
 }
 
 const char* const kConv =
@@ -132,9 +132,11 @@ const char* const kConv =
 TEST_CASE("trace: every zoo model round-trips through an npusim trace to an equal IR") {
   for (const auto& entry : npusim::zoo_entries()) {
     CAPTURE(entry.name);
-    const Workload zoo = npusim::build_zoo_workload(npusim::parse_workload_spec(zoo_spec(entry.name)), DType::kBf16);
+    const Workload zoo =
+        npusim::build_zoo_workload(npusim::parse_workload_spec(zoo_spec(entry.name)), DType::kBf16);
     const std::string text = npusim::workload_to_trace_text(zoo);
-    const Workload replay = npusim::parse_trace_json(text, "zoo.json", npusim::TraceImportOptions{DType::kInt8});
+    const Workload replay =
+        npusim::parse_trace_json(text, "zoo.json", npusim::TraceImportOptions{DType::kInt8});
     check_same_workload(zoo, replay);
     CHECK(replay.source == "zoo.json");
     // The writer is deterministic and a fixed point: replay -> text gives the same text.
@@ -191,7 +193,8 @@ TEST_CASE("trace: global pools default their kernel, attention defaults kv_heads
 
 TEST_CASE("trace: requests are validated and carried as workload metadata") {
   const Workload w = parse(trace_of(
-      kConv, R"(, "requests": [{"id": "a", "arrival_ns": 0}, {"arrival_ns": 1500, "batch": 4, "input_tokens": 128,
+      kConv,
+      R"(, "requests": [{"id": "a", "arrival_ns": 0}, {"arrival_ns": 1500, "batch": 4, "input_tokens": 128,
                  "output_tokens": 32}])"));
   REQUIRE(w.requests.size() == 2);
   CHECK(w.requests[0].id == "a");
@@ -204,7 +207,8 @@ TEST_CASE("trace: requests are validated and carried as workload metadata") {
 
   CHECK(error_of(trace_of(kConv, R"(, "requests": [{"arrival_ns": 9}, {"arrival_ns": 3}])")) ==
         "t.json: requests[1].arrival_ns: expected arrivals in non-decreasing order, got 3 after 9");
-  CHECK(error_of(trace_of(kConv, R"(, "requests": [{"id": "x", "arrival_ns": 1}, {"id": "x", "arrival_ns": 3}])")) ==
+  CHECK(error_of(trace_of(kConv,
+                          R"(, "requests": [{"id": "x", "arrival_ns": 1}, {"id": "x", "arrival_ns": 3}])")) ==
         "t.json: requests[1].id: expected a unique id, 'x' repeats");
   CHECK(error_of(trace_of(kConv, R"(, "requests": [{"batch": 2}])")) ==
         "t.json: requests[0].arrival_ns: missing; expected a non-negative integer up to 1099511627776");
@@ -212,41 +216,55 @@ TEST_CASE("trace: requests are validated and carried as workload metadata") {
 
 TEST_CASE("trace: bad traces name the file, the operator and what was expected") {
   // Not JSON at all, and JSON cut short: line and column of the failure.
-  CHECK(error_of("{\n  \"format\": \"npusim-trace\",\n  \"version\": 1,\n  \"operators\": [").rfind(
-            "t.json: line 4, column 17: expected valid JSON (", 0) == 0);
+  CHECK(error_of("{\n  \"format\": \"npusim-trace\",\n  \"version\": 1,\n  \"operators\": [")
+            .rfind("t.json: line 4, column 17: expected valid JSON (", 0) == 0);
   // A number too large for a double (found by the fuzzer: nlohmann throws out_of_range, not parse_error).
   CHECK(error_of("{\"format\": 9e999999}") ==
         "t.json: line 1, column 19: expected valid JSON (number overflow parsing '9e999999')");
   CHECK(error_of("[1, 2]") ==
         "t.json: <root>: expected an npusim trace object {\"format\": \"npusim-trace\", ...}, got [1,2]");
-  CHECK(error_of(R"({"array": {"rows": 4}})") == "t.json: format: missing; expected \"npusim-trace\" (is this an npusim op trace?)");
+  CHECK(error_of(R"({"array": {"rows": 4}})") ==
+        "t.json: format: missing; expected \"npusim-trace\" (is this an npusim op trace?)");
   CHECK(error_of(R"({"format": "npusim-trace", "version": 2, "operators": []})") ==
         "t.json: version: expected 1 (the trace version this npusim reads), got 2");
   CHECK(error_of(trace_of("")) == "t.json: operators: expected a non-empty list of operators, got []");
   // Unknown op type, missing shape field, negative and zero dimensions, wrong list lengths, unknown fields.
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv3d"})")).rfind(
-            "t.json: operators[0].op: \"conv3d\" is not one of: conv2d, fc, matmul, maxpool, avgpool, eltwise", 0) == 0);
+  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv3d"})"))
+            .rfind("t.json: operators[0].op: \"conv3d\" is not one of: conv2d, fc, matmul, maxpool, avgpool, "
+                   "eltwise",
+                   0) == 0);
   CHECK(error_of(trace_of(R"({"name": "x", "op": "conv2d", "input": [8, 8, 4], "out_channels": 8})")) ==
         "t.json: operators[0].kernel: missing; expected a list of 2 positive integers (operator 'x')");
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv2d", "input": [8, -8, 4], "out_channels": 8, "kernel": [1, 1]})")) ==
+  CHECK(error_of(trace_of(
+            R"({"name": "x", "op": "conv2d", "input": [8, -8, 4], "out_channels": 8, "kernel": [1, 1]})")) ==
         "t.json: operators[0].input[1]: expected a positive integer up to 2147483647, got -8 (operator 'x')");
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "eltwise", "function": "add", "elements": 0})")) ==
-        "t.json: operators[0].elements: expected a positive integer up to 1099511627776, got 0 (operator 'x')");
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv2d", "input": [8, 8], "out_channels": 8, "kernel": [1, 1]})")) ==
+  CHECK(
+      error_of(trace_of(R"({"name": "x", "op": "eltwise", "function": "add", "elements": 0})")) ==
+      "t.json: operators[0].elements: expected a positive integer up to 1099511627776, got 0 (operator 'x')");
+  CHECK(error_of(trace_of(
+            R"({"name": "x", "op": "conv2d", "input": [8, 8], "out_channels": 8, "kernel": [1, 1]})")) ==
         "t.json: operators[0].input: expected a list of 3 positive integers, got [8,8] (operator 'x')");
   CHECK(error_of(trace_of(R"({"name": "x", "op": "fc", "n": 8, "k": 8, "kernel": [1, 1]})")) ==
         "t.json: operators[0].kernel: unknown field (operator 'x')");
-  CHECK(error_of(trace_of(R"({"op": "fc", "n": 8, "k": 8})")) == "t.json: operators[0].name: missing; expected a string");
+  CHECK(error_of(trace_of(R"({"op": "fc", "n": 8, "k": 8})")) ==
+        "t.json: operators[0].name: missing; expected a string");
   CHECK(error_of(trace_of(R"({"name": "x", "op": "fc", "n": 8, "k": 8, "dtype": "int4"})")) ==
         "t.json: operators[0].dtype: 'int4' is not one of: int8, fp16, bf16, fp32 (operator 'x')");
   // Shapes that cannot be: a kernel larger than the padded input, groups that do not divide.
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv2d", "input": [2, 2, 4], "out_channels": 8, "kernel": [5, 5]})")) ==
-        "t.json: operators[0].kernel: expected a kernel no larger than the padded input (input + pads) (operator 'x')");
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "avgpool", "input": [7, 7, 8], "global": true, "kernel": [3, 3]})")) ==
-        "t.json: operators[0].kernel: expected a global pool's kernel to be its input extent [7, 7] (or no kernel) "
+  CHECK(error_of(trace_of(
+            R"({"name": "x", "op": "conv2d", "input": [2, 2, 4], "out_channels": 8, "kernel": [5, 5]})")) ==
+        "t.json: operators[0].kernel: expected a kernel no larger than the padded input (input + pads) "
         "(operator 'x')");
-  CHECK(error_of(trace_of(R"({"name": "x", "op": "conv2d", "input": [8, 8, 6], "out_channels": 8, "kernel": [1, 1], "groups": 4})")) ==
-        "t.json: operators[0].groups: expected a divisor of input channels (6) and out_channels (8), got 4 (operator 'x')");
+  CHECK(error_of(trace_of(
+            R"({"name": "x", "op": "avgpool", "input": [7, 7, 8], "global": true, "kernel": [3, 3]})")) ==
+        "t.json: operators[0].kernel: expected a global pool's kernel to be its input extent [7, 7] (or no "
+        "kernel) "
+        "(operator 'x')");
+  CHECK(
+      error_of(trace_of(
+          R"({"name": "x", "op": "conv2d", "input": [8, 8, 6], "out_channels": 8, "kernel": [1, 1], "groups": 4})")) ==
+      "t.json: operators[0].groups: expected a divisor of input channels (6) and out_channels (8), got 4 "
+      "(operator 'x')");
 }
 
 TEST_CASE("trace: dependency errors: unknown, ambiguous and out-of-range producers, and cycles") {
@@ -260,7 +278,8 @@ TEST_CASE("trace: dependency errors: unknown, ambiguous and out-of-range produce
   CHECK(error_of(trace_of(op("a", "\"b\""))) ==
         "t.json: operators[0].inputs[0]: no operator is named \"b\" (operator 'a')");
   CHECK(error_of(trace_of(op("a", "") + "," + op("a", "") + "," + op("c", "\"a\""))) ==
-        "t.json: operators[2].inputs[0]: several operators are named \"a\"; refer to one by index (operator 'c')");
+        "t.json: operators[2].inputs[0]: several operators are named \"a\"; refer to one by index (operator "
+        "'c')");
   CHECK(error_of(trace_of(op("a", "7"))) ==
         "t.json: operators[0].inputs[0]: expected an operator index below 1, got 7 (operator 'a')");
   CHECK(error_of(trace_of(op("a", "-1"))) ==

@@ -1,3 +1,4 @@
+// npusim op trace writer: Workload -> JSON text, one operator per line.
 #include "workloads/exporters/trace_export.h"
 
 #include <initializer_list>
@@ -24,7 +25,8 @@ class FieldWriter {
   }
   void flag(const char* key, bool& value) { out_[key] = value; }
   template <typename Enum>
-  void choice(const char* key, Enum& value, const std::vector<std::pair<std::string, Enum>>& names, TraceNeed) {
+  void choice(const char* key, Enum& value, const std::vector<std::pair<std::string, Enum>>& names,
+              TraceNeed) {
     for (const auto& [name, e] : names) {
       if (e == value) out_[key] = name;
     }
@@ -86,6 +88,11 @@ std::string workload_to_trace_text(const Workload& workload, const std::string& 
   text += "  \"version\": " + std::to_string(kTraceFormatVersion) + ",\n";
   text += "  \"name\": " + nlohmann::json(workload.name).dump() + ",\n";
   text += "  \"origin\": " + nlohmann::json(origin.empty() ? workload.source : origin).dump() + ",\n";
+  if (!workload.warnings.empty()) {  // e.g. ONNX operators skipped on import: keep the note with the trace
+    std::string note;
+    for (const auto& warning : workload.warnings) note += (note.empty() ? "" : "; ") + warning;
+    text += "  \"description\": " + nlohmann::json("import warnings: " + note).dump() + ",\n";
+  }
   text += "  \"operators\": [";
   const auto name_counts = count_names(workload);
   for (size_t i = 0; i < workload.ops.size(); ++i) {

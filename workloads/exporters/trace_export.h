@@ -2,9 +2,8 @@
 // workloads/importers/trace_json.h: importing the text gives back an equal Workload.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "workloads/ir/operator.h"
 
@@ -17,7 +16,8 @@ nlohmann::ordered_json operator_to_trace(const Workload& workload, size_t index)
 
 // The whole trace as JSON text: header fields one per line, then one operator (and one request) per
 // line, so traces diff well and stay readable at 10,000 operators. `origin` records where the workload
-// came from (a zoo spec, a file); empty: the workload's source.
+// came from (a zoo spec, a file); empty: the workload's source. Importer warnings (ONNX operators skipped
+// by --allow-unsupported) go into "description".
 std::string workload_to_trace_text(const Workload& workload, const std::string& origin = "");
 
 }  // namespace npusim

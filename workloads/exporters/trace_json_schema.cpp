@@ -1,3 +1,4 @@
+// Generates the trace format's JSON Schema from the field lists in trace_schema.h.
 #include "workloads/exporters/trace_json_schema.h"
 
 #include <initializer_list>
@@ -13,7 +14,9 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 
-OJson integer_schema(uint64_t min, uint64_t max) { return {{"type", "integer"}, {"minimum", min}, {"maximum", max}}; }
+OJson integer_schema(uint64_t min, uint64_t max) {
+  return {{"type", "integer"}, {"minimum", min}, {"maximum", max}};
+}
 
 template <typename Enum>
 OJson enum_schema(const std::vector<std::pair<std::string, Enum>>& names) {
@@ -40,7 +43,8 @@ class SchemaWriter {
   }
   void flag(const char* key, bool&) { add(key, TraceNeed::kOptional, {{"type", "boolean"}}); }
   template <typename Enum>
-  void choice(const char* key, Enum&, const std::vector<std::pair<std::string, Enum>>& names, TraceNeed need) {
+  void choice(const char* key, Enum&, const std::vector<std::pair<std::string, Enum>>& names,
+              TraceNeed need) {
     add(key, need, enum_schema(names));
   }
   bool present(const char*) const { return false; }

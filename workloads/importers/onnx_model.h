@@ -15,8 +15,9 @@ struct OnnxImportOptions {
   // Every operator runs in this type (the run's --dtype or the NPU's default): an NPU deployment casts
   // or quantizes the model's float weights.
   DType dtype = DType::kInt8;
-  uint32_t batch = 0;              // > 0: resolves a symbolic leading (batch) dimension of the graph inputs
-  bool allow_unsupported = false;  // skip unsupported operators (listed in Workload::warnings) instead of failing
+  uint32_t batch = 0;  // > 0: resolves a symbolic leading (batch) dimension of the graph inputs
+  bool allow_unsupported =
+      false;  // skip unsupported operators (listed in Workload::warnings) instead of failing
 };
 
 // Whether this build has ONNX support (libonnx-dev and libprotobuf-dev found at configure time).

@@ -1,3 +1,4 @@
+// npusim op trace reader: JSON -> validated operators, dependency order, requests.
 #include "workloads/importers/trace_json.h"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ using Json = nlohmann::json;
 constexpr uint64_t kMaxDim = kTraceMaxDim;
 constexpr uint64_t kMaxCount = kTraceMaxCount;
 constexpr uint64_t kMaxBatch = kTraceMaxBatch;
-constexpr double kMaxElements = 1e15;    // per operator: outputs and inputs
+constexpr double kMaxElements = 1e15;  // per operator: outputs and inputs
 constexpr double kMaxMacs = 1e18;
 
 // Short form of a value for messages; never dumps a large or deeply nested value whole.
@@ -44,8 +45,9 @@ std::string describe(const Json& value) {
 }
 
 std::string integer_expectation(uint64_t min, uint64_t max) {
-  std::string what = min == 0 ? "a non-negative integer" : min == 1 ? "a positive integer"
-                                                                    : "an integer >= " + std::to_string(min);
+  std::string what = min == 0   ? "a non-negative integer"
+                     : min == 1 ? "a positive integer"
+                                : "an integer >= " + std::to_string(min);
   return what + " up to " + std::to_string(max);
 }
 
@@ -74,10 +76,11 @@ class FieldReader {
   }
 
   uint64_t integer(const std::string& key, const Json& value, uint64_t min, uint64_t max) const {
-    const bool ok = (value.is_number_unsigned() && value.get<uint64_t>() >= min && value.get<uint64_t>() <= max) ||
-                    (value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() >= 0 &&
-                     static_cast<uint64_t>(value.get<int64_t>()) >= min &&
-                     static_cast<uint64_t>(value.get<int64_t>()) <= max);
+    const bool ok =
+        (value.is_number_unsigned() && value.get<uint64_t>() >= min && value.get<uint64_t>() <= max) ||
+        (value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() >= 0 &&
+         static_cast<uint64_t>(value.get<int64_t>()) >= min &&
+         static_cast<uint64_t>(value.get<int64_t>()) <= max);
     if (!ok) fail(key, "expected " + integer_expectation(min, max) + ", got " + describe(value));
     return value.get<uint64_t>();
   }
@@ -133,7 +136,8 @@ class FieldReader {
     const Json* value = get(key, need, "a string");
     if (value == nullptr) return std::nullopt;
     if (!value->is_string() || (non_empty && value->get<std::string>().empty())) {
-      fail(key, std::string("expected a ") + (non_empty ? "non-empty " : "") + "string, got " + describe(*value));
+      fail(key,
+           std::string("expected a ") + (non_empty ? "non-empty " : "") + "string, got " + describe(*value));
     }
     return value->get<std::string>();
   }
@@ -172,8 +176,9 @@ std::pair<std::string, std::string> check_shape(const Operator& op) {
       return {"kernel", "expected a kernel no larger than the padded input (input + pads)"};
     }
     if (pool->global && (pool->kernel_h != pool->in_h || pool->kernel_w != pool->in_w)) {
-      return {"kernel", "expected a global pool's kernel to be its input extent [" + std::to_string(pool->in_h) +
-                            ", " + std::to_string(pool->in_w) + "] (or no kernel)"};
+      return {"kernel", "expected a global pool's kernel to be its input extent [" +
+                            std::to_string(pool->in_h) + ", " + std::to_string(pool->in_w) +
+                            "] (or no kernel)"};
     }
   } else if (const auto* mm = std::get_if<MatMulParams>(&op.params)) {
     if (mm->tied_weights && !mm->b_is_weight) return {"tied_weights", "expected only with b_is_weight"};
@@ -219,7 +224,8 @@ std::pair<std::string, std::string> check_shape(const Operator& op) {
     macs = 2 * out_elements * kv_len;
   }
   if (in_elements > kMaxElements || out_elements > kMaxElements || macs > kMaxMacs) {
-    return {"op", "expected an operator below 1e15 elements per tensor and 1e18 MACs (too large to simulate)"};
+    return {"op",
+            "expected an operator below 1e15 elements per tensor and 1e18 MACs (too large to simulate)"};
   }
   return {};
 }
@@ -284,10 +290,12 @@ std::vector<std::vector<uint32_t>> resolve_inputs(const std::vector<ParsedOperat
       size_t producer = 0;
       if (ref.is_string()) {
         const auto it = by_name.find(ref.get<std::string>());
-        if (it == by_name.end()) throw InputError(file, where, "no operator is named " + describe(ref) + suffix);
+        if (it == by_name.end())
+          throw InputError(file, where, "no operator is named " + describe(ref) + suffix);
         if (it->second == kAmbiguous) {
-          throw InputError(file, where,
-                           "several operators are named " + describe(ref) + "; refer to one by index" + suffix);
+          throw InputError(
+              file, where,
+              "several operators are named " + describe(ref) + "; refer to one by index" + suffix);
         }
         producer = it->second;
       } else if (ref.is_number_unsigned() || (ref.is_number_integer() && ref.get<int64_t>() >= 0)) {
@@ -353,13 +361,14 @@ std::vector<size_t> dependency_order(const std::vector<std::vector<uint32_t>>& i
   std::string cycle = "'" + parsed[at].op.name + "'";
   for (size_t k = walk.size(); k-- > position[at] + 1;) cycle += " -> '" + parsed[walk[k]].op.name + "'";
   cycle += " -> '" + parsed[at].op.name + "'";
-  throw InputError(file, "operators[" + std::to_string(at) + "].inputs",
-                   "expected dependencies without cycles, found " + cycle + " (operator '" +
-                       parsed[at].op.name + "')");
+  throw InputError(
+      file, "operators[" + std::to_string(at) + "].inputs",
+      "expected dependencies without cycles, found " + cycle + " (operator '" + parsed[at].op.name + "')");
 }
 
 std::vector<InferenceRequest> parse_requests(const Json& value, const std::string& file) {
-  if (!value.is_array()) throw InputError(file, "requests", "expected a list of requests, got " + describe(value));
+  if (!value.is_array())
+    throw InputError(file, "requests", "expected a list of requests, got " + describe(value));
   std::vector<InferenceRequest> requests;
   std::set<std::string> ids;
   for (size_t i = 0; i < value.size(); ++i) {
@@ -372,7 +381,8 @@ std::vector<InferenceRequest> parse_requests(const Json& value, const std::strin
     reader.number("input_tokens", request.input_tokens, TraceNeed::kOptional, 0);
     reader.number("output_tokens", request.output_tokens, TraceNeed::kOptional, 0);
     reader.finish();
-    if (!ids.insert(request.id).second) reader.fail("id", "expected a unique id, '" + request.id + "' repeats");
+    if (!ids.insert(request.id).second)
+      reader.fail("id", "expected a unique id, '" + request.id + "' repeats");
     if (!requests.empty() && request.arrival_ns < requests.back().arrival_ns) {
       reader.fail("arrival_ns", "expected arrivals in non-decreasing order, got " +
                                     std::to_string(request.arrival_ns) + " after " +
@@ -393,7 +403,9 @@ class PositionedDomParser {
   bool boolean(bool value) { return dom_.boolean(value); }
   bool number_integer(Json::number_integer_t value) { return dom_.number_integer(value); }
   bool number_unsigned(Json::number_unsigned_t value) { return dom_.number_unsigned(value); }
-  bool number_float(Json::number_float_t value, const Json::string_t& text) { return dom_.number_float(value, text); }
+  bool number_float(Json::number_float_t value, const Json::string_t& text) {
+    return dom_.number_float(value, text);
+  }
   bool string(Json::string_t& value) { return dom_.string(value); }
   bool binary(Json::binary_t& value) { return dom_.binary(value); }
   bool start_object(std::size_t size) { return dom_.start_object(size); }
@@ -443,7 +455,8 @@ Json parse_json_text(const std::string& text, const std::string& file) {
 
 }  // namespace
 
-Workload parse_trace_json(const std::string& text, const std::string& file, const TraceImportOptions& options) {
+Workload parse_trace_json(const std::string& text, const std::string& file,
+                          const TraceImportOptions& options) {
   const Json root = parse_json_text(text, file);
   if (!root.is_object()) {
     throw InputError(file, "<root>",
@@ -452,18 +465,21 @@ Workload parse_trace_json(const std::string& text, const std::string& file, cons
   }
   FieldReader reader(root, file, "");
   const std::string expected_format = std::string("\"") + kTraceFormatName + "\"";
-  const Json* format = reader.get("format", TraceNeed::kRequired, expected_format + " (is this an npusim op trace?)");
+  const Json* format =
+      reader.get("format", TraceNeed::kRequired, expected_format + " (is this an npusim op trace?)");
   if (!format->is_string() || format->get<std::string>() != kTraceFormatName) {
     reader.fail("format", "expected " + expected_format + ", got " + describe(*format));
   }
   const Json* version = reader.get("version", TraceNeed::kRequired, std::to_string(kTraceFormatVersion));
   if (!(version->is_number_integer() && version->get<int64_t>() == kTraceFormatVersion)) {
-    reader.fail("version", "expected " + std::to_string(kTraceFormatVersion) + " (the trace version this npusim "
-                           "reads), got " + describe(*version));
+    reader.fail("version", "expected " + std::to_string(kTraceFormatVersion) +
+                               " (the trace version this npusim "
+                               "reads), got " +
+                               describe(*version));
   }
   Workload workload;
-  workload.name = reader.string("name", TraceNeed::kOptional, true)
-                      .value_or(std::filesystem::path(file).stem().string());
+  workload.name =
+      reader.string("name", TraceNeed::kOptional, true).value_or(std::filesystem::path(file).stem().string());
   workload.source = file;
   for (const char* info : {"$schema", "origin", "generator", "description"}) {
     reader.string(info, TraceNeed::kOptional, false);  // informational
@@ -479,7 +495,8 @@ Workload parse_trace_json(const std::string& text, const std::string& file, cons
 
   std::vector<ParsedOperator> parsed;
   parsed.reserve(operators->size());
-  for (size_t i = 0; i < operators->size(); ++i) parsed.push_back(parse_operator((*operators)[i], i, file, options));
+  for (size_t i = 0; i < operators->size(); ++i)
+    parsed.push_back(parse_operator((*operators)[i], i, file, options));
   const std::vector<std::vector<uint32_t>> inputs = resolve_inputs(parsed, file);
   const std::vector<size_t> order = dependency_order(inputs, parsed, file);
   std::vector<uint32_t> new_index(order.size());

@@ -18,7 +18,8 @@ struct TraceImportOptions {
 // validated and carried as Workload::requests (not simulated yet). `file` names the trace in errors:
 // InputError(file, "operators[3].kernel" or "line 4, column 7", expectation + " (operator 'conv1')").
 // The workload is named after the trace's "name" (default: the file's stem); its source is `file`.
-Workload parse_trace_json(const std::string& text, const std::string& file, const TraceImportOptions& options);
+Workload parse_trace_json(const std::string& text, const std::string& file,
+                          const TraceImportOptions& options);
 
 Workload load_trace_json(const std::string& path, const TraceImportOptions& options);
 
