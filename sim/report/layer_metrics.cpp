@@ -58,18 +58,22 @@ void add_scalesim_columns(const NpuConfig& config, const Operator& op, const Lay
       scalesim_overall_util_percent(macs, timing.compute_cycles, stalls, array);
 }
 
+// Energy columns of a layer row, summed the same way into totals.
+struct EnergyColumn {
+  const char* key;
+  double EnergyBreakdown::*joules;
+};
+constexpr EnergyColumn kEnergyColumns[] = {
+    {"energy_j", &EnergyBreakdown::total_j},         {"mac_energy_j", &EnergyBreakdown::mac_j},
+    {"sram_energy_j", &EnergyBreakdown::sram_j},     {"dram_energy_j", &EnergyBreakdown::dram_j},
+    {"vector_energy_j", &EnergyBreakdown::vector_j}, {"noc_energy_j", &EnergyBreakdown::noc_j},
+    {"dma_energy_j", &EnergyBreakdown::dma_j},       {"leakage_energy_j", &EnergyBreakdown::leakage_j}};
+
 void add_energy_columns(const NpuConfig& config, const EnergyEventTable& table, DType dtype, const LayerStats& s,
                         nlohmann::ordered_json& row) {
   const double time_s = seconds(config, s.cycles());
   const EnergyBreakdown energy = npu_layer_energy(s, dtype, table, time_s);
-  row["energy_j"] = energy.total_j;
-  row["mac_energy_j"] = energy.mac_j;
-  row["sram_energy_j"] = energy.sram_j;
-  row["dram_energy_j"] = energy.dram_j;
-  row["vector_energy_j"] = energy.vector_j;
-  row["noc_energy_j"] = energy.noc_j;
-  row["dma_energy_j"] = energy.dma_j;
-  row["leakage_energy_j"] = energy.leakage_j;
+  for (const EnergyColumn& column : kEnergyColumns) row[column.key] = energy.*column.joules;
   row["power_w"] = ratio(energy.total_j, time_s);
 }
 
@@ -84,13 +88,10 @@ void add_gpu_columns(const GpuOpEstimate& gpu, double npu_time_s, nlohmann::orde
 
 void add_energy_totals(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows, size_t first,
                        size_t end, nlohmann::ordered_json& totals) {
-  static const char* const kEnergyKeys[] = {"energy_j",        "mac_energy_j", "sram_energy_j",
-                                            "dram_energy_j",   "vector_energy_j", "noc_energy_j",
-                                            "dma_energy_j",    "leakage_energy_j"};
-  for (const char* key : kEnergyKeys) {
+  for (const EnergyColumn& column : kEnergyColumns) {
     double sum = 0.0;
-    for (size_t i = first; i < end; ++i) sum += rows[i][key].get<double>();
-    totals[key] = sum;
+    for (size_t i = first; i < end; ++i) sum += rows[i][column.key].get<double>();
+    totals[column.key] = sum;
   }
   std::vector<EnergySpan> spans;
   for (size_t i = first; i < end; ++i) {
