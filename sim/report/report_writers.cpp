@@ -75,6 +75,28 @@ nlohmann::ordered_json noc_links_json(const RunReport& report) {
   return links;
 }
 
+// Each core's own counters per layer (rows of `layers` sum them; their time split is the slowest core's).
+nlohmann::ordered_json cores_json(const RunReport& report) {
+  nlohmann::ordered_json cores = nlohmann::ordered_json::array();
+  for (size_t core = 0; core < report.core_layers.size(); ++core) {
+    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < report.core_layers[core].size(); ++i) {
+      const LayerStats& s = report.core_layers[core][i];
+      layers.push_back({{"layer", i},
+                        {"engine_busy_cycles", s.engine_busy_cycles},
+                        {"stall_memory_cycles", s.stall_memory_cycles},
+                        {"stall_dependency_cycles", s.stall_dependency_cycles},
+                        {"macs", s.macs},
+                        {"vector_ops", s.vector_ops},
+                        {"dram_read_bytes", s.dram_read_bytes},
+                        {"dram_write_bytes", s.dram_write_bytes},
+                        {"noc_flit_hops", s.noc_flit_hops}});
+    }
+    cores.push_back({{"core", core}, {"layers", layers}});
+  }
+  return cores;
+}
+
 nlohmann::ordered_json gpu_section(const GpuBaseline& gpu) {
   nlohmann::ordered_json section;
   section["source"] = gpu.source;
@@ -137,6 +159,7 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
   root["layers"] = report.layers;
   root["totals"] = report.totals;
   if (!report.noc_links.empty()) root["noc_links"] = noc_links_json(report);
+  if (report.core_layers.size() > 1) root["cores"] = cores_json(report);
   return root;
 }
 

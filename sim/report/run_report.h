@@ -51,6 +51,7 @@ struct RunReport {
   std::vector<nlohmann::ordered_json> layers;
   nlohmann::ordered_json totals;
   std::vector<NocLinkUsage> noc_links;  // every NoC link over the whole run (none on one core)
+  std::vector<std::vector<LayerStats>> core_layers;  // [core][layer], only with more than one core
   Cycles total_cycles = 0;
 };
 

@@ -135,6 +135,7 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
     recorder = std::make_unique<SpanRecorder>(options.timeline_max_spans);
   const NpuRunStats stats = simulate_npu(report.config, programs, recorder.get());
   report.noc_links = stats.noc_links;
+  report.core_layers = stats.core_layers;
   report.total_cycles = stats.total_cycles;
   host.simulate_s = elapsed_s(phase);
 

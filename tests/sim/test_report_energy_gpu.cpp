@@ -112,3 +112,22 @@ TEST_CASE("report: NoC link statistics agree with the flit-hops the energy model
   CHECK(64 * flit_hops < link_bytes + 64 * traversals);
   CHECK(result["totals"]["noc_energy_j"].get<double>() > 0.0);
 }
+
+TEST_CASE("report: per-core counters add up to the layer rows") {
+  // rebellions-atom has 8 cores; a layer row's MACs and DRAM bytes are the sums over its cores.
+  const json result = run_to_json("cores", "--npu rebellions-atom --workload resnet50 --gpu none");
+  REQUIRE(result.contains("cores"));
+  REQUIRE(result["cores"].size() == 8);
+  const json& layers = result["layers"];
+  for (size_t i = 0; i < layers.size(); ++i) {
+    uint64_t macs = 0, dram_read = 0;
+    for (const auto& core : result["cores"]) {
+      macs += core["layers"][i]["macs"].get<uint64_t>();
+      dram_read += core["layers"][i]["dram_read_bytes"].get<uint64_t>();
+    }
+    CAPTURE(i);
+    // Row MACs count the operator (vector-unit MACs included); core MACs count the arrays' work only.
+    if (layers[i]["unit"] == "array") CHECK(macs == layers[i]["macs"].get<uint64_t>());
+    CHECK(dram_read == layers[i]["dram_read_bytes"].get<uint64_t>());
+  }
+}
