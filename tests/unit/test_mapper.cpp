@@ -8,12 +8,14 @@
 #include "sim/core/input_error.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_tiling.h"
+#include "tests/unit/test_ops.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/mapper/scalesim_lowering.h"
 #include "workloads/workload_spec.h"
 #include "workloads/zoo/model_zoo.h"
 
 using namespace npusim;
+using npusim_test::conv_op;
 
 namespace {
 
@@ -23,23 +25,6 @@ Operator fc_op(const std::string& name, uint64_t m, uint64_t n, uint64_t k, DTyp
   op.kind = OpKind::kFullyConnected;
   op.dtype = dtype;
   op.params = MatMulParams{m, n, k, true};
-  return op;
-}
-
-Operator conv_op(const std::string& name, uint32_t size, uint32_t in_c, uint32_t out_c, uint32_t kernel,
-                 uint32_t stride, uint32_t pad, uint32_t groups = 1) {
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kConv2d;
-  ConvParams conv;
-  conv.in_h = conv.in_w = size;
-  conv.in_c = in_c;
-  conv.out_c = out_c;
-  conv.kernel_h = conv.kernel_w = kernel;
-  conv.stride_h = conv.stride_w = stride;
-  conv.pad_top = conv.pad_bottom = conv.pad_left = conv.pad_right = pad;
-  conv.groups = groups;
-  op.params = conv;
   return op;
 }
 

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "workloads/mapper/core_partition.h"
+#include "tests/unit/test_ops.h"
 #include "workloads/mapper/mapper.h"
 
 using namespace npusim;
+using npusim_test::conv_op;
 
 namespace {
 
@@ -18,23 +20,6 @@ Operator fc_op(uint64_t m, uint64_t n, uint64_t k, uint32_t batch = 1) {
   op.kind = OpKind::kFullyConnected;
   op.batch = batch;
   op.params = MatMulParams{m, n, k, true};
-  return op;
-}
-
-Operator conv_op(uint32_t size, uint32_t in_c, uint32_t out_c, uint32_t kernel, uint32_t stride, uint32_t pad,
-                 uint32_t groups = 1) {
-  Operator op;
-  op.name = "conv";
-  op.kind = OpKind::kConv2d;
-  ConvParams conv;
-  conv.in_h = conv.in_w = size;
-  conv.in_c = in_c;
-  conv.out_c = out_c;
-  conv.kernel_h = conv.kernel_w = kernel;
-  conv.stride_h = conv.stride_w = stride;
-  conv.pad_top = conv.pad_bottom = conv.pad_left = conv.pad_right = pad;
-  conv.groups = groups;
-  op.params = conv;
   return op;
 }
 
@@ -90,7 +75,7 @@ TEST_CASE("partition: extents are dealt out in aligned units, first parts taking
 
 TEST_CASE("partition: a conv band of output rows reads its rows plus the halo, padding only at the edges") {
   // 3x3 stride 1 pad 1 on 56 rows: 56 output rows over 4 cores = 14 each.
-  const Operator op = conv_op(56, 64, 64, 3, 1, 1);
+  const Operator op = conv_op("conv", 56, 64, 64, 3, 1, 1);
   const auto candidates = partition_candidates(op, four_cores());
   const CorePartition* m = find(candidates, SplitKind::kM, 4);
   REQUIRE(m != nullptr);
@@ -116,7 +101,7 @@ TEST_CASE("partition: a conv band of output rows reads its rows plus the halo, p
   }
   // A stride-2 7x7 conv (ResNet conv1): 112 output rows, core 1 = rows 28..55 reads input rows
   // 28*2-3 = 53 .. 55*2-3+7 = 114 (exclusive): 61 rows, unpadded.
-  const Operator conv1 = conv_op(224, 3, 64, 7, 2, 3);
+  const Operator conv1 = conv_op("conv", 224, 3, 64, 7, 2, 3);
   const CorePartition* bands = find(partition_candidates(conv1, four_cores()), SplitKind::kM, 4);
   REQUIRE(bands != nullptr);
   CHECK(std::get<ConvParams>(bands->parts[1].params).in_h == 61);
@@ -127,12 +112,12 @@ TEST_CASE("partition: candidates per operator kind") {
   const NpuConfig config = four_cores();
   // Depthwise: channel split keeps every part depthwise (at least 2 channels each).
   const CorePartition* dw =
-      find(partition_candidates(conv_op(28, 32, 32, 3, 1, 1, 32), config), SplitKind::kN, 4);
+      find(partition_candidates(conv_op("conv", 28, 32, 32, 3, 1, 1, 32), config), SplitKind::kN, 4);
   REQUIRE(dw != nullptr);
   for (const Operator& part : dw->parts) CHECK(is_depthwise(std::get<ConvParams>(part.params)));
   // Grouped conv: whole groups per core.
   const CorePartition* grouped =
-      find(partition_candidates(conv_op(28, 64, 128, 3, 1, 1, 8), config), SplitKind::kGroups, 4);
+      find(partition_candidates(conv_op("conv", 28, 64, 128, 3, 1, 1, 8), config), SplitKind::kGroups, 4);
   REQUIRE(grouped != nullptr);
   CHECK(std::get<ConvParams>(grouped->parts[0].params).groups == 2);
   CHECK(std::get<ConvParams>(grouped->parts[0].params).in_c == 16);

@@ -116,6 +116,25 @@ class GraphImporter {
 
   static int64_t window_out(int64_t in, const Window& w, size_t i);
 
+  // Input extent, kernel, strides and pads of a 1-D or 2-D window into ConvParams or PoolParams (which
+  // name them alike); a 1-D window has height 1.
+  template <class Params>
+  void set_window_fields(Params& p, const Dims& spatial, const Window& w) const {
+    const size_t wi = spatial.size() - 1;
+    p.in_w = dim32(spatial[wi], "width");
+    p.kernel_w = static_cast<uint32_t>(w.kernel[wi]);
+    p.stride_w = static_cast<uint32_t>(w.strides[wi]);
+    p.pad_left = static_cast<uint32_t>(w.begin[wi]);
+    p.pad_right = static_cast<uint32_t>(w.end[wi]);
+    if (spatial.size() == 2) {
+      p.in_h = dim32(spatial[0], "height");
+      p.kernel_h = static_cast<uint32_t>(w.kernel[0]);
+      p.stride_h = static_cast<uint32_t>(w.strides[0]);
+      p.pad_top = static_cast<uint32_t>(w.begin[0]);
+      p.pad_bottom = static_cast<uint32_t>(w.end[0]);
+    }
+  }
+
   // ---- handlers ----------------------------------------------------------------------------------------
   void conv(const Node& node);
 

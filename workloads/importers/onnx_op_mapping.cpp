@@ -125,23 +125,11 @@ void GraphImporter::conv(const Node& node) {
     fail("kernel_shape " + dims_text(kernel) + " does not match weight " + dims_text(weight.dims));
   }
   const Window w = window(node, spatial, kernel, false);
-  const size_t wi = rank - 3;  // a 1-D convolution has height 1
   ConvParams p;
   p.in_c = dim32(channels, "channel count");
   p.out_c = dim32(filters, "filter count");
   p.groups = static_cast<uint32_t>(groups);
-  p.in_w = dim32(spatial[wi], "width");
-  p.kernel_w = static_cast<uint32_t>(w.kernel[wi]);
-  p.stride_w = static_cast<uint32_t>(w.strides[wi]);
-  p.pad_left = static_cast<uint32_t>(w.begin[wi]);
-  p.pad_right = static_cast<uint32_t>(w.end[wi]);
-  if (rank == 4) {
-    p.in_h = dim32(spatial[0], "height");
-    p.kernel_h = static_cast<uint32_t>(w.kernel[0]);
-    p.stride_h = static_cast<uint32_t>(w.strides[0]);
-    p.pad_top = static_cast<uint32_t>(w.begin[0]);
-    p.pad_bottom = static_cast<uint32_t>(w.end[0]);
-  }
+  set_window_fields(p, spatial, w);
   p.bias = has_input(node, 2);
   Operator op;
   op.kind = OpKind::kConv2d;
@@ -161,21 +149,9 @@ void GraphImporter::pool(const Node& node, OpKind kind) {
   const auto kernel = attr_ints(node, "kernel_shape");
   if (!kernel) fail("expected a kernel_shape attribute");
   const Window w = window(node, spatial, *kernel, attr_int(node, "ceil_mode", 0) != 0);
-  const size_t wi = rank - 3;
   PoolParams p;
   p.channels = dim32(x.dims[1], "channel count");
-  p.in_w = dim32(spatial[wi], "width");
-  p.kernel_w = static_cast<uint32_t>(w.kernel[wi]);
-  p.stride_w = static_cast<uint32_t>(w.strides[wi]);
-  p.pad_left = static_cast<uint32_t>(w.begin[wi]);
-  p.pad_right = static_cast<uint32_t>(w.end[wi]);
-  if (rank == 4) {
-    p.in_h = dim32(spatial[0], "height");
-    p.kernel_h = static_cast<uint32_t>(w.kernel[0]);
-    p.stride_h = static_cast<uint32_t>(w.strides[0]);
-    p.pad_top = static_cast<uint32_t>(w.begin[0]);
-    p.pad_bottom = static_cast<uint32_t>(w.end[0]);
-  }
+  set_window_fields(p, spatial, w);
   Operator op;
   op.kind = kind;
   op.batch = dim32(x.dims[0], "batch dimension");

@@ -119,6 +119,15 @@ class CandidateBuilder {
 
 uint32_t as_u32(uint64_t value) { return static_cast<uint32_t>(value); }
 
+// Splits an operator whose work is `count` independent items (elements, rows, tokens) along M.
+template <class Params>
+void add_count_split(CandidateBuilder& add, const Params& params, uint64_t Params::*count, uint64_t align) {
+  add.add(SplitKind::kM, params.*count, align, [count](Operator& part, uint64_t begin, uint64_t end) {
+    std::get<Params>(part.params).*count = end - begin;
+    return true;
+  });
+}
+
 void conv_candidates(const ConvParams& conv, const NpuConfig& config, CandidateBuilder& add) {
   const SplitAlignment align = split_alignment(config.array);
   const uint32_t out_h = conv_out_h(conv);
@@ -207,25 +216,13 @@ std::vector<CorePartition> partition_candidates(const Operator& op, const NpuCon
   } else if (const auto* pool = std::get_if<PoolParams>(&op.params)) {
     pool_candidates(*pool, add);
   } else if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
-    add.add(SplitKind::kM, elt->elements, config.vector.lanes, [](Operator& part, uint64_t e0, uint64_t e1) {
-      std::get<EltwiseParams>(part.params).elements = e1 - e0;
-      return true;
-    });
+    add_count_split(add, *elt, &EltwiseParams::elements, config.vector.lanes);
   } else if (const auto* row = std::get_if<RowParams>(&op.params)) {
-    add.add(SplitKind::kM, row->rows, 1, [](Operator& part, uint64_t r0, uint64_t r1) {
-      std::get<RowParams>(part.params).rows = r1 - r0;
-      return true;
-    });
+    add_count_split(add, *row, &RowParams::rows, 1);
   } else if (const auto* rotary = std::get_if<RotaryParams>(&op.params)) {
-    add.add(SplitKind::kM, rotary->tokens, 1, [](Operator& part, uint64_t t0, uint64_t t1) {
-      std::get<RotaryParams>(part.params).tokens = t1 - t0;
-      return true;
-    });
+    add_count_split(add, *rotary, &RotaryParams::tokens, 1);
   } else if (const auto* embedding = std::get_if<EmbeddingParams>(&op.params)) {
-    add.add(SplitKind::kM, embedding->tokens, 1, [](Operator& part, uint64_t t0, uint64_t t1) {
-      std::get<EmbeddingParams>(part.params).tokens = t1 - t0;
-      return true;
-    });
+    add_count_split(add, *embedding, &EmbeddingParams::tokens, 1);
   } else if (const auto* attention = std::get_if<AttentionParams>(&op.params)) {
     // Whole K/V heads, each with its query heads (grouped-query attention keeps its grouping).
     if (attention->kv_heads > 0 && attention->heads % attention->kv_heads == 0) {
