@@ -12,6 +12,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/test_temp_dir.h"
+
 namespace npusim_test {
 
 struct CommandResult {
@@ -30,13 +32,6 @@ inline CommandResult run_npusim(const std::string& arguments) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
-}
-
-inline std::string fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("npusim_cli_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
 }
 
 inline std::string write_file(const std::string& dir, const std::string& name, const std::string& content) {

@@ -2,7 +2,10 @@
 # End-to-end test of `npusim sweep --slurm` on a real single-node Slurm cluster on localhost.
 #
 # Installs Debian's slurmctld, slurmd, slurm-client and munge when they are missing (root and apt-get
-# needed; otherwise exit 77, which ctest reports as skipped). Starts munged, slurmctld and slurmd in the
+# needed; otherwise exit 77, which ctest reports as skipped). A machine that cannot run a cluster (not
+# root, munged or slurmd failing to start, the node never coming up: no cgroups, no systemd, a sandbox)
+# also gives exit 77 with the reason and the daemons' last log lines; once the node is up, any wrong
+# result fails. Nothing depends on the host name resolving: the node is "npusimnode" at 127.0.0.1. Starts munged, slurmctld and slurmd in the
 # foreground from a private temp folder (own munge key and socket, own ports, SLURM_CONF exported),
 # runs a small sweep as a job array and checks the merged results equal a local run point for point;
 # then cancels two array tasks of a second submission and checks that a re-run resumes only the
@@ -13,11 +16,19 @@ set -u
 
 NPUSIM=${1:?usage: run_slurm_test.sh PATH/TO/npusim}
 NPUSIM=$(readlink -f "$NPUSIM")
+[ "$(id -u)" = 0 ] || { echo "slurm-test: SKIP: slurmd must run as root to launch jobs; this user is $(id -un)"; exit 77; }
 readonly SKIP=77
 readonly WAIT_S=180
 
 log() { echo "slurm-test: $*"; }
 skip() { echo "slurm-test: SKIP: $*"; exit "$SKIP"; }
+# The environment cannot host the cluster: skip, with the reason and the daemons' last words.
+skip_env() {
+  for f in "${T:-/nonexistent}"/*.log; do
+    [ -f "$f" ] && { echo "---- $f (last 5 lines)"; tail -n 5 "$f"; }
+  done
+  skip "$*"
+}
 fail() {
   echo "slurm-test: FAIL: $*"
   for f in "${T:-/nonexistent}"/*.log "${T:-/nonexistent}"/*/slurm/task-*.log; do
@@ -89,9 +100,10 @@ MUNGED=$(command -v munged || echo /usr/sbin/munged)
   >>"$T/munged.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do [ -S "$T/munge/munge.socket" ] && break; sleep 0.1; done
-[ -S "$T/munge/munge.socket" ] || fail "munged did not create its socket"
+[ -S "$T/munge/munge.socket" ] || skip_env "munged did not start (no socket)"
 
-HOST=$(hostname -s)
+HOST=$(hostname -s)  # slurmctld must run on the host it is configured for; its address is fixed below
+NODE=npusimnode      # slurmd is started as this node (-N), so the node needs no resolvable name
 CPUS=$(nproc)
 PORT=$(( 20000 + RANDOM % 20000 ))
 cat > "$T/slurm.conf" <<EOF
@@ -123,26 +135,30 @@ MpiDefault=none
 ReturnToService=2
 SlurmdTimeout=30
 MinJobAge=30
-NodeName=${HOST} NodeAddr=127.0.0.1 CPUs=${CPUS} State=UNKNOWN
-PartitionName=debug Nodes=${HOST} Default=YES MaxTime=INFINITE State=UP
+NodeName=${NODE} NodeAddr=127.0.0.1 NodeHostname=${HOST} CPUs=${CPUS} State=UNKNOWN
+PartitionName=debug Nodes=${NODE} Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$T/slurm.conf"
 
 SLURMCTLD=$(command -v slurmctld || echo /usr/sbin/slurmctld)
 SLURMD=$(command -v slurmd || echo /usr/sbin/slurmd)
 "$SLURMCTLD" -D -i -f "$SLURM_CONF" >>"$T/slurmctld.log" 2>&1 &
-PIDS+=($!)
-"$SLURMD" -D -f "$SLURM_CONF" >>"$T/slurmd.log" 2>&1 &
-PIDS+=($!)
+CTLD_PID=$!
+PIDS+=($CTLD_PID)
+"$SLURMD" -D -N "$NODE" -f "$SLURM_CONF" >>"$T/slurmd.log" 2>&1 &
+SLURMD_PID=$!
+PIDS+=($SLURMD_PID)
 
 node_up=0
 for _ in $(seq $(( WAIT_S * 2 ))); do
-  state=$(sinfo -h -n "$HOST" -o %T 2>/dev/null | head -n 1)
+  state=$(sinfo -h -n "$NODE" -o %T 2>/dev/null | head -n 1)
   case "$state" in idle|mixed|allocated) node_up=1; break ;; esac
+  kill -0 "$CTLD_PID" 2>/dev/null || skip_env "slurmctld exited while starting: this machine cannot host it"
+  kill -0 "$SLURMD_PID" 2>/dev/null || skip_env "slurmd exited while starting (cgroups or privileges missing?)"
   sleep 0.5
 done
-[ "$node_up" = 1 ] || fail "the node did not come up (state '${state:-none}')"
-log "cluster up: node $HOST, $CPUS CPUs, slurmctld port $PORT"
+[ "$node_up" = 1 ] || skip_env "the node did not come up in ${WAIT_S} s (state '${state:-none}')"
+log "cluster up: node $NODE on $HOST, $CPUS CPUs, slurmctld port $PORT"
 
 # ---- 3. A sweep on the cluster equals the same sweep run locally ---------------------------------
 cat > "$T/spec.json" <<'EOF'

@@ -8,6 +8,7 @@
 #include "sim/core/config_loader.h"
 #include "sim/core/input_error.h"
 #include "sim/core/npu_config_parse.h"
+#include "tests/support/test_temp_dir.h"
 
 using namespace npusim;
 using nlohmann::json;
@@ -24,9 +25,7 @@ std::string error_of(const json& document) {
 }
 
 std::string write_temp(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() / "npusim_config_test";
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
+  const auto path = (npusim_test::process_temp_dir() / name).string();
   std::ofstream(path) << content;
   return path;
 }

@@ -2,6 +2,7 @@
 // which split the estimate picks, and global-SRAM placement of activations.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,12 @@ NpuConfig four_cores(double dram_gbytes_per_s = 1000.0) {
   return config;
 }
 
-const CorePartition* find(const std::vector<CorePartition>& candidates, SplitKind kind, size_t parts) {
+// A copy, not a pointer: callers often pass the temporary vector partition_candidates returns.
+std::optional<CorePartition> find(const std::vector<CorePartition>& candidates, SplitKind kind, size_t parts) {
   for (const auto& c : candidates) {
-    if (c.kind == kind && c.parts.size() == parts) return &c;
+    if (c.kind == kind && c.parts.size() == parts) return c;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 uint64_t total_macs(const CorePartition& partition) {
@@ -77,8 +79,8 @@ TEST_CASE("partition: a conv band of output rows reads its rows plus the halo, p
   // 3x3 stride 1 pad 1 on 56 rows: 56 output rows over 4 cores = 14 each.
   const Operator op = conv_op("conv", 56, 64, 64, 3, 1, 1);
   const auto candidates = partition_candidates(op, four_cores());
-  const CorePartition* m = find(candidates, SplitKind::kM, 4);
-  REQUIRE(m != nullptr);
+  const std::optional<CorePartition> m = find(candidates, SplitKind::kM, 4);
+  REQUIRE(m != std::nullopt);
   // Core 0: output rows 0..13 read input rows -1..14 -> rows 0..14 (15) and one padding row on top.
   const auto& first = std::get<ConvParams>(m->parts[0].params);
   CHECK(first.in_h == 15);
@@ -102,8 +104,8 @@ TEST_CASE("partition: a conv band of output rows reads its rows plus the halo, p
   // A stride-2 7x7 conv (ResNet conv1): 112 output rows, core 1 = rows 28..55 reads input rows
   // 28*2-3 = 53 .. 55*2-3+7 = 114 (exclusive): 61 rows, unpadded.
   const Operator conv1 = conv_op("conv", 224, 3, 64, 7, 2, 3);
-  const CorePartition* bands = find(partition_candidates(conv1, four_cores()), SplitKind::kM, 4);
-  REQUIRE(bands != nullptr);
+  const std::optional<CorePartition> bands = find(partition_candidates(conv1, four_cores()), SplitKind::kM, 4);
+  REQUIRE(bands != std::nullopt);
   CHECK(std::get<ConvParams>(bands->parts[1].params).in_h == 61);
   CHECK(std::get<ConvParams>(bands->parts[1].params).pad_top == 0);
 }
@@ -111,27 +113,27 @@ TEST_CASE("partition: a conv band of output rows reads its rows plus the halo, p
 TEST_CASE("partition: candidates per operator kind") {
   const NpuConfig config = four_cores();
   // Depthwise: channel split keeps every part depthwise (at least 2 channels each).
-  const CorePartition* dw =
+  const std::optional<CorePartition> dw =
       find(partition_candidates(conv_op("conv", 28, 32, 32, 3, 1, 1, 32), config), SplitKind::kN, 4);
-  REQUIRE(dw != nullptr);
+  REQUIRE(dw != std::nullopt);
   for (const Operator& part : dw->parts) CHECK(is_depthwise(std::get<ConvParams>(part.params)));
   // Grouped conv: whole groups per core.
-  const CorePartition* grouped =
+  const std::optional<CorePartition> grouped =
       find(partition_candidates(conv_op("conv", 28, 64, 128, 3, 1, 1, 8), config), SplitKind::kGroups, 4);
-  REQUIRE(grouped != nullptr);
+  REQUIRE(grouped != std::nullopt);
   CHECK(std::get<ConvParams>(grouped->parts[0].params).groups == 2);
   CHECK(std::get<ConvParams>(grouped->parts[0].params).in_c == 16);
   CHECK(std::get<ConvParams>(grouped->parts[0].params).out_c == 32);
   // FC with batch 8: the batch is rows of A, so it is split as M (batch 1, m = 2 per core).
   const auto fc = partition_candidates(fc_op(1, 1000, 2048, 8), config);
-  const CorePartition* rows = find(fc, SplitKind::kM, 4);
-  REQUIRE(rows != nullptr);
+  const std::optional<CorePartition> rows = find(fc, SplitKind::kM, 4);
+  REQUIRE(rows != std::nullopt);
   CHECK(rows->parts[0].batch == 1);
   CHECK(std::get<MatMulParams>(rows->parts[0].params).m == 2);
-  CHECK(find(fc, SplitKind::kBatch, 4) == nullptr);
+  CHECK(find(fc, SplitKind::kBatch, 4) == std::nullopt);
   // Candidates on 4, then 2 cores; the whole operator on one core comes first.
   CHECK(fc.front().kind == SplitKind::kNone);
-  CHECK(find(fc, SplitKind::kN, 2) != nullptr);
+  CHECK(find(fc, SplitKind::kN, 2) != std::nullopt);
   // One core: nothing to split.
   NpuConfig one = config;
   one.cores = 1;
@@ -245,8 +247,8 @@ TEST_CASE("partition: attention splits whole K/V heads with their query heads") 
   attention.q_len = 1;
   attention.past_len = 511;
   op.params = attention;
-  const CorePartition* heads = find(partition_candidates(op, four_cores()), SplitKind::kHeads, 4);
-  REQUIRE(heads != nullptr);
+  const std::optional<CorePartition> heads = find(partition_candidates(op, four_cores()), SplitKind::kHeads, 4);
+  REQUIRE(heads != std::nullopt);
   for (const Operator& part : heads->parts) {
     CHECK(std::get<AttentionParams>(part.params).kv_heads == 2);
     CHECK(std::get<AttentionParams>(part.params).heads == 8);

@@ -1,4 +1,4 @@
-// SCALE-Sim topology CSVs: every shipped file (scale-sim-v2, MIT; see shared/data/scalesim-topologies),
+// SCALE-Sim topology CSVs: every shipped file (scale-sim-v2, MIT; copied into tests/data/scalesim-topologies),
 // SCALE-Sim's ofmap formula ceil((H - R + S) / S), the GEMM-form conversion and malformed rows.
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@ namespace npusim {
 namespace {
 
 std::string topology(const std::string& file) {
-  return std::string(NPUSIM_SHARED_DATA_DIR) + "/scalesim-topologies/" + file;
+  return std::string(NPUSIM_SOURCE_DIR) + "/tests/data/scalesim-topologies/" + file;
 }
 
 Workload parse(const std::string& text) { return parse_scalesim_topology(text, "t.csv", "t", DType::kInt8); }
