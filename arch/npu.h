@@ -12,12 +12,12 @@
 #include "arch/core/issue_arbiter.h"
 #include "arch/core/layer_barrier.h"
 #include "arch/core/npu_core.h"
-#include "arch/layer_stats.h"
+#include "arch/isa/layer_stats.h"
 #include "arch/memory/dram.h"
 #include "arch/noc/memory_fabric.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/span_recorder.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/spec/npu_config.h"
+#include "arch/isa/span_recorder.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

@@ -4,10 +4,10 @@
 
 #include <vector>
 
-#include "arch/layer_stats.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/span_recorder.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/isa/layer_stats.h"
+#include "arch/spec/npu_config.h"
+#include "arch/isa/span_recorder.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

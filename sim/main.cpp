@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace {
 

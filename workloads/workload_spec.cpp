@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace {

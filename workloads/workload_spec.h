@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/dtype.h"
+#include "arch/spec/dtype.h"
 
 namespace npusim {
 

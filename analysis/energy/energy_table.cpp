@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace {

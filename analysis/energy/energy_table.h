@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/core/dtype.h"
-#include "sim/core/energy_config.h"
-#include "sim/core/units.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/energy_config.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "analysis/energy/energy_table.h"
-#include "arch/layer_stats.h"
-#include "sim/core/dtype.h"
-#include "sim/core/units.h"
+#include "arch/isa/layer_stats.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

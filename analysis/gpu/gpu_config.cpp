@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "sim/core/energy_config.h"
-#include "sim/core/json_reader.h"
+#include "arch/spec/energy_config.h"
+#include "arch/spec/json_reader.h"
 
 namespace npusim {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <variant>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace {

@@ -7,7 +7,7 @@
 #include "arch/core/command_unit.h"
 #include "arch/memory/sram.h"
 #include "arch/timing/systolic_timing.h"
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "arch/core/scoreboard.h"
-#include "arch/layer_stats.h"
+#include "arch/isa/layer_stats.h"
 #include "arch/timing/dma_timing.h"
-#include "sim/core/units.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/spec/units.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

@@ -7,7 +7,7 @@
 #include <systemc>
 
 #include "arch/core/clock_domain.h"
-#include "sim/core/units.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

@@ -22,11 +22,11 @@
 #include "arch/core/layer_barrier.h"
 #include "arch/core/scoreboard.h"
 #include "arch/dma/dma_engine.h"
-#include "arch/layer_stats.h"
+#include "arch/isa/layer_stats.h"
 #include "arch/memory/sram.h"
 #include "arch/noc/memory_fabric.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/span_recorder.h"
+#include "arch/spec/npu_config.h"
+#include "arch/isa/span_recorder.h"
 
 namespace npusim {
 

@@ -7,8 +7,8 @@
 #include <limits>
 #include <vector>
 
-#include "sim/core/units.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/spec/units.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

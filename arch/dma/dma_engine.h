@@ -9,7 +9,7 @@
 #include "arch/dma/dma_queue.h"
 #include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

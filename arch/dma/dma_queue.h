@@ -11,8 +11,8 @@
 #include "arch/core/command_unit.h"
 #include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
-#include "sim/core/bandwidth_server.h"
-#include "sim/core/npu_config.h"
+#include "arch/timing/bandwidth_server.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

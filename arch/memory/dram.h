@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/bandwidth_server.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/span_recorder.h"
-#include "sim/core/units.h"
+#include "arch/timing/bandwidth_server.h"
+#include "arch/spec/npu_config.h"
+#include "arch/isa/span_recorder.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

@@ -10,9 +10,9 @@
 
 #include "arch/memory/dram.h"
 #include "arch/timing/noc_network.h"
-#include "sim/core/bandwidth_server.h"
-#include "sim/core/npu_config.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/timing/bandwidth_server.h"
+#include "arch/spec/npu_config.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/core/bandwidth_server.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/units.h"
+#include "arch/timing/bandwidth_server.h"
+#include "arch/spec/npu_config.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

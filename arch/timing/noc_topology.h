@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

@@ -4,9 +4,9 @@
 #include <cstdint>
 
 #include "arch/timing/systolic_timing.h"
-#include "sim/core/dtype.h"
-#include "sim/core/npu_config.h"
-#include "sim/core/units.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/npu_config.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

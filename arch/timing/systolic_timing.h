@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "sim/core/npu_config.h"
-#include "sim/core/units.h"
+#include "arch/spec/npu_config.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

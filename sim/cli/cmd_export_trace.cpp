@@ -4,8 +4,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/atomic_file.h"
-#include "sim/core/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "arch/spec/input_error.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/exporters/trace_export.h"
 #include "workloads/exporters/trace_json_schema.h"

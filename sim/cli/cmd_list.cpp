@@ -5,8 +5,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/config_loader.h"
-#include "sim/core/npu_config_parse.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/npu_config_parse.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace npusim {

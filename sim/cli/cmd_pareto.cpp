@@ -9,9 +9,9 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/atomic_file.h"
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/results_store.h"
 

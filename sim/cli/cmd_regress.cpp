@@ -11,8 +11,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/atomic_file.h"
-#include "sim/core/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "arch/spec/input_error.h"
 #include "sim/regress/regress_suite.h"
 #include "sim/sweep/point_runner.h"
 

@@ -5,7 +5,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "sim/run/llm_run.h"
 #include "sim/run/run_job.h"
 

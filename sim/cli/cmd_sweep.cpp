@@ -3,7 +3,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "sim/sweep/sweep_job.h"
 
 namespace npusim {

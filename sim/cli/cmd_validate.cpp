@@ -3,7 +3,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
-#include "sim/core/npu_config_parse.h"
+#include "arch/spec/npu_config_parse.h"
 #include "sim/run/run_job.h"
 
 namespace npusim {

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace po = boost::program_options;

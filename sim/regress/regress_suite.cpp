@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <set>
 
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
-#include "sim/core/json_reader.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/json_reader.h"
 
 namespace npusim {
 namespace fs = std::filesystem;

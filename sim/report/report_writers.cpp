@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "analysis/gpu/gpu_config.h"
-#include "sim/core/csv_cell.h"
-#include "sim/core/npu_config_parse.h"
+#include "sim/io/csv_cell.h"
+#include "arch/spec/npu_config_parse.h"
 #include "sim/report/run_report.h"
 
 namespace npusim {

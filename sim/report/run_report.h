@@ -13,10 +13,10 @@
 #include "analysis/energy/energy_table.h"
 #include "analysis/gpu/gpu_calibration.h"
 #include "analysis/gpu/gpu_model.h"
-#include "arch/layer_stats.h"
-#include "sim/core/npu_config.h"
+#include "arch/isa/layer_stats.h"
+#include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/span_recorder.h"
-#include "sim/core/units.h"
+#include "arch/isa/span_recorder.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "sim/core/atomic_file.h"
-#include "sim/core/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "arch/spec/input_error.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/workload_spec.h"
 #include "workloads/zoo/model_zoo.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 #include "sim/report/run_report.h"
 
 namespace npusim {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/importers/onnx_model.h"
 #include "workloads/importers/scalesim_topology.h"
 #include "workloads/importers/trace_json.h"

@@ -17,7 +17,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace fs = std::filesystem;

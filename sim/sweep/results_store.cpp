@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace fs = std::filesystem;

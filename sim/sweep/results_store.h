@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/core/csv_cell.h"
+#include "sim/io/csv_cell.h"
 
 namespace npusim {
 

@@ -9,9 +9,9 @@
 #include <map>
 #include <set>
 
-#include "sim/core/atomic_file.h"
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
 #include "sim/sweep/point_runner.h"
 #include "sim/sweep/slurm_array.h"
 

@@ -6,11 +6,11 @@
 #include <initializer_list>
 #include <map>
 
-#include "sim/core/config_loader.h"
-#include "sim/core/dtype.h"
-#include "sim/core/input_error.h"
-#include "sim/core/json_reader.h"
-#include "sim/core/npu_config_parse.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/json_reader.h"
+#include "arch/spec/npu_config_parse.h"
 #include "sim/run/workload_loader.h"
 
 namespace npusim {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/exporters/trace_export.h"
 #include "workloads/importers/trace_json.h"
 

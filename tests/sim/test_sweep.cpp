@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/results_store.h"
 #include "sim/sweep/sweep_spec.h"

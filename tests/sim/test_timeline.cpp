@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/span_recorder.h"
+#include "arch/isa/span_recorder.h"
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;

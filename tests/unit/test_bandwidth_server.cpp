@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "sim/core/bandwidth_server.h"
+#include "arch/timing/bandwidth_server.h"
 
 using namespace npusim;
 

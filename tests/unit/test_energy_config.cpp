@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "analysis/energy/energy_table.h"
-#include "sim/core/energy_config.h"
-#include "sim/core/input_error.h"
-#include "sim/core/json_reader.h"
+#include "arch/spec/energy_config.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/json_reader.h"
 
 using namespace npusim;
 using nlohmann::json;

@@ -13,7 +13,7 @@
 
 #include "analysis/gpu/gpu_calibration.h"
 #include "analysis/gpu/gpu_model.h"
-#include "sim/core/config_loader.h"
+#include "sim/io/config_loader.h"
 
 using namespace npusim;
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "analysis/gpu/gpu_config.h"
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
 
 using namespace npusim;
 using nlohmann::json;

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "analysis/gpu/gpu_model.h"
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
 
 using namespace npusim;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_tiling.h"
 #include "tests/unit/test_ops.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/mapper/vector_lowering.h"
 

@@ -7,8 +7,8 @@
 
 #include "arch/timing/noc_network.h"
 #include "arch/timing/noc_topology.h"
-#include "sim/core/input_error.h"
-#include "sim/core/npu_config_parse.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/npu_config_parse.h"
 
 using namespace npusim;
 using nlohmann::json;

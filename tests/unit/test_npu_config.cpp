@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sim/core/config_loader.h"
-#include "sim/core/input_error.h"
-#include "sim/core/npu_config_parse.h"
+#include "sim/io/config_loader.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/npu_config_parse.h"
 #include "tests/support/test_temp_dir.h"
 
 using namespace npusim;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/importers/onnx_model.h"
 #include "workloads/zoo/model_zoo.h"
 

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/core/input_error.h"
-#include "sim/core/npu_config_parse.h"
-#include "sim/core/scalesim_cfg.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/npu_config_parse.h"
+#include "sim/io/scalesim_cfg.h"
 
 namespace npusim {
 namespace {

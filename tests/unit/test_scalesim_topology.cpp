@@ -6,7 +6,7 @@
 #include <string>
 
 #include "arch/timing/scalesim_timing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/importers/scalesim_topology.h"
 
 namespace npusim {

@@ -9,7 +9,7 @@
 #include <string>
 #include <tuple>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/exporters/trace_export.h"
 #include "workloads/exporters/trace_json_schema.h"
 #include "workloads/importers/trace_json.h"

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/workload_spec.h"
 
 using npusim::DType;

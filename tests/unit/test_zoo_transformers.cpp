@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/core/dtype.h"
+#include "arch/spec/dtype.h"
 #include "workloads/exporters/trace_schema.h"
 
 namespace npusim {

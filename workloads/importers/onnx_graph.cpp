@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/importers/onnx_internal.h"
 
 namespace npusim::onnx_detail {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 #ifdef NPUSIM_HAVE_ONNX
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/core/dtype.h"
+#include "arch/spec/dtype.h"
 #include "workloads/ir/operator.h"
 
 namespace npusim {

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/exporters/trace_schema.h"
 
 namespace npusim {

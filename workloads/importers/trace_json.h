@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "sim/core/dtype.h"
+#include "arch/spec/dtype.h"
 #include "workloads/ir/operator.h"
 
 namespace npusim {

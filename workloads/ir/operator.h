@@ -6,8 +6,8 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/dtype.h"
-#include "sim/core/units.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

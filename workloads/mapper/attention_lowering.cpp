@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "arch/timing/systolic_timing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_tiling.h"
 #include "workloads/mapper/vector_costs.h"

@@ -18,9 +18,9 @@
 
 #include <cstdint>
 
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
-#include "workloads/mapper/command_stream.h"
+#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "arch/timing/systolic_timing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "arch/timing/systolic_timing.h"
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/npu_config.h"
-#include "sim/core/units.h"
+#include "arch/spec/npu_config.h"
+#include "arch/spec/units.h"
 #include "workloads/ir/operator.h"
 
 namespace npusim {

@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 #include "workloads/zoo/zoo_builders.h"
 
 namespace npusim {

@@ -7,9 +7,9 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/dtype.h"
-#include "sim/core/energy_config.h"
-#include "sim/core/units.h"
+#include "arch/spec/dtype.h"
+#include "arch/spec/energy_config.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

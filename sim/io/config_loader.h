@@ -4,7 +4,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
+
+#include "arch/spec/preset_files.h"  // configs_dir, load_json_file, list_presets
 
 namespace npusim {
 
@@ -13,20 +14,11 @@ struct ConfigDocument {
   std::string file;  // the file errors should name
 };
 
-// The configs/ directory: $NPUSIM_CONFIGS_DIR if set, else the source tree's configs/.
-std::string configs_dir();
-
-// Reads and parses a JSON file; a missing file or malformed JSON is an InputError naming it.
-nlohmann::json load_json_file(const std::string& path);
-
 // `spec` is a file path (.json, or a SCALE-Sim .cfg for kind "npu") or a preset name in
 // configs/<kind>/. "base" names another preset or a path relative to the including file or configs/.
 ConfigDocument load_config_document(const std::string& spec, const std::string& kind);
 
 // Applies "npu.sram.banks=8" (root = "npu"): the value is JSON if it parses, else a string.
 void apply_override(ConfigDocument& config, const std::string& root, const std::string& assignment);
-
-// Preset names (file stems) under configs/<kind>/, sorted.
-std::vector<std::string> list_presets(const std::string& kind);
 
 }  // namespace npusim

@@ -1,7 +1,7 @@
 // Derived quantities of an NpuConfig that the timing models and reports share.
 #include <cmath>
 
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

@@ -1,4 +1,4 @@
-#include "sim/core/bandwidth_server.h"
+#include "arch/timing/bandwidth_server.h"
 
 #include <algorithm>
 #include <cmath>

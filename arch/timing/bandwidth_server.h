@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "sim/core/units.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

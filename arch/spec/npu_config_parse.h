@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/core/npu_config.h"
+#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

@@ -1,10 +1,10 @@
-#include "sim/core/energy_config.h"
+#include "arch/spec/energy_config.h"
 
 #include <array>
 #include <sstream>
 #include <string>
 
-#include "sim/core/json_reader.h"
+#include "arch/spec/json_reader.h"
 
 namespace npusim {
 namespace {

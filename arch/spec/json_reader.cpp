@@ -1,4 +1,4 @@
-#include "sim/core/json_reader.h"
+#include "arch/spec/json_reader.h"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "workloads/mapper/command_stream.h"
+#include "arch/isa/command_stream.h"
 
 #include <stdexcept>
 

@@ -1,11 +1,11 @@
-#include "sim/core/atomic_file.h"
+#include "sim/io/atomic_file.h"
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 namespace fs = std::filesystem;

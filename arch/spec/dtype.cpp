@@ -1,4 +1,4 @@
-#include "sim/core/dtype.h"
+#include "arch/spec/dtype.h"
 
 #include <array>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "sim/core/span_recorder.h"
+#include "arch/isa/span_recorder.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "sim/core/scalesim_cfg.h"
+#include "sim/io/scalesim_cfg.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "sim/core/input_error.h"
-#include "sim/core/units.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 namespace {

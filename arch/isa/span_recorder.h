@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/units.h"
+#include "arch/spec/units.h"
 
 namespace npusim {
 

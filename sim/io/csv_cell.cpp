@@ -1,4 +1,4 @@
-#include "sim/core/csv_cell.h"
+#include "sim/io/csv_cell.h"
 
 namespace npusim {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.h"
+#include "arch/spec/input_error.h"
 
 namespace npusim {
 

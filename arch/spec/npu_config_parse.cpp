@@ -1,11 +1,11 @@
-#include "sim/core/npu_config_parse.h"
+#include "arch/spec/npu_config_parse.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
-#include "sim/core/config_loader.h"
-#include "sim/core/json_reader.h"
+#include "arch/spec/preset_files.h"
+#include "arch/spec/json_reader.h"
 
 namespace npusim {
 namespace {

@@ -1,14 +1,12 @@
-#include "sim/core/config_loader.h"
+#include "sim/io/config_loader.h"
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include "sim/core/input_error.h"
-#include "sim/core/json_reader.h"
-#include "sim/core/scalesim_cfg.h"
+#include "arch/spec/input_error.h"
+#include "arch/spec/json_reader.h"
+#include "arch/spec/preset_files.h"
+#include "sim/io/scalesim_cfg.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -24,10 +22,6 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 bool looks_like_path(const std::string& spec) {
   return spec.find('/') != std::string::npos || ends_with(spec, ".json") || ends_with(spec, ".cfg");
-}
-
-std::string preset_path(const std::string& name, const std::string& kind) {
-  return (fs::path(configs_dir()) / kind / (name + ".json")).string();
 }
 
 std::string resolve_base(const std::string& base, const std::string& including_file) {
@@ -52,28 +46,6 @@ nlohmann::json load_layered(const std::string& path, int depth) {
 }
 
 }  // namespace
-
-std::string configs_dir() {
-  const char* from_env = std::getenv("NPUSIM_CONFIGS_DIR");
-  return from_env != nullptr && *from_env != '\0' ? std::string(from_env)
-                                                  : std::string(NPUSIM_DEFAULT_CONFIGS_DIR);
-}
-
-nlohmann::json load_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& error) {
-    // nlohmann reports the byte offset; turn it into a line number for humans.
-    const std::string content = text.str();
-    const size_t offset = std::min<size_t>(error.byte, content.size());
-    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(offset), '\n');
-    throw InputError(path, "line " + std::to_string(line), "malformed JSON: " + std::string(error.what()));
-  }
-}
 
 ConfigDocument load_config_document(const std::string& spec, const std::string& kind) {
   if (spec.empty()) throw InputError("<cli>", "--" + kind, "expected a preset name or a file");
@@ -113,17 +85,6 @@ void apply_override(ConfigDocument& config, const std::string& root, const std::
   }
   (*node)[keys.back()] = value;
   if (config.file.find(" (with --set)") == std::string::npos) config.file += " (with --set)";
-}
-
-std::vector<std::string> list_presets(const std::string& kind) {
-  std::vector<std::string> names;
-  const fs::path dir = fs::path(configs_dir()) / kind;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 }  // namespace npusim
