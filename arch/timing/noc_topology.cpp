@@ -2,17 +2,12 @@
 
 #include <stdexcept>
 
+#include "arch/spec/overloaded.h"
+
 namespace npusim {
 namespace {
 
 enum MeshDirection : uint32_t { kEast = 0, kWest = 1, kNorth = 2, kSouth = 3 };
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void check_nodes(uint32_t src, uint32_t dst, uint32_t nodes) {
   if (src >= nodes || dst >= nodes) {

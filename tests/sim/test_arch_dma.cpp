@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "arch/isa/command_builders.h"
 #include "arch/npu_simulation.h"
 #include "arch/timing/dma_timing.h"
 
@@ -29,28 +30,9 @@ NpuConfig test_config() {
   return config;
 }
 
-Command load(Bytes bytes) {
-  Command command;
-  command.kind = CommandKind::kDmaLoad;
-  command.buffer = BufferKind::kInput;
-  command.bytes = bytes;
-  return command;
-}
-
-Command store(Bytes bytes) {
-  Command command;
-  command.kind = CommandKind::kDmaStore;
-  command.buffer = BufferKind::kOutput;
-  command.bytes = bytes;
-  return command;
-}
-
-Command tile(uint32_t m, uint32_t n, uint32_t k) {
-  Command command;
-  command.kind = CommandKind::kCompute;
-  command.tile = ComputeTile{m, n, k};
-  return command;
-}
+Command load(Bytes bytes) { return dma_load_command(BufferKind::kInput, bytes); }
+Command store(Bytes bytes) { return dma_store_command(bytes); }
+Command tile(uint32_t m, uint32_t n, uint32_t k) { return compute_command(ComputeTile{m, n, k}); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "arch/isa/command_builders.h"
 #include "arch/npu_simulation.h"
 #include "arch/timing/systolic_timing.h"
 
@@ -33,36 +34,13 @@ NpuConfig test_config() {
   return config;
 }
 
-Command load(Bytes bytes) {
-  Command command;
-  command.kind = CommandKind::kDmaLoad;
-  command.bytes = bytes;
-  return command;
-}
-
-Command store(Bytes bytes) {
-  Command command;
-  command.kind = CommandKind::kDmaStore;
-  command.buffer = BufferKind::kOutput;
-  command.bytes = bytes;
-  return command;
-}
-
-Command tile(uint32_t m, uint32_t n, uint32_t k) {
-  Command command;
-  command.kind = CommandKind::kCompute;
-  command.tile = ComputeTile{m, n, k};
-  return command;
-}
-
+Command load(Bytes bytes) { return dma_load_command(BufferKind::kInput, bytes); }
+Command store(Bytes bytes) { return dma_store_command(bytes); }
+Command tile(uint32_t m, uint32_t n, uint32_t k) { return compute_command(ComputeTile{m, n, k}); }
 Command vector_op(uint64_t elements, uint32_t ops, Bytes read, Bytes write) {
-  Command command;
-  command.kind = CommandKind::kVector;
-  command.vector = VectorWork{VectorOpKind::kElementwise, elements, ops, read, write};
-  return command;
+  return vector_command(VectorWork{VectorOpKind::kElementwise, elements, ops, read, write});
 }
-
-Command sync() { return Command{}; }
+Command sync() { return sync_command(); }
 
 void check_stall_invariant(const LayerStats& s) {
   CHECK(s.cycles() ==

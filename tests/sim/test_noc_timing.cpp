@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "arch/isa/command_builders.h"
 #include "arch/npu_simulation.h"
 
 using namespace npusim;
@@ -33,21 +34,9 @@ NpuConfig noc_config(uint32_t cores, uint32_t cols) {
 }
 
 Command load(Bytes bytes, MemoryKind memory = MemoryKind::kDram) {
-  Command command;
-  command.kind = CommandKind::kDmaLoad;
-  command.bytes = bytes;
-  command.memory = memory;
-  return command;
+  return dma_load_command(BufferKind::kInput, bytes, memory);
 }
-
-Command store(Bytes bytes, MemoryKind memory = MemoryKind::kDram) {
-  Command command;
-  command.kind = CommandKind::kDmaStore;
-  command.buffer = BufferKind::kOutput;
-  command.bytes = bytes;
-  command.memory = memory;
-  return command;
-}
+Command store(Bytes bytes, MemoryKind memory = MemoryKind::kDram) { return dma_store_command(bytes, memory); }
 
 }  // namespace
 

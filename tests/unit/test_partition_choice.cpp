@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/isa/command_builders.h"
 #include "workloads/mapper/core_partition.h"
 #include "tests/unit/test_ops.h"
 #include "workloads/mapper/mapper.h"
@@ -182,9 +183,7 @@ TEST_CASE("partition: the estimate is the slowest core or all DRAM bytes over th
   config.dma.setup_cycles = 0;
   config.dram.latency_ns = 0.0;
   CommandStream a, b;
-  Command load;
-  load.kind = CommandKind::kDmaLoad;
-  load.bytes = 10000;
+  const Command load = dma_load_command(BufferKind::kInput, 10000);
   a.add(load, {});
   b.add(load, {});
   // Each core alone: 10000 B / min(256 port, 100 DRAM) = 100 cycles, + one transfer exposed (100).
@@ -192,10 +191,8 @@ TEST_CASE("partition: the estimate is the slowest core or all DRAM bytes over th
   const PartitionEstimate both = estimate_streams({&a, &b}, config);
   CHECK(both.dram_bytes == 20000);
   CHECK(both.cycles == doctest::Approx(200.0));
-  Command tile;
-  tile.kind = CommandKind::kCompute;
-  tile.tile = {1024, 32, 32};  // WS 32x32, one fold: T + 2H + W - 2 = 1024 + 64 + 32 - 2 = 1118 cycles
-  a.add(tile, {0});
+  // WS 32x32, one fold: T + 2H + W - 2 = 1024 + 64 + 32 - 2 = 1118 cycles.
+  a.add(compute_command(ComputeTile{1024, 32, 32}), {0});
   // Core a: max(1118 array, 100 DMA) + 100 exposed = 1218 > 200 of shared DRAM.
   CHECK(estimate_streams({&a, &b}, config).cycles == doctest::Approx(1118.0 + 100.0));
 }

@@ -18,34 +18,12 @@
 
 #include <cstdint>
 
+#include "arch/isa/command_stream.h"
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
-#include "arch/isa/command_stream.h"
+#include "workloads/mapper/attention_tiling.h"
 
 namespace npusim {
-
-// A fused attention tiling: what one inner step covers and what stays resident.
-struct AttentionPlan {
-  uint32_t head_group = 1;   // K/V heads per group (each with its heads/kv_heads query heads)
-  uint64_t q_block = 1;      // query positions per block
-  uint64_t kv_block = 1;     // keys per block
-  bool kv_resident = false;  // the group's K/V for all keys is loaded once and reused by every query block
-  Bytes dram_read_bytes = 0;
-  Bytes dram_write_bytes = 0;
-  Bytes sram_footprint_bytes = 0;
-  uint64_t commands = 0;
-};
-
-// Double-buffered working set of a fused tiling: 2 * (Q tile + K/V (block or resident) + fp32 score
-// tile + fp32 output accumulator), each for the whole head group.
-Bytes fused_attention_footprint_bytes(const Operator& op, uint32_t head_group, uint64_t q_block,
-                                      uint64_t kv_block, bool kv_resident);
-// Evaluates one tiling: DRAM traffic, footprint and command count (what emission will produce).
-AttentionPlan evaluate_fused_attention(const Operator& op, uint32_t head_group, uint64_t q_block,
-                                       uint64_t kv_block, bool kv_resident);
-// Least DRAM traffic, then fewest commands, over every tiling that fits the SRAM; throws InputError
-// (npu.sram.capacity_bytes) when none does.
-AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config);
 
 // Emits a fused plan's commands into `program` and fills program.mapping (tests lower chosen tilings).
 void emit_fused_attention(const Operator& op, const AttentionPlan& plan, const NpuConfig& config,

@@ -5,22 +5,11 @@
 #include <vector>
 
 #include "arch/timing/systolic_timing.h"
-#include "arch/spec/input_error.h"
+#include "workloads/mapper/hardware_limits.h"
+#include "workloads/mapper/program_builder.h"
 
 namespace npusim {
 namespace {
-
-void check_array_dtype(const Operator& op, const ArrayConfig& array) {
-  if (std::find(array.dtypes.begin(), array.dtypes.end(), op.dtype) != array.dtypes.end()) return;
-  std::string supported;
-  for (DType dtype : array.dtypes) {
-    if (!supported.empty()) supported += ", ";
-    supported += dtype_name(dtype);
-  }
-  throw InputError("<npu>", "npu.array.dtypes",
-                   "operator '" + op.name + "' uses " + std::string(dtype_name(op.dtype)) +
-                       ", array supports: " + supported);
-}
 
 // Identity of an operand tile: (gemm, row-tile index, column-tile index) in the operand's own terms.
 struct TileKey {
@@ -40,7 +29,7 @@ class GemmEmitter {
       : p_(problem),
         plan_(plan),
         config_(config),
-        program_(program),
+        emit_(program, config.array),
         m_tiles_(expand_m_tiles(plan.m_tiling)) {}
 
   void run() {
@@ -58,12 +47,8 @@ class GemmEmitter {
     }
   }
 
-  uint64_t folds() const { return folds_; }
-  uint64_t computes() const { return computes_; }
-  double mapping_efficiency() const {
-    const double allocated = static_cast<double>(folds_) * config_.array.rows * config_.array.cols;
-    return allocated > 0 ? static_cast<double>(used_pe_folds_) / allocated : 0.0;
-  }
+  // Weight streaming may split a planned tile along K: the tiles are the compute commands emitted.
+  void report_array_work(LayerMapping& mapping) const { emit_.report_array_work(mapping); }
 
  private:
   void step(uint64_t g, uint64_t mi, uint64_t ni, uint64_t ki) {
@@ -73,7 +58,8 @@ class GemmEmitter {
     std::vector<uint32_t> deps;
     // An operand is loaded only when its tile changes: this is what makes the traffic rule hold.
     if (!(a_loaded_ && *a_loaded_ == TileKey{g, mi, ki})) {
-      deps.push_back(load(BufferKind::kInput, m_tile.a_units * k_units * p_.elem_bytes, a_buffer_));
+      deps.push_back(
+          emit_.load_into(a_buffer_, BufferKind::kInput, m_tile.a_units * k_units * p_.elem_bytes));
       a_loaded_ = TileKey{g, mi, ki};
     }
     // A new output tile takes the accumulator slot whose previous tile must have been stored.
@@ -84,11 +70,13 @@ class GemmEmitter {
       b_loaded_ = TileKey{g, ki, ni};
     } else {
       if (slot_freed) deps.push_back(*slot_freed);
-      compute = add_compute(m_tile.m, n, k_units * p_.k_per_unit, deps);
+      compute = emit_.compute(m_tile.m, n, k_units * p_.k_per_unit, deps);
     }
     a_buffer_.read_by(compute);
     b_buffer_.read_by(compute);
-    if (ki + 1 == plan_.k_trips) store(m_tile.m * n * p_.elem_bytes, compute);
+    // Stored once, after the tile's last k step, in the operand dtype. A fused activation (and the
+    // requantisation) is applied in the array's output path on the way out: free, no extra pass.
+    if (ki + 1 == plan_.k_trips) c_buffer_.read_by(emit_.store(m_tile.m * n * p_.elem_bytes, compute));
   }
 
   // A newly needed weight tile. Under the latency objective it streams in K chunks of whole array folds,
@@ -104,9 +92,10 @@ class GemmEmitter {
       const uint64_t units = std::min(units_per_chunk, k_units - done);
       const Bytes bytes = units * p_.k_per_unit * n * p_.elem_bytes;
       // Only the first chunk claims the buffer half; the others fill the same half.
-      deps.push_back(chunk == 0 ? load(BufferKind::kWeight, bytes, b_buffer_) : load_into_claimed(bytes));
+      deps.push_back(chunk == 0 ? emit_.load_into(b_buffer_, BufferKind::kWeight, bytes)
+                                : emit_.load(BufferKind::kWeight, bytes));
       if (chunk == 0 && slot_freed) deps.push_back(*slot_freed);
-      compute = add_compute(m, n, units * p_.k_per_unit, deps);
+      compute = emit_.compute(m, n, units * p_.k_per_unit, deps);
       deps = {compute};  // keeps the chunks of one output tile in order (they accumulate)
     }
     return compute;
@@ -115,60 +104,20 @@ class GemmEmitter {
   uint64_t weight_chunks(uint64_t m, uint64_t n, uint64_t k_units) const {
     if (config_.mapper.objective != MapperObjective::kLatency) return 1;
     // Chunks of whole folds along the dimension K occupies on the array (rows for WS/IS, time for OS).
-    const SpatialMapping mapping = spatial_mapping(config_.array.dataflow, GemmShape{m, n, k_units * p_.k_per_unit});
+    const SpatialMapping mapping =
+        spatial_mapping(config_.array.dataflow, GemmShape{m, n, k_units * p_.k_per_unit});
     const uint64_t k_extent = config_.array.dataflow == Dataflow::kOutputStationary ? 1 : mapping.sr;
     const uint64_t k_folds = ceil_div(k_extent, config_.array.rows);
     return std::max<uint64_t>(1, std::min({k_folds, k_units, kMaxWeightChunks}));
   }
 
-  uint32_t load_into_claimed(Bytes bytes) {
-    Command command;
-    command.kind = CommandKind::kDmaLoad;
-    command.buffer = BufferKind::kWeight;
-    command.bytes = bytes;
-    return program_.add(command, {});
-  }
-
-  uint32_t load(BufferKind buffer, Bytes bytes, DoubleBuffer& slots) {
-    Command command;
-    command.kind = CommandKind::kDmaLoad;
-    command.buffer = buffer;
-    command.bytes = bytes;
-    const std::optional<uint32_t> reader = slots.acquire();
-    return reader ? program_.add(command, {*reader}) : program_.add(command, {});
-  }
-
-  uint32_t add_compute(uint64_t m, uint64_t n, uint64_t k, const std::vector<uint32_t>& deps) {
-    Command command;
-    command.kind = CommandKind::kCompute;
-    command.tile = {static_cast<uint32_t>(m), static_cast<uint32_t>(n), static_cast<uint32_t>(k)};
-    const SpatialMapping mapping = spatial_mapping(config_.array.dataflow, GemmShape{m, n, k});
-    folds_ += fold_count(ArrayShape{config_.array.rows, config_.array.cols}, mapping);
-    ++computes_;
-    used_pe_folds_ += mapping.sr * mapping.sc;
-    return program_.add(command, deps);
-  }
-
-  // Stored once, after the tile's last k step, in the operand dtype. A fused activation (and the
-  // requantisation) is applied in the array's output path on the way out: free, no extra pass.
-  void store(Bytes bytes, uint32_t last_compute) {
-    Command command;
-    command.kind = CommandKind::kDmaStore;
-    command.buffer = BufferKind::kOutput;
-    command.bytes = bytes;
-    c_buffer_.read_by(program_.add(command, {last_compute}));
-  }
-
   const GemmProblem& p_;
   const GemmPlan& plan_;
   const NpuConfig& config_;
-  LayerProgram& program_;
+  StreamEmitter emit_;
   std::vector<MTile> m_tiles_;
   std::optional<TileKey> a_loaded_, b_loaded_;
   DoubleBuffer a_buffer_, b_buffer_, c_buffer_;
-  uint64_t folds_ = 0;
-  uint64_t computes_ = 0;
-  uint64_t used_pe_folds_ = 0;
 };
 
 }  // namespace
@@ -182,9 +131,7 @@ void emit_gemm_program(const GemmProblem& problem, const GemmPlan& plan, const N
   mapping.loop_order = std::string(problem.gemm_count > 1 ? "g-" : "") + loop_order_name(plan.order);
   mapping.tile = {static_cast<uint32_t>(plan.m_tiling.max_m), static_cast<uint32_t>(plan.n_tile),
                   static_cast<uint32_t>(plan.k_tile_units * problem.k_per_unit)};
-  mapping.tiles = emitter.computes();  // weight streaming may split a planned tile along K
-  mapping.folds = emitter.folds();
-  mapping.mapping_efficiency = emitter.mapping_efficiency();
+  emitter.report_array_work(mapping);
   mapping.planned_dram_read_bytes = plan.a_read_bytes + plan.b_read_bytes;
   mapping.planned_dram_write_bytes = plan.c_write_bytes;
   mapping.sram_footprint_bytes = plan.sram_footprint_bytes;
@@ -194,11 +141,7 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
   check_array_dtype(op, config.array);
   const GemmProblem problem = make_gemm_problem(op, config);
   const GemmPlan plan = plan_gemm(problem, config, op);
-  LayerProgram program;
-  program.op_index = op_index;
-  program.name = op.name;
-  program.dtype = op.dtype;
-  program.macs = op_macs(op);
+  LayerProgram program = new_layer_program(op, op_index);
   emit_gemm_program(problem, plan, config, program);
   return program;
 }

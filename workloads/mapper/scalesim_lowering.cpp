@@ -1,13 +1,16 @@
+// SCALE-Sim timing-mode lowering: one compute command per fold (see scalesim_lowering.h).
 #include "workloads/mapper/scalesim_lowering.h"
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "arch/isa/command_builders.h"
+#include "arch/spec/overloaded.h"
 #include "arch/timing/scalesim_timing.h"
+#include "workloads/mapper/program_builder.h"
 #include "workloads/mapper/vector_lowering.h"
 
 namespace npusim {
@@ -45,39 +48,26 @@ class OperandBuffer {
   OperandBuffer(BufferKind kind, bool resident, Bytes whole_bytes)
       : kind_(kind), resident_(resident), whole_bytes_(whole_bytes) {}
 
-  void prepare(LayerProgram& program, uint64_t repeat, uint64_t folds, const OperandTile& tile) {
+  void prepare(StreamEmitter& emit, uint64_t repeat, uint64_t folds, const OperandTile& tile) {
     const uint64_t key = resident_ ? repeat : repeat * folds + tile.key;
-    if (loads_ > 0 && key == key_) return;
-    const size_t half = loads_ % 2;
-    std::vector<uint32_t> deps;
-    if (last_reader_[half]) deps.push_back(*last_reader_[half]);
-    Command load;
-    load.kind = CommandKind::kDmaLoad;
-    load.buffer = kind_;
-    load.bytes = resident_ ? whole_bytes_ : tile.bytes;
-    load_ = program.add(load, deps);
-    half_ = half;
+    if (load_ && key == key_) return;
+    const Bytes bytes = resident_ ? whole_bytes_ : tile.bytes;
+    load_ = emit.load_into(halves_, kind_, bytes);
     key_ = key;
-    ++loads_;
-    total_bytes_ += load.bytes;
-    max_bytes_ = std::max(max_bytes_, load.bytes);
+    max_bytes_ = std::max(max_bytes_, bytes);
   }
 
-  void read_by(uint32_t compute) { last_reader_[half_] = compute; }
-  uint32_t load() const { return load_; }
-  Bytes total_bytes() const { return total_bytes_; }
+  void read_by(uint32_t compute) { halves_.read_by(compute); }
+  uint32_t load() const { return *load_; }
   Bytes max_bytes() const { return max_bytes_; }
 
  private:
   BufferKind kind_;
   bool resident_;
   Bytes whole_bytes_;
-  std::array<std::optional<uint32_t>, 2> last_reader_{};
-  uint64_t loads_ = 0;
+  DoubleBuffer halves_;
+  std::optional<uint32_t> load_;  // the latest load, once there is one
   uint64_t key_ = 0;
-  size_t half_ = 0;
-  uint32_t load_ = 0;
-  Bytes total_bytes_ = 0;
   Bytes max_bytes_ = 0;
 };
 
@@ -93,23 +83,33 @@ ComputeTile to_tile(const GemmShape& g, const Operator& op) {
 }
 
 // SCALE-Sim simulates only conv and GEMM layers; anything else runs as one vector command so a
-// mixed workload still completes in this mode.
-void lower_vector_only(const Operator& op, LayerProgram& program) {
-  VectorWork work;
+// mixed workload still completes in this mode: pooling as window reads, elementwise ops at their cost
+// per element, the rest (no GEMM view and no SCALE-Sim counterpart) as one op per output element.
+VectorWork scalesim_vector_work(const Operator& op) {
+  const VectorWork one_op_per_element;
+  VectorWork work = std::visit(
+      Overloaded{[](const PoolParams& pool) {
+                   return VectorWork{VectorOpKind::kPool, 0,
+                                     pool.global ? pool.in_h * pool.in_w : pool.kernel_h * pool.kernel_w};
+                 },
+                 [](const EltwiseParams& elt) {
+                   return VectorWork{VectorOpKind::kElementwise, 0, eltwise_ops_per_element(elt.kind)};
+                 },
+                 [&](const ConvParams&) { return one_op_per_element; },
+                 [&](const MatMulParams&) { return one_op_per_element; },
+                 [&](const RowParams&) { return one_op_per_element; },
+                 [&](const RotaryParams&) { return one_op_per_element; },
+                 [&](const EmbeddingParams&) { return one_op_per_element; },
+                 [&](const AttentionParams&) { return one_op_per_element; }},
+      op.params);
   work.elements = op_output_elements(op);
-  if (const auto* pool = std::get_if<PoolParams>(&op.params)) {
-    work.kind = VectorOpKind::kPool;
-    work.ops_per_element = pool->global ? pool->in_h * pool->in_w : pool->kernel_h * pool->kernel_w;
-  } else if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
-    work.kind = VectorOpKind::kElementwise;
-    work.ops_per_element = eltwise_ops_per_element(elt->kind);
-  }
   work.read_bytes = op_input_bytes(op);
   work.write_bytes = op_output_bytes(op);
-  Command command;
-  command.kind = CommandKind::kVector;
-  command.vector = work;
-  program.add(command, {});
+  return work;
+}
+
+void lower_vector_only(const Operator& op, LayerProgram& program) {
+  program.add(vector_command(scalesim_vector_work(op)), {});
   program.mapping.unit = "vector";
   program.mapping.tiles = 1;
 }
@@ -135,34 +135,27 @@ void lower_folds(const Operator& op, const NpuConfig& config, LayerProgram& prog
     const ScaleSimFold fold = scalesim_fold(array, timing.mapping, index);
     return std::make_pair(fold, fold_data(dataflow, gemm, fold, index, elem));
   };
+  StreamEmitter emit(program, config.array);
   const auto prepare = [&](uint64_t i) {
     const FoldData data = fold_at(i).second;
-    ifmap.prepare(program, i / folds, folds, data.ifmap);
-    filter.prepare(program, i / folds, folds, data.filter);
+    ifmap.prepare(emit, i / folds, folds, data.ifmap);
+    filter.prepare(emit, i / folds, folds, data.filter);
   };
 
   std::vector<uint32_t> stores;
-  Bytes store_bytes = 0;
   Bytes max_store = 0;
   prepare(0);
   for (uint64_t i = 0; i < timing.folds; ++i) {
     const auto [fold, data] = fold_at(i);
     std::vector<uint32_t> deps{ifmap.load(), filter.load()};
     if (i >= 2) deps.push_back(stores[i - 2]);  // the ofmap half this fold writes has drained
-    Command compute;
-    compute.kind = CommandKind::kCompute;
-    compute.tile = to_tile(scalesim_fold_gemm(dataflow, timing.mapping, fold), op);
-    const uint32_t compute_id = program.add(compute, deps);
-    if (i == 0) program.mapping.tile = compute.tile;
+    const ComputeTile tile = to_tile(scalesim_fold_gemm(dataflow, timing.mapping, fold), op);
+    const uint32_t compute_id = program.add(compute_command(tile), deps);
+    if (i == 0) program.mapping.tile = tile;
     ifmap.read_by(compute_id);
     filter.read_by(compute_id);
     if (i + 1 < timing.folds) prepare(i + 1);  // queued ahead of this fold's store: prefetch overlaps
-    Command store;
-    store.kind = CommandKind::kDmaStore;
-    store.buffer = BufferKind::kOutput;
-    store.bytes = data.ofmap_bytes;
-    stores.push_back(program.add(store, {compute_id}));
-    store_bytes += data.ofmap_bytes;
+    stores.push_back(emit.store(data.ofmap_bytes, compute_id));
     max_store = std::max(max_store, data.ofmap_bytes);
   }
 
@@ -171,19 +164,15 @@ void lower_folds(const Operator& op, const NpuConfig& config, LayerProgram& prog
   mapping.tiles = timing.folds;
   mapping.folds = timing.folds;
   mapping.mapping_efficiency = timing.mapping_efficiency;
-  mapping.planned_dram_read_bytes = ifmap.total_bytes() + filter.total_bytes();
-  mapping.planned_dram_write_bytes = store_bytes;
+  mapping.planned_dram_read_bytes = emit.loaded_bytes();
+  mapping.planned_dram_write_bytes = emit.stored_bytes();
   mapping.sram_footprint_bytes = 2 * (ifmap.max_bytes() + filter.max_bytes() + max_store);
 }
 
 }  // namespace
 
 LayerProgram lower_scalesim_layer(const Operator& op, uint32_t op_index, const NpuConfig& config) {
-  LayerProgram program;
-  program.op_index = op_index;
-  program.name = op.name;
-  program.dtype = op.dtype;
-  program.macs = op_macs(op);
+  LayerProgram program = new_layer_program(op, op_index);
   program.mapping.loop_order = "scalesim";
   if (has_gemm_view(op)) {
     lower_folds(op, config, program);

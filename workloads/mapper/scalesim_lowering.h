@@ -4,9 +4,9 @@
 
 #include <cstdint>
 
+#include "arch/isa/command_stream.h"
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
-#include "arch/isa/command_stream.h"
 
 namespace npusim {
 

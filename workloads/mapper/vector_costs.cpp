@@ -25,8 +25,15 @@ uint32_t vector_ops_per_element(const Operator& op) {
     case OpKind::kRmsNorm: return kRmsNormVectorOps;
     case OpKind::kRotary: return kRotaryVectorOps;
     case OpKind::kEmbedding: return kEmbeddingVectorOps;
-    default: return 0;
+    // Depthwise conv counts MACs and pooling window reads (VectorOpKind); the rest run on the array.
+    case OpKind::kConv2d:
+    case OpKind::kFullyConnected:
+    case OpKind::kMatMul:
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+    case OpKind::kAttention: return 0;
   }
+  return 0;
 }
 
 }  // namespace npusim

@@ -1,14 +1,18 @@
+// Vector-unit lowering: chunking search and command emission (see vector_lowering.h).
 #include "workloads/mapper/vector_lowering.h"
 
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-#include "workloads/mapper/gemm_lowering.h"
-#include "workloads/mapper/gemm_tiling.h"
+#include "workloads/mapper/gemm_search_space.h"
+#include "workloads/mapper/hardware_limits.h"
+#include "workloads/mapper/program_builder.h"
 #include "workloads/mapper/vector_costs.h"
 
 namespace npusim {
@@ -47,40 +51,61 @@ void set_rows(VectorProblem& p, uint64_t rows, uint64_t width) {
   for (uint64_t tile : aligned_tile_sizes(rows, 1)) p.spatial.push_back(uniform_m_tiling(rows, tile));
 }
 
+// What each operator kind streams through the vector unit; one overload per kind of params, so a new
+// kind fails to compile until it says how it runs here.
+void describe(VectorProblem& p, const Operator& op, const RowParams& row, const NpuConfig&) {
+  p.ops_per_element = vector_ops_per_element(op);
+  set_rows(p, op.batch * row.rows, row.width);
+  if (op.kind != OpKind::kSoftmax) p.weight_bytes_per_channel = op_weight_bytes(op) / row.width;
+}
+
+void describe(VectorProblem& p, const Operator& op, const RotaryParams& rope, const NpuConfig&) {
+  p.ops_per_element = vector_ops_per_element(op);
+  set_rows(p, op.batch * rope.tokens, uint64_t{rope.heads} * rope.head_dim);
+  p.side_bytes_per_unit = uint64_t{rope.head_dim} * p.elem_bytes;
+}
+
+void describe(VectorProblem& p, const Operator& op, const EmbeddingParams& emb, const NpuConfig&) {
+  p.ops_per_element = vector_ops_per_element(op);
+  p.inputs = 0;  // no activation tensor: ids in, gathered rows in, rows out
+  set_rows(p, op.batch * emb.tokens, emb.width);
+  p.side_bytes_per_unit = op_input_bytes(op) / (op.batch * emb.tokens);
+  p.gather_bytes_per_unit = emb.width * p.elem_bytes;
+}
+
+void describe(VectorProblem& p, const Operator& op, const EltwiseParams& elt, const NpuConfig& config) {
+  p.ops_per_element = eltwise_ops_per_element(elt.kind);
+  p.inputs = elt.inputs;
+  const uint64_t elements = uint64_t{op.batch} * elt.elements;
+  for (uint64_t tile : aligned_tile_sizes(elements, config.vector.lanes)) {
+    p.spatial.push_back(uniform_m_tiling(elements, tile));
+  }
+}
+
+void describe(VectorProblem& p, const Operator& op, const PoolParams& pool, const NpuConfig& config) {
+  p.kind = VectorOpKind::kPool;  // ops_per_element = window reads
+  set_windowed(p, pool_window(op, pool), pool.channels, config.vector.lanes);
+}
+
+// Depthwise conv (with vector.depthwise_on_vector).
+void describe(VectorProblem& p, const Operator& op, const ConvParams& conv, const NpuConfig& config) {
+  p.kind = VectorOpKind::kDepthwise;  // ops_per_element = kernel MACs
+  set_windowed(p, conv_window(op, conv), conv.in_c, config.vector.lanes);
+  p.weight_bytes_per_channel = uint64_t{conv.kernel_h} * conv.kernel_w * p.elem_bytes;
+}
+
+// Matmuls and attention always run on the array (operator_lowering.cpp never sends them here).
+void describe(VectorProblem&, const Operator& op, const MatMulParams&, const NpuConfig&) {
+  throw std::logic_error("matmul '" + op.name + "' lowered to the vector unit");
+}
+void describe(VectorProblem&, const Operator& op, const AttentionParams&, const NpuConfig&) {
+  throw std::logic_error("attention '" + op.name + "' lowered to the vector unit");
+}
+
 VectorProblem make_vector_problem(const Operator& op, const NpuConfig& config) {
   VectorProblem p;
   p.elem_bytes = dtype_bytes(op.dtype);
-  const uint64_t batch = op.batch;
-  if (const auto* row = std::get_if<RowParams>(&op.params)) {
-    p.ops_per_element = vector_ops_per_element(op);
-    set_rows(p, batch * row->rows, row->width);
-    if (op.kind != OpKind::kSoftmax) p.weight_bytes_per_channel = op_weight_bytes(op) / row->width;
-  } else if (const auto* rope = std::get_if<RotaryParams>(&op.params)) {
-    p.ops_per_element = vector_ops_per_element(op);
-    set_rows(p, batch * rope->tokens, uint64_t{rope->heads} * rope->head_dim);
-    p.side_bytes_per_unit = uint64_t{rope->head_dim} * p.elem_bytes;
-  } else if (const auto* emb = std::get_if<EmbeddingParams>(&op.params)) {
-    p.ops_per_element = vector_ops_per_element(op);
-    p.inputs = 0;  // no activation tensor: ids in, gathered rows in, rows out
-    set_rows(p, batch * emb->tokens, emb->width);
-    p.side_bytes_per_unit = op_input_bytes(op) / (batch * emb->tokens);
-    p.gather_bytes_per_unit = emb->width * p.elem_bytes;
-  } else if (const auto* elt = std::get_if<EltwiseParams>(&op.params)) {
-    p.ops_per_element = eltwise_ops_per_element(elt->kind);
-    p.inputs = elt->inputs;
-    const uint64_t elements = uint64_t{op.batch} * elt->elements;
-    for (uint64_t tile : aligned_tile_sizes(elements, config.vector.lanes)) {
-      p.spatial.push_back(uniform_m_tiling(elements, tile));
-    }
-  } else if (const auto* pool = std::get_if<PoolParams>(&op.params)) {
-    p.kind = VectorOpKind::kPool;  // ops_per_element = window reads
-    set_windowed(p, pool_window(op, *pool), pool->channels, config.vector.lanes);
-  } else {
-    const auto& conv = std::get<ConvParams>(op.params);
-    p.kind = VectorOpKind::kDepthwise;  // ops_per_element = kernel MACs
-    set_windowed(p, conv_window(op, conv), conv.in_c, config.vector.lanes);
-    p.weight_bytes_per_channel = uint64_t{conv.kernel_h} * conv.kernel_w * p.elem_bytes;
-  }
+  std::visit([&](const auto& params) { describe(p, op, params, config); }, op.params);
   return p;
 }
 
@@ -101,8 +126,9 @@ struct VectorPlan {
 
 VectorPlan evaluate(const VectorProblem& p, const MTiling& spatial, uint64_t channel_tile) {
   const Bytes weights = p.weight_bytes_per_channel * p.channels;
-  const Bytes in_chunk = spatial.max_a_units * (channel_tile * p.inputs * p.elem_bytes + p.side_bytes_per_unit) +
-                         spatial.max_m * p.gather_bytes_per_unit;
+  const Bytes in_chunk =
+      spatial.max_a_units * (channel_tile * p.inputs * p.elem_bytes + p.side_bytes_per_unit) +
+      spatial.max_m * p.gather_bytes_per_unit;
   VectorPlan plan;
   plan.spatial = &spatial;
   plan.channel_tile = channel_tile;
@@ -140,11 +166,12 @@ VectorPlan plan_vector(const VectorProblem& p, const NpuConfig& config, const Op
 
 class VectorEmitter {
  public:
-  VectorEmitter(const VectorProblem& problem, LayerProgram& program) : p_(problem), program_(program) {}
+  VectorEmitter(const VectorProblem& problem, LayerProgram& program, const NpuConfig& config)
+      : p_(problem), emit_(program, config.array) {}
 
   void run(const VectorPlan& plan) {
     if (p_.weight_bytes_per_channel > 0) {
-      weights_ = load(BufferKind::kWeight, p_.weight_bytes_per_channel * p_.channels, std::nullopt);
+      weights_ = emit_.load(BufferKind::kWeight, p_.weight_bytes_per_channel * p_.channels);
     }
     for (const MTile& tile : expand_m_tiles(*plan.spatial)) {
       for (uint64_t first = 0; first < p_.channels; first += plan.channel_tile) {
@@ -161,45 +188,28 @@ class VectorEmitter {
     const std::optional<uint32_t> reader = in_buffer_.acquire();
     std::vector<uint32_t> deps;
     for (uint32_t input = 0; input < p_.inputs; ++input)
-      deps.push_back(load(BufferKind::kInput, in_bytes, reader));
+      deps.push_back(emit_.load(BufferKind::kInput, in_bytes, reader));
     if (p_.side_bytes_per_unit > 0) {
-      deps.push_back(load(BufferKind::kInput, tile.a_units * p_.side_bytes_per_unit, reader));
+      deps.push_back(emit_.load(BufferKind::kInput, tile.a_units * p_.side_bytes_per_unit, reader));
       // A gather's row addresses are the ids just loaded.
       if (p_.gather_bytes_per_unit > 0) {
-        deps.push_back(load(BufferKind::kWeight, tile.m * p_.gather_bytes_per_unit, deps.back()));
+        deps.push_back(emit_.load(BufferKind::kWeight, tile.m * p_.gather_bytes_per_unit, deps.back()));
       }
     }
     if (weights_) deps.push_back(*std::exchange(weights_, std::nullopt));  // the first chunk waits for them
     if (const auto store = out_buffer_.acquire()) deps.push_back(*store);
-    Command command;
-    command.kind = CommandKind::kVector;
-    command.vector.kind = p_.kind;
-    command.vector.elements = tile.m * channels;
-    command.vector.ops_per_element = p_.ops_per_element;
     // Line-buffered unit: every loaded input byte (and the chunk's kernels) is read from SRAM once.
-    command.vector.read_bytes = in_bytes * p_.inputs + p_.weight_bytes_per_channel * channels +
-                                tile.a_units * p_.side_bytes_per_unit + tile.m * p_.gather_bytes_per_unit;
-    command.vector.write_bytes = out_bytes;
-    const uint32_t vector = program_.add(command, deps);
+    const Bytes read_bytes = in_bytes * p_.inputs + p_.weight_bytes_per_channel * channels +
+                             tile.a_units * p_.side_bytes_per_unit + tile.m * p_.gather_bytes_per_unit;
+    const uint32_t vector =
+        emit_.vector(VectorWork{p_.kind, tile.m * channels, p_.ops_per_element, read_bytes, out_bytes}, deps);
     in_buffer_.read_by(vector);
     // A fused activation is applied on the way out of the vector unit: no extra pass.
-    Command store;
-    store.kind = CommandKind::kDmaStore;
-    store.buffer = BufferKind::kOutput;
-    store.bytes = out_bytes;
-    out_buffer_.read_by(program_.add(store, {vector}));
-  }
-
-  uint32_t load(BufferKind buffer, Bytes bytes, std::optional<uint32_t> reader) {
-    Command command;
-    command.kind = CommandKind::kDmaLoad;
-    command.buffer = buffer;
-    command.bytes = bytes;
-    return reader ? program_.add(command, {*reader}) : program_.add(command, {});
+    out_buffer_.read_by(emit_.store(out_bytes, vector));
   }
 
   const VectorProblem& p_;
-  LayerProgram& program_;
+  StreamEmitter emit_;
   std::optional<uint32_t> weights_;
   DoubleBuffer in_buffer_, out_buffer_;
 };
@@ -209,12 +219,8 @@ class VectorEmitter {
 LayerProgram lower_vector_layer(const Operator& op, uint32_t op_index, const NpuConfig& config) {
   const VectorProblem problem = make_vector_problem(op, config);
   const VectorPlan plan = plan_vector(problem, config, op);
-  LayerProgram program;
-  program.op_index = op_index;
-  program.name = op.name;
-  program.dtype = op.dtype;
-  program.macs = op_macs(op);
-  VectorEmitter(problem, program).run(plan);
+  LayerProgram program = new_layer_program(op, op_index);
+  VectorEmitter(problem, program, config).run(plan);
   LayerMapping& mapping = program.mapping;
   mapping.unit = "vector";
   mapping.loop_order = problem.kind == VectorOpKind::kElementwise ? "m" : "m-c";  // pixels, then channels

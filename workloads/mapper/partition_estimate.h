@@ -1,0 +1,23 @@
+// Multi-core mapping, the cost model: the estimated time and DRAM traffic of a layer whose cores run
+// given command streams together.
+#pragma once
+
+#include <vector>
+
+#include "arch/isa/command_stream.h"
+#include "arch/spec/npu_config.h"
+#include "arch/spec/units.h"
+
+namespace npusim {
+
+// Estimated cycles of one layer whose cores run `streams` together: the slowest core
+// (max(array, vector) work vs its DMA bytes over the bandwidth it can draw, plus one transfer's worth
+// that cannot overlap, plus setup and DRAM latency) or all cores' DRAM bytes over the DRAM bandwidth,
+// whichever is longer. Bandwidth a core can draw = min(DMA port, DRAM, NoC links into the core).
+struct PartitionEstimate {
+  double cycles = 0.0;
+  Bytes dram_bytes = 0;
+};
+PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config);
+
+}  // namespace npusim
