@@ -4,8 +4,6 @@
 //      kEqualTimeTolerance (of the smaller estimate) wins even if it moves more bytes;
 //   2. among candidates about equally fast, the fewest DRAM bytes (less energy);
 //   3. the search's own tie-breaks (e.g. fewer tiles), then the earlier candidate.
-// The estimates are closed-form and a few percent off the simulation, so closer times are not
-// telling apart: traffic is then the better guide.
 #pragma once
 
 #include <algorithm>

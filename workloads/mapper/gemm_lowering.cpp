@@ -1,3 +1,4 @@
+// GEMM lowering: a chosen tiling as a double-buffered command stream (see gemm_lowering.h).
 #include "workloads/mapper/gemm_lowering.h"
 
 #include <algorithm>
