@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "analysis/gpu/gpu_config.h"
+#include "sim/io/atomic_file.h"
 #include "sim/io/csv_cell.h"
 #include "arch/spec/npu_config_parse.h"
 #include "sim/report/run_report.h"
@@ -179,6 +180,13 @@ std::string report_to_csv(const RunReport& report) {
     out += line + "\n";
   }
   return out;
+}
+
+void write_result_files(const RunReport& report, const std::string& out_dir) {
+  const std::string json = report_to_json(report).dump(2) + "\n";
+  const std::string csv = report_to_csv(report);
+  write_file_atomically(out_dir + "/layers.csv", csv);
+  write_file_atomically(out_dir + "/result.json", json);
 }
 
 std::string report_to_table(const RunReport& report) {

@@ -9,7 +9,6 @@
 #include <string>
 #include <utility>
 
-#include "sim/io/atomic_file.h"
 #include "arch/spec/input_error.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/workload_spec.h"
@@ -17,15 +16,6 @@
 
 namespace npusim {
 namespace {
-
-// As `npusim run` resolves it: --dtype, else the NPU's first supported type.
-DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
-  if (options.dtype.empty()) return config.array.dtypes.front();
-  const auto dtype = parse_dtype(options.dtype);
-  if (!dtype)
-    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
-  return *dtype;
-}
 
 // The validated request: the user's spec (without seq and past) and what the run needs to know.
 struct LlmRequest {
@@ -252,13 +242,7 @@ int llm_run_command(const RunOptions& options, const LlmOptions& llm) {
   const RunReport report = execute_llm_run(options, llm);
   if (!options.quiet) std::cout << report_to_table(report);
   std::cout << summary_lines(report.totals) << std::flush;
-  if (!options.out_dir.empty()) {
-    // Both files are rendered before either is written, so a failure leaves no half result.
-    const std::string json = report_to_json(report).dump(2) + "\n";
-    const std::string csv = report_to_csv(report);
-    write_file_atomically(options.out_dir + "/layers.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
-  }
+  if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   return 0;
 }
 

@@ -26,14 +26,6 @@ double elapsed_s(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
-  if (options.dtype.empty()) return config.array.dtypes.front();
-  const auto dtype = parse_dtype(options.dtype);
-  if (!dtype)
-    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
-  return *dtype;
-}
-
 // The mapper reports config limits as "<npu>"; name the file the config came from instead.
 // The --set assignments for one config root; an assignment for no known root is an error.
 std::vector<std::string> overrides_for(const std::string& root, const std::vector<std::string>& overrides) {
@@ -170,6 +162,16 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
 
 std::vector<std::string> default_workloads() { return {"resnet50", "bert-base"}; }
 
+DType dtype_option(const std::string& text) {
+  const auto dtype = parse_dtype(text);
+  if (!dtype) throw InputError("<cli>", "--dtype", "'" + text + "' is not one of: " + known_dtype_names());
+  return *dtype;
+}
+
+DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
+  return options.dtype.empty() ? config.array.dtypes.front() : dtype_option(options.dtype);
+}
+
 NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
                              std::string* source) {
   ConfigDocument document = load_config_document(spec, "npu");
@@ -201,13 +203,7 @@ int run_command(const RunOptions& options) {
   // Written first: a bad --timeline path fails before any result file exists.
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
   if (!options.quiet) std::cout << report_to_table(report) << std::flush;
-  if (!options.out_dir.empty()) {
-    // Both files are rendered before either is written, so a failure leaves no half result.
-    const std::string json = report_to_json(report).dump(2) + "\n";
-    const std::string csv = report_to_csv(report);
-    write_file_atomically(options.out_dir + "/layers.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
-  }
+  if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
   return 0;
 }

@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
-#include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/child_process.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -31,13 +31,6 @@ struct Running {
   std::string out_dir;
   Clock::time_point start;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The worker's own one-line error ("npusim: error: ..."), or the last line it printed.
 std::string last_line(const std::string& text) {
@@ -123,9 +116,7 @@ pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0)
     throw InputError(log_path, "", std::string("cannot create worker log: ") + std::strerror(errno));
-  std::vector<char*> raw;
-  for (const auto& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
-  raw.push_back(nullptr);
+  std::vector<char*> raw = exec_argv(argv);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -143,8 +134,6 @@ pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_
 }
 
 }  // namespace
-
-std::string self_executable() { return fs::read_symlink("/proc/self/exe").string(); }
 
 bool run_supports_gpu() {
   const std::string command = "'" + self_executable() + "' run --help 2>/dev/null";
@@ -248,14 +237,14 @@ RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppend
     nlohmann::ordered_json metrics;
     if (code == 0) {
       const auto result =
-          nlohmann::ordered_json::parse(read_text(job.out_dir + "/result.json"), nullptr, false);
+          nlohmann::ordered_json::parse(read_text_file(job.out_dir + "/result.json").value_or(""), nullptr, false);
       if (result.is_discarded() || !result.is_object()) {
         message = "the worker exited 0 without a readable result.json";
       } else {
         metrics = metrics_from_result(result);
       }
     } else {
-      message = last_line(read_text(job.out_dir + "/worker.log"));
+      message = last_line(read_text_file(job.out_dir + "/worker.log").value_or(""));
       if (message.empty() || code == 127) message = fmt::format("the worker exited with code {}", code);
     }
     const bool ok = message.empty();

@@ -10,10 +10,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -77,11 +76,9 @@ void ResultAppender::sync() {
 }
 
 void read_results_file(const std::string& path, ResultSet& set) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::optional<std::string> file_text = read_text_file(path);
+  if (!file_text) return;
+  const std::string& text = *file_text;
   size_t start = 0;
   while (start < text.size()) {
     const size_t end = text.find('\n', start);

@@ -10,10 +10,12 @@
 #include <set>
 
 #include "sim/io/atomic_file.h"
+#include "sim/io/child_process.h"
 #include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
 #include "sim/sweep/point_runner.h"
 #include "sim/sweep/slurm_array.h"
+#include "sim/sweep/sweep_expansion.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
