@@ -45,6 +45,26 @@ uint64_t prompt_length(const Workload& workload) {
   return 0;
 }
 
+// The weights and the KV cache after the last decode step must fit npu.dram.capacity_bytes.
+void check_dram_capacity(const LlmRequest& request, const NpuConfig& config, const std::string& config_file) {
+  const Bytes capacity = config.dram.capacity_bytes;
+  const uint64_t cached_tokens = request.prefill + request.decode;
+  const Bytes kv_bytes = request.kv_bytes_per_token * cached_tokens;
+  if (request.weight_bytes > capacity) {
+    throw InputError(config_file, "npu.dram.capacity_bytes",
+                     fmt::format("model weights of {} bytes exceed npu.dram.capacity_bytes ({} bytes)",
+                                 request.weight_bytes, capacity));
+  }
+  if (kv_bytes > capacity - request.weight_bytes) {
+    throw InputError(
+        config_file, "npu.dram.capacity_bytes",
+        fmt::format("KV cache of {} bytes exceeds npu.dram.capacity_bytes: {} bytes less {} bytes "
+                    "of weights leaves {} for {} tokens x {} sequences",
+                    kv_bytes, capacity, request.weight_bytes, capacity - request.weight_bytes, cached_tokens,
+                    request.batch));
+  }
+}
+
 LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuConfig& config,
                     const std::string& config_file) {
   if (!options.host_stats_file.empty()) {
@@ -87,22 +107,7 @@ LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuC
 
   request.batch = prefill.ops.front().batch;
   request.weight_bytes = workload_parameters(prefill) * dtype_bytes(prefill.ops.front().dtype);
-  const Bytes capacity = config.dram.capacity_bytes;
-  const uint64_t cached_tokens = request.prefill + request.decode;
-  const Bytes kv_bytes = request.kv_bytes_per_token * cached_tokens;
-  if (request.weight_bytes > capacity) {
-    throw InputError(config_file, "npu.dram.capacity_bytes",
-                     fmt::format("model weights of {} bytes exceed npu.dram.capacity_bytes ({} bytes)",
-                                 request.weight_bytes, capacity));
-  }
-  if (kv_bytes > capacity - request.weight_bytes) {
-    throw InputError(
-        config_file, "npu.dram.capacity_bytes",
-        fmt::format("KV cache of {} bytes exceeds npu.dram.capacity_bytes: {} bytes less {} bytes "
-                    "of weights leaves {} for {} tokens x {} sequences",
-                    kv_bytes, capacity, request.weight_bytes, capacity - request.weight_bytes, cached_tokens,
-                    request.batch));
-  }
+  check_dram_capacity(request, config, config_file);
   request.sampled_steps = sampled_decode_steps(request.decode, llm.decode_samples);
   return request;
 }

@@ -43,16 +43,6 @@ bool value_of(const Line& line, const std::string& name, double& out) {
   return false;
 }
 
-std::string axes_text(const Line& axes) {
-  std::string text;
-  for (const auto& item : axes.items()) {
-    if (item.key() == "workload") continue;
-    text += (text.empty() ? "" : " ") + item.key() + "=" +
-            (item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
-  }
-  return text;
-}
-
 std::string number_text(double value) { return fmt::format("{:.6g}", value); }
 
 // sweep.json lists the points of the spec last run in DIR; older results in the folder are left out.
@@ -149,7 +139,7 @@ void add_front(const std::string& workload, const std::vector<const Line*>& line
   for (const size_t i : front) {
     const Line& line = *usable[i];
     report.text += fmt::format("  {:<16} {:>14} {:>14}  {}\n", line["id"].get<std::string>(),
-                               number_text(xy[i].first), number_text(xy[i].second), axes_text(line["axes"]));
+                               number_text(xy[i].first), number_text(xy[i].second), axes_text(line["axes"], "workload"));
     report.csv += csv_row(line, workload, axis_names, query);
   }
 }
@@ -174,7 +164,7 @@ std::string best_per_metric(const std::string& workload, const std::vector<const
     }
     if (best == nullptr || best_value == worst_value) continue;
     text += fmt::format("  {:<36} {:>8} {:>14}  {}  {}\n", metric, higher ? "highest" : "lowest",
-                        number_text(best_value), (*best)["id"].get<std::string>(), axes_text((*best)["axes"]));
+                        number_text(best_value), (*best)["id"].get<std::string>(), axes_text((*best)["axes"], "workload"));
   }
   return text;
 }

@@ -75,6 +75,16 @@ void ResultAppender::sync() {
   last_sync_s_ = now_s();
 }
 
+std::string axes_text(const nlohmann::ordered_json& axes, const std::string& except) {
+  std::string text;
+  for (const auto& item : axes.items()) {
+    if (!except.empty() && item.key() == except) continue;
+    text += (text.empty() ? "" : " ") + item.key() + "=" +
+            (item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
+  }
+  return text;
+}
+
 void read_results_file(const std::string& path, ResultSet& set) {
   const std::optional<std::string> file_text = read_text_file(path);
   if (!file_text) return;
