@@ -35,30 +35,13 @@ LayerStats combine_core_stats(const std::vector<const LayerStats*>& per_core) {
   }
   LayerStats out = *per_core[critical];  // time split, start and end
   out.critical_core = static_cast<uint32_t>(critical);
-  out.array_busy_cycles = out.vector_busy_cycles = out.dma_wait_compute_cycles = 0;
-  out.macs = out.vector_ops = out.compute_tiles = out.vector_commands = out.dma_transfers = 0;
-  out.dram_read_bytes = out.dram_write_bytes = out.sram_read_bytes = out.sram_write_bytes = 0;
-  out.sram_conflict_cycles = out.noc_flit_hops = out.barrier_wait_cycles = 0;
-  out.global_sram_read_bytes = out.global_sram_write_bytes = 0;
-  for (const LayerStats* s : per_core) {
-    out.array_busy_cycles += s->array_busy_cycles;
-    out.vector_busy_cycles += s->vector_busy_cycles;
-    out.dma_wait_compute_cycles += s->dma_wait_compute_cycles;
-    out.macs += s->macs;
-    out.vector_ops += s->vector_ops;
-    out.compute_tiles += s->compute_tiles;
-    out.vector_commands += s->vector_commands;
-    out.dma_transfers += s->dma_transfers;
-    out.dram_read_bytes += s->dram_read_bytes;
-    out.dram_write_bytes += s->dram_write_bytes;
-    out.sram_read_bytes += s->sram_read_bytes;
-    out.sram_write_bytes += s->sram_write_bytes;
-    out.sram_conflict_cycles += s->sram_conflict_cycles;
-    out.noc_flit_hops += s->noc_flit_hops;
-    out.global_sram_read_bytes += s->global_sram_read_bytes;
-    out.global_sram_write_bytes += s->global_sram_write_bytes;
-    out.barrier_wait_cycles += out.end_cycle - s->end_cycle;
+  for (const LayerCounter& counter : kLayerCounters) {
+    if (counter.combine != CoreCombine::kSum) continue;
+    uint64_t sum = 0;
+    for (const LayerStats* s : per_core) sum += s->*counter.member;
+    out.*counter.member = sum;
   }
+  for (const LayerStats* s : per_core) out.barrier_wait_cycles += out.end_cycle - s->end_cycle;
   return out;
 }
 
@@ -88,9 +71,7 @@ NpuRunStats Npu::results() {
     }
     run.core_layers = core_stats_;
   }
-  for (const NocLinkStats& link : fabric_->noc().link_stats()) {
-    run.noc_links.push_back({link.name, link.bytes, link.busy_cycles, link.transfers});
-  }
+  run.noc_links = fabric_->noc().link_stats();
   run.total_cycles = run.layers.empty() ? 0 : run.layers.back().end_cycle;
   run.arbiter_batches = arbiter_.batches();
   return run;

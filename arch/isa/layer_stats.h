@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "arch/spec/units.h"
@@ -49,12 +51,93 @@ struct LayerStats {
   Cycles cycles() const { return end_cycle - start_cycle; }
 };
 
-// One NoC link's traffic over the whole run.
+// Every counter of LayerStats, declared once: its name in reports, its member, how a multi-core
+// layer's value is formed from the cores' own, and which report sections show it. Summing over cores,
+// the layer rows of result.json and layers.csv, and the totals over layers all walk this table, so
+// adding a counter is its member plus one line here (the static_assert below catches a missing line).
+// Order: as in a layer row (derived columns sit between them, sim/report/layer_metrics.cpp).
+enum class CoreCombine {
+  kCritical,  // the critical core's own value: the layer's time split, start and end
+  kSum,       // summed over the cores
+};
+enum LayerCounterReport : unsigned {
+  kReportNone = 0,
+  kReportLayerRow = 1,  // a column of each layer row (result.json "layers", layers.csv)
+  kReportTotals = 2,    // also summed over the rows into "totals" (needs kReportLayerRow)
+};
+struct LayerCounter {
+  const char* name;
+  uint64_t LayerStats::*member;
+  CoreCombine combine;
+  unsigned report;  // LayerCounterReport bits
+};
+inline constexpr unsigned kReportRowAndTotals = kReportLayerRow | kReportTotals;
+inline constexpr LayerCounter kLayerCounters[] = {
+    {"start_cycle", &LayerStats::start_cycle, CoreCombine::kCritical, kReportNone},
+    {"end_cycle", &LayerStats::end_cycle, CoreCombine::kCritical, kReportNone},
+    {"engine_busy_cycles", &LayerStats::engine_busy_cycles, CoreCombine::kCritical, kReportRowAndTotals},
+    {"stall_memory_cycles", &LayerStats::stall_memory_cycles, CoreCombine::kCritical, kReportRowAndTotals},
+    {"stall_dependency_cycles", &LayerStats::stall_dependency_cycles, CoreCombine::kCritical,
+     kReportRowAndTotals},
+    {"stall_drain_cycles", &LayerStats::stall_drain_cycles, CoreCombine::kCritical, kReportRowAndTotals},
+    {"stall_fill_cycles", &LayerStats::stall_fill_cycles, CoreCombine::kCritical, kReportNone},
+    {"dma_busy_cycles", &LayerStats::dma_busy_cycles, CoreCombine::kCritical, kReportLayerRow},
+    {"sram_conflict_cycles", &LayerStats::sram_conflict_cycles, CoreCombine::kSum, kReportLayerRow},
+    {"dram_read_bytes", &LayerStats::dram_read_bytes, CoreCombine::kSum, kReportRowAndTotals},
+    {"dram_write_bytes", &LayerStats::dram_write_bytes, CoreCombine::kSum, kReportRowAndTotals},
+    {"sram_read_bytes", &LayerStats::sram_read_bytes, CoreCombine::kSum, kReportRowAndTotals},
+    {"sram_write_bytes", &LayerStats::sram_write_bytes, CoreCombine::kSum, kReportRowAndTotals},
+    {"vector_ops", &LayerStats::vector_ops, CoreCombine::kSum, kReportRowAndTotals},
+    {"noc_flit_hops", &LayerStats::noc_flit_hops, CoreCombine::kSum, kReportLayerRow},
+    {"array_busy_cycles", &LayerStats::array_busy_cycles, CoreCombine::kSum, kReportNone},
+    {"vector_busy_cycles", &LayerStats::vector_busy_cycles, CoreCombine::kSum, kReportNone},
+    {"dma_wait_compute_cycles", &LayerStats::dma_wait_compute_cycles, CoreCombine::kSum, kReportNone},
+    {"macs", &LayerStats::macs, CoreCombine::kSum, kReportNone},  // rows report the program's MACs
+    {"compute_tiles", &LayerStats::compute_tiles, CoreCombine::kSum, kReportNone},
+    {"vector_commands", &LayerStats::vector_commands, CoreCombine::kSum, kReportNone},
+    {"dma_transfers", &LayerStats::dma_transfers, CoreCombine::kSum, kReportNone},
+    {"global_sram_read_bytes", &LayerStats::global_sram_read_bytes, CoreCombine::kSum, kReportNone},
+    {"global_sram_write_bytes", &LayerStats::global_sram_write_bytes, CoreCombine::kSum, kReportNone},
+    {"barrier_wait_cycles", &LayerStats::barrier_wait_cycles, CoreCombine::kSum, kReportNone},
+};
+constexpr bool layer_counters_distinct() {
+  for (size_t i = 0; i < std::size(kLayerCounters); ++i) {
+    for (size_t j = i + 1; j < std::size(kLayerCounters); ++j) {
+      if (kLayerCounters[i].member == kLayerCounters[j].member) return false;
+    }
+  }
+  return true;
+}
+// LayerStats is the counters above (64-bit each, each once) plus critical_core (padded to 64 bits).
+static_assert(layer_counters_distinct(), "a LayerStats member is listed twice in kLayerCounters");
+static_assert(sizeof(LayerStats) == (std::size(kLayerCounters) + 1) * sizeof(uint64_t),
+              "a LayerStats member is missing from kLayerCounters");
+
+// The counter named `name`, or null.
+inline const LayerCounter* find_layer_counter(std::string_view name) {
+  for (const LayerCounter& counter : kLayerCounters) {
+    if (name == counter.name) return &counter;
+  }
+  return nullptr;
+}
+
+// One NoC link's traffic over the whole run (the NoC fills it: arch/timing/noc_network.h).
 struct NocLinkUsage {
   std::string name;  // e.g. "(0,0)->(0,1)"
   Bytes bytes = 0;
   Cycles busy_cycles = 0;  // utilisation = busy / total cycles
   uint64_t transfers = 0;
+};
+
+// NocLinkUsage's counters in report order (result.json "noc_links").
+struct NocLinkCounter {
+  const char* name;
+  uint64_t NocLinkUsage::*member;
+};
+inline constexpr NocLinkCounter kNocLinkCounters[] = {
+    {"bytes", &NocLinkUsage::bytes},
+    {"busy_cycles", &NocLinkUsage::busy_cycles},
+    {"transfers", &NocLinkUsage::transfers},
 };
 
 struct NpuRunStats {

@@ -54,8 +54,8 @@ void NocNetwork::set_recorder(SpanRecorder* recorder, const std::string& prefix)
   }
 }
 
-std::vector<NocLinkStats> NocNetwork::link_stats() const {
-  std::vector<NocLinkStats> out;
+std::vector<NocLinkUsage> NocNetwork::link_stats() const {
+  std::vector<NocLinkUsage> out;
   for (uint32_t l = 0; l < links_.size(); ++l) {
     if (!noc_link_exists(topology_, l)) continue;
     out.push_back({noc_link_name(topology_, l), links_[l].bytes_served(), links_[l].busy_cycles(),

@@ -11,6 +11,7 @@
 #include "arch/timing/noc_topology.h"
 #include "arch/timing/bandwidth_server.h"
 #include "arch/spec/npu_config.h"
+#include "arch/isa/layer_stats.h"
 #include "arch/isa/span_recorder.h"
 #include "arch/spec/units.h"
 
@@ -21,13 +22,6 @@ struct NocTransfer {
   Cycles done = 0;       // links_end + hops * hop latency: the last byte has arrived
   uint32_t hops = 0;
   uint64_t flit_hops = 0;  // ceil(bytes / flit_bytes) * hops
-};
-
-struct NocLinkStats {
-  std::string name;  // topology's link name, e.g. "(0,0)->(0,1)"
-  Bytes bytes = 0;
-  Cycles busy_cycles = 0;  // bytes / link bandwidth: utilisation = busy / elapsed cycles
-  uint64_t transfers = 0;
 };
 
 class NocNetwork {
@@ -43,8 +37,9 @@ class NocNetwork {
   const NocTopology& topology() const { return topology_; }
   Cycles hop_latency_cycles() const { return hop_latency_; }
   uint32_t flit_bytes() const { return flit_bytes_; }
-  // Every existing link in id order, used or not.
-  std::vector<NocLinkStats> link_stats() const;
+  // Every existing link in id order, used or not: name, bytes, busy cycles (bytes / link bandwidth:
+  // utilisation = busy / elapsed cycles), transfers.
+  std::vector<NocLinkUsage> link_stats() const;
   uint64_t flit_hops() const { return flit_hops_; }
   // Timeline: record each link reservation as a span on track `prefix` + link name (before any transfer).
   void set_recorder(SpanRecorder* recorder, const std::string& prefix);

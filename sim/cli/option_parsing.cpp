@@ -26,4 +26,11 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   return true;
 }
 
+uint32_t batch_option(const po::variables_map& values, int64_t batch) {
+  if (values.count("batch") && (batch <= 0 || batch > 1000000)) {
+    throw InputError("<cli>", "--batch", "expected a positive integer up to 1000000, got " + std::to_string(batch));
+  }
+  return static_cast<uint32_t>(batch);
+}
+
 }  // namespace npusim

@@ -1,6 +1,7 @@
 // Shared Boost.Program_options glue: parse or throw InputError("<cli>", option, why).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,5 +13,8 @@ namespace npusim {
 bool parse_options(const std::vector<std::string>& args, const boost::program_options::options_description& options,
                    const boost::program_options::positional_options_description& positional,
                    boost::program_options::variables_map& values, const std::string& usage);
+
+// --batch N when given (1 to 1000000, else InputError), 0 when not (each workload's own batch).
+uint32_t batch_option(const boost::program_options::variables_map& values, int64_t batch);
 
 }  // namespace npusim

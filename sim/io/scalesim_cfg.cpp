@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include <string_view>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/text_file.h"
 #include "arch/spec/units.h"
 
 namespace npusim {
@@ -176,11 +176,9 @@ nlohmann::json parse_scalesim_cfg(const std::string& text, const std::string& fi
 }
 
 nlohmann::json load_scalesim_cfg(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open SCALE-Sim config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scalesim_cfg(text.str(), path);
+  const std::optional<std::string> text = read_text_file(path);
+  if (!text) throw InputError(path, "", "cannot open SCALE-Sim config file");
+  return parse_scalesim_cfg(*text, path);
 }
 
 }  // namespace npusim

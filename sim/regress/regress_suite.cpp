@@ -9,6 +9,8 @@
 #include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
+#include "sim/io/json_fields.h"
+#include "sim/sweep/sweep_expansion.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -16,17 +18,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kMaxTolerance = 0.1;
-
-void reject_unknown(const nlohmann::json& object, const std::string& file, const std::string& field,
-                    std::initializer_list<const char*> known) {
-  if (!object.is_object()) throw InputError(file, field, "expected an object, got " + describe_json(object));
-  for (const auto& item : object.items()) {
-    bool found = false;
-    for (const char* key : known) found = found || item.key() == key;
-    if (!found)
-      throw InputError(file, field.empty() ? item.key() : field + "." + item.key(), "unknown field");
-  }
-}
 
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;

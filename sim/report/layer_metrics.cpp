@@ -77,6 +77,72 @@ void add_energy_columns(const NpuConfig& config, const EnergyEventTable& table, 
   row["power_w"] = ratio(energy.total_j, time_s);
 }
 
+// A layer row's derived columns, each placed right after the counter named in `after` (the row keeps
+// the column order result.json has always had); `summed`: also summed over rows into the totals.
+struct RowInputs {
+  const NpuConfig& config;
+  const LayerProgram& program;
+  const LayerStats& stats;
+};
+struct DerivedColumn {
+  uint64_t LayerStats::*after;
+  const char* key;
+  bool summed;
+  nlohmann::ordered_json (*value)(const RowInputs& in);
+};
+const DerivedColumn kDerivedColumns[] = {
+    {&LayerStats::stall_drain_cycles, "stall_cycles", true,
+     [](const RowInputs& in) -> nlohmann::ordered_json {
+       return in.stats.cycles() - in.stats.engine_busy_cycles;
+     }},
+    {&LayerStats::sram_conflict_cycles, "mac_utilization", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json {
+       return ratio(static_cast<double>(in.program.macs),
+                    static_cast<double>(in.stats.cycles()) * pe_count(in.config));
+     }},
+    {&LayerStats::sram_conflict_cycles, "mapping_efficiency", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json { return in.program.mapping.mapping_efficiency; }},
+    {&LayerStats::sram_write_bytes, "dram_bandwidth_gbytes_per_s", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json {
+       const Bytes dram_bytes = in.stats.dram_read_bytes + in.stats.dram_write_bytes;
+       return ratio(static_cast<double>(dram_bytes), seconds(in.config, in.stats.cycles())) / 1e9;
+     }},
+    // Memory-bound when the DMA was busy longer than the engine computed.
+    {&LayerStats::vector_ops, "bound", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json {
+       return in.stats.dma_busy_cycles > in.stats.engine_busy_cycles ? "memory" : "compute";
+     }},
+    {&LayerStats::vector_ops, "cores_used", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json { return in.program.mapping.cores_used; }},
+    {&LayerStats::vector_ops, "split", false,
+     [](const RowInputs& in) -> nlohmann::ordered_json { return in.program.mapping.split; }},
+};
+
+// The counters a layer row reports (kLayerCounters order), each followed by its derived columns.
+void add_counter_columns(const RowInputs& in, nlohmann::ordered_json& row) {
+  for (const LayerCounter& counter : kLayerCounters) {
+    if ((counter.report & kReportLayerRow) == 0) continue;
+    row[counter.name] = in.stats.*counter.member;
+    for (const DerivedColumn& column : kDerivedColumns) {
+      if (column.after == counter.member) row[column.key] = column.value(in);
+    }
+  }
+}
+
+// The row columns summed into totals, in row order: the program's MACs, cycles, then the counters
+// marked kReportTotals and the summed derived columns.
+std::vector<const char*> summed_columns() {
+  std::vector<const char*> keys{"macs", "cycles"};
+  for (const LayerCounter& counter : kLayerCounters) {
+    if ((counter.report & kReportLayerRow) == 0) continue;
+    if ((counter.report & kReportTotals) != 0) keys.push_back(counter.name);
+    for (const DerivedColumn& column : kDerivedColumns) {
+      if (column.after == counter.member && column.summed) keys.push_back(column.key);
+    }
+  }
+  return keys;
+}
+
 // The same operator on the GPU baseline; a fused epilogue has no kernel of its own (time 0).
 void add_gpu_columns(const GpuOpEstimate& gpu, double npu_time_s, nlohmann::ordered_json& row) {
   row["gpu_class"] = gpu_op_class_name(gpu.op_class);
@@ -110,7 +176,6 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
                                  const std::string& workload, size_t index, const Operator& op,
                                  const LayerProgram& program, const LayerStats& s, const GpuOpEstimate* gpu) {
   const Cycles cycles = s.cycles();
-  const Bytes dram_bytes = s.dram_read_bytes + s.dram_write_bytes;
   const LayerMapping& m = program.mapping;
   nlohmann::ordered_json row;
   row["index"] = index;
@@ -127,27 +192,7 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
   row["macs"] = program.macs;
   row["cycles"] = cycles;
   row["time_s"] = seconds(config, cycles);
-  row["engine_busy_cycles"] = s.engine_busy_cycles;
-  row["stall_memory_cycles"] = s.stall_memory_cycles;
-  row["stall_dependency_cycles"] = s.stall_dependency_cycles;
-  row["stall_drain_cycles"] = s.stall_drain_cycles;
-  row["stall_cycles"] = cycles - s.engine_busy_cycles;
-  row["dma_busy_cycles"] = s.dma_busy_cycles;
-  row["sram_conflict_cycles"] = s.sram_conflict_cycles;
-  row["mac_utilization"] =
-      ratio(static_cast<double>(program.macs), static_cast<double>(cycles) * pe_count(config));
-  row["mapping_efficiency"] = m.mapping_efficiency;
-  row["dram_read_bytes"] = s.dram_read_bytes;
-  row["dram_write_bytes"] = s.dram_write_bytes;
-  row["sram_read_bytes"] = s.sram_read_bytes;
-  row["sram_write_bytes"] = s.sram_write_bytes;
-  row["dram_bandwidth_gbytes_per_s"] = ratio(static_cast<double>(dram_bytes), seconds(config, cycles)) / 1e9;
-  row["vector_ops"] = s.vector_ops;
-  // Memory-bound when the DMA was busy longer than the engine computed.
-  row["bound"] = s.dma_busy_cycles > s.engine_busy_cycles ? "memory" : "compute";
-  row["cores_used"] = m.cores_used;
-  row["split"] = m.split;
-  row["noc_flit_hops"] = s.noc_flit_hops;
+  add_counter_columns(RowInputs{config, program, s}, row);
   add_energy_columns(config, energy, program.dtype, s, row);
   if (gpu != nullptr) add_gpu_columns(*gpu, seconds(config, cycles), row);
   if (config.timing_mode == TimingMode::kScaleSim) add_scalesim_columns(config, op, s, row);
@@ -156,21 +201,9 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
 
 nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows,
                                    size_t first, size_t end, uint32_t batch) {
-  static const char* const kSummed[] = {"macs",
-                                        "cycles",
-                                        "engine_busy_cycles",
-                                        "stall_memory_cycles",
-                                        "stall_dependency_cycles",
-                                        "stall_drain_cycles",
-                                        "stall_cycles",
-                                        "dram_read_bytes",
-                                        "dram_write_bytes",
-                                        "sram_read_bytes",
-                                        "sram_write_bytes",
-                                        "vector_ops"};
   nlohmann::ordered_json totals;
   totals["layers"] = end - first;
-  for (const char* key : kSummed) {
+  for (const char* key : summed_columns()) {
     uint64_t sum = 0;
     for (size_t i = first; i < end; ++i) sum += rows[i][key].get<uint64_t>();
     totals[key] = sum;

@@ -1,7 +1,10 @@
 // result.json, layers.csv and the terminal table, all from the same RunReport rows.
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "analysis/gpu/gpu_config.h"
+#include "sim/io/atomic_file.h"
 #include "sim/io/csv_cell.h"
 #include "arch/spec/npu_config_parse.h"
 #include "sim/report/run_report.h"
@@ -59,38 +62,41 @@ uint64_t workload_macs(const RunReport& report, const WorkloadSummary& w) {
   return macs;
 }
 
-// Per NoC link over the run: bytes carried, cycles busy serialising them, utilisation of the run time.
+// Per NoC link over the run: its counters (bytes carried, cycles busy serialising them, transfers) and
+// utilisation of the run time.
 nlohmann::ordered_json noc_links_json(const RunReport& report) {
   nlohmann::ordered_json links = nlohmann::ordered_json::array();
   for (const NocLinkUsage& link : report.noc_links) {
-    const double utilization = report.total_cycles > 0 ? static_cast<double>(link.busy_cycles) /
-                                                             static_cast<double>(report.total_cycles)
-                                                       : 0.0;
-    links.push_back({{"name", link.name},
-                     {"bytes", link.bytes},
-                     {"busy_cycles", link.busy_cycles},
-                     {"transfers", link.transfers},
-                     {"utilization", utilization}});
+    nlohmann::ordered_json item = {{"name", link.name}};
+    for (const NocLinkCounter& counter : kNocLinkCounters) item[counter.name] = link.*counter.member;
+    item["utilization"] = report.total_cycles > 0 ? static_cast<double>(link.busy_cycles) /
+                                                        static_cast<double>(report.total_cycles)
+                                                  : 0.0;
+    links.push_back(item);
   }
   return links;
 }
 
-// Each core's own counters per layer (rows of `layers` sum them; their time split is the slowest core's).
+// The counters of each core's own rows (rows of `layers` sum them; their time split is the slowest
+// core's), in the order result.json has always had.
+constexpr const char* kCoreRowCounters[] = {"engine_busy_cycles", "stall_memory_cycles",
+                                            "stall_dependency_cycles", "macs", "vector_ops",
+                                            "dram_read_bytes", "dram_write_bytes", "noc_flit_hops"};
+
 nlohmann::ordered_json cores_json(const RunReport& report) {
+  std::vector<const LayerCounter*> counters;
+  for (const char* name : kCoreRowCounters) {
+    counters.push_back(find_layer_counter(name));
+    if (counters.back() == nullptr) throw std::logic_error(std::string("no layer counter ") + name);
+  }
   nlohmann::ordered_json cores = nlohmann::ordered_json::array();
   for (size_t core = 0; core < report.core_layers.size(); ++core) {
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
     for (size_t i = 0; i < report.core_layers[core].size(); ++i) {
-      const LayerStats& s = report.core_layers[core][i];
-      layers.push_back({{"layer", i},
-                        {"engine_busy_cycles", s.engine_busy_cycles},
-                        {"stall_memory_cycles", s.stall_memory_cycles},
-                        {"stall_dependency_cycles", s.stall_dependency_cycles},
-                        {"macs", s.macs},
-                        {"vector_ops", s.vector_ops},
-                        {"dram_read_bytes", s.dram_read_bytes},
-                        {"dram_write_bytes", s.dram_write_bytes},
-                        {"noc_flit_hops", s.noc_flit_hops}});
+      nlohmann::ordered_json layer = {{"layer", i}};
+      const LayerStats& stats = report.core_layers[core][i];
+      for (const LayerCounter* counter : counters) layer[counter->name] = stats.*counter->member;
+      layers.push_back(layer);
     }
     cores.push_back({{"core", core}, {"layers", layers}});
   }
@@ -174,6 +180,13 @@ std::string report_to_csv(const RunReport& report) {
     out += line + "\n";
   }
   return out;
+}
+
+void write_result_files(const RunReport& report, const std::string& out_dir) {
+  const std::string json = report_to_json(report).dump(2) + "\n";
+  const std::string csv = report_to_csv(report);
+  write_file_atomically(out_dir + "/layers.csv", csv);
+  write_file_atomically(out_dir + "/result.json", json);
 }
 
 std::string report_to_table(const RunReport& report) {

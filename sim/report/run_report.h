@@ -73,4 +73,8 @@ nlohmann::ordered_json report_to_json(const RunReport& report);
 std::string report_to_csv(const RunReport& report);
 std::string report_to_table(const RunReport& report);
 
+// DIR/result.json and DIR/layers.csv: both rendered before either is written, so a failure leaves no
+// half result.
+void write_result_files(const RunReport& report, const std::string& out_dir);
+
 }  // namespace npusim

@@ -9,7 +9,6 @@
 #include <string>
 #include <utility>
 
-#include "sim/io/atomic_file.h"
 #include "arch/spec/input_error.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/workload_spec.h"
@@ -17,15 +16,6 @@
 
 namespace npusim {
 namespace {
-
-// As `npusim run` resolves it: --dtype, else the NPU's first supported type.
-DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
-  if (options.dtype.empty()) return config.array.dtypes.front();
-  const auto dtype = parse_dtype(options.dtype);
-  if (!dtype)
-    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
-  return *dtype;
-}
 
 // The validated request: the user's spec (without seq and past) and what the run needs to know.
 struct LlmRequest {
@@ -53,6 +43,26 @@ uint64_t prompt_length(const Workload& workload) {
     if (const auto* attention = std::get_if<AttentionParams>(&op.params)) return attention->q_len;
   }
   return 0;
+}
+
+// The weights and the KV cache after the last decode step must fit npu.dram.capacity_bytes.
+void check_dram_capacity(const LlmRequest& request, const NpuConfig& config, const std::string& config_file) {
+  const Bytes capacity = config.dram.capacity_bytes;
+  const uint64_t cached_tokens = request.prefill + request.decode;
+  const Bytes kv_bytes = request.kv_bytes_per_token * cached_tokens;
+  if (request.weight_bytes > capacity) {
+    throw InputError(config_file, "npu.dram.capacity_bytes",
+                     fmt::format("model weights of {} bytes exceed npu.dram.capacity_bytes ({} bytes)",
+                                 request.weight_bytes, capacity));
+  }
+  if (kv_bytes > capacity - request.weight_bytes) {
+    throw InputError(
+        config_file, "npu.dram.capacity_bytes",
+        fmt::format("KV cache of {} bytes exceeds npu.dram.capacity_bytes: {} bytes less {} bytes "
+                    "of weights leaves {} for {} tokens x {} sequences",
+                    kv_bytes, capacity, request.weight_bytes, capacity - request.weight_bytes, cached_tokens,
+                    request.batch));
+  }
 }
 
 LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuConfig& config,
@@ -97,22 +107,7 @@ LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuC
 
   request.batch = prefill.ops.front().batch;
   request.weight_bytes = workload_parameters(prefill) * dtype_bytes(prefill.ops.front().dtype);
-  const Bytes capacity = config.dram.capacity_bytes;
-  const uint64_t cached_tokens = request.prefill + request.decode;
-  const Bytes kv_bytes = request.kv_bytes_per_token * cached_tokens;
-  if (request.weight_bytes > capacity) {
-    throw InputError(config_file, "npu.dram.capacity_bytes",
-                     fmt::format("model weights of {} bytes exceed npu.dram.capacity_bytes ({} bytes)",
-                                 request.weight_bytes, capacity));
-  }
-  if (kv_bytes > capacity - request.weight_bytes) {
-    throw InputError(
-        config_file, "npu.dram.capacity_bytes",
-        fmt::format("KV cache of {} bytes exceeds npu.dram.capacity_bytes: {} bytes less {} bytes "
-                    "of weights leaves {} for {} tokens x {} sequences",
-                    kv_bytes, capacity, request.weight_bytes, capacity - request.weight_bytes, cached_tokens,
-                    request.batch));
-  }
+  check_dram_capacity(request, config, config_file);
   request.sampled_steps = sampled_decode_steps(request.decode, llm.decode_samples);
   return request;
 }
@@ -252,13 +247,7 @@ int llm_run_command(const RunOptions& options, const LlmOptions& llm) {
   const RunReport report = execute_llm_run(options, llm);
   if (!options.quiet) std::cout << report_to_table(report);
   std::cout << summary_lines(report.totals) << std::flush;
-  if (!options.out_dir.empty()) {
-    // Both files are rendered before either is written, so a failure leaves no half result.
-    const std::string json = report_to_json(report).dump(2) + "\n";
-    const std::string csv = report_to_csv(report);
-    write_file_atomically(options.out_dir + "/layers.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
-  }
+  if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   return 0;
 }
 

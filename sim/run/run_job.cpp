@@ -26,14 +26,6 @@ double elapsed_s(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
-  if (options.dtype.empty()) return config.array.dtypes.front();
-  const auto dtype = parse_dtype(options.dtype);
-  if (!dtype)
-    throw InputError("<cli>", "--dtype", "'" + options.dtype + "' is not one of: " + known_dtype_names());
-  return *dtype;
-}
-
 // The mapper reports config limits as "<npu>"; name the file the config came from instead.
 // The --set assignments for one config root; an assignment for no known root is an error.
 std::vector<std::string> overrides_for(const std::string& root, const std::vector<std::string>& overrides) {
@@ -96,6 +88,40 @@ std::vector<TimelineLayer> timeline_layers(const RunReport& report, const NpuRun
   return layers;
 }
 
+// The requested workloads (or the default ones), their importer warnings on stderr.
+std::vector<Workload> load_workloads(const RunOptions& options, DType default_dtype) {
+  std::vector<Workload> workloads;
+  for (const auto& spec : options.workloads.empty() ? default_workloads() : options.workloads) {
+    WorkloadRequest request{spec, options.batch, std::nullopt, options.allow_unsupported};
+    workloads.push_back(load_workload(request, default_dtype));
+    for (const auto& warning : workloads.back().warnings) std::cerr << "npusim: warning: " << warning << "\n";
+  }
+  return workloads;
+}
+
+// One report row per simulated layer and one summary per workload (its rows, batch, dtype, GPU run).
+void add_layer_rows(const std::vector<Workload>& workloads,
+                    const std::vector<std::optional<GpuRunEstimate>>& gpu_runs,
+                    const std::vector<LayerProgram>& programs, const NpuRunStats& stats, DType default_dtype,
+                    RunReport& report) {
+  size_t layer = 0;
+  for (size_t w = 0; w < workloads.size(); ++w) {
+    const Workload& workload = workloads[w];
+    WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer, gpu_runs[w],
+                            workload.warnings};
+    for (size_t i = 0; i < workload.ops.size(); ++i, ++layer) {
+      const Operator& op = workload.ops[i];
+      summary.batch = op.batch;
+      summary.dtype = op.dtype;
+      const GpuOpEstimate* gpu = summary.gpu ? &summary.gpu->ops[i] : nullptr;
+      report.layers.push_back(layer_row(report.config, report.energy, workload.name, i, op, programs[layer],
+                                        stats.layers[layer], gpu));
+    }
+    summary.end_layer = layer;
+    report.workloads.push_back(summary);
+  }
+}
+
 // `timeline_json` (when not null and options.timeline_file is set) receives the rendered timeline.
 RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::string* timeline_json = nullptr) {
   auto phase = Clock::now();
@@ -104,12 +130,7 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   report.energy = resolve_energy(report.config, report.npu_source);
   if (options.gpu != "none") report.gpu = resolve_gpu_baseline(options.gpu, options.overrides);
   const DType default_dtype = resolve_dtype(options, report.config);
-  std::vector<Workload> workloads;
-  for (const auto& spec : options.workloads.empty() ? default_workloads() : options.workloads) {
-    WorkloadRequest request{spec, options.batch, std::nullopt, options.allow_unsupported};
-    workloads.push_back(load_workload(request, default_dtype));
-    for (const auto& warning : workloads.back().warnings) std::cerr << "npusim: warning: " << warning << "\n";
-  }
+  const std::vector<Workload> workloads = load_workloads(options, default_dtype);
   host.load_s = elapsed_s(phase);
   // The GPU estimates come before the simulation so bad GPU input fails before any time is spent.
   std::vector<std::optional<GpuRunEstimate>> gpu_runs;
@@ -140,22 +161,7 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   host.simulate_s = elapsed_s(phase);
 
   phase = Clock::now();
-  size_t layer = 0;
-  for (size_t w = 0; w < workloads.size(); ++w) {
-    const Workload& workload = workloads[w];
-    WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer, gpu_runs[w],
-                            workload.warnings};
-    for (size_t i = 0; i < workload.ops.size(); ++i, ++layer) {
-      const Operator& op = workload.ops[i];
-      summary.batch = op.batch;
-      summary.dtype = op.dtype;
-      const GpuOpEstimate* gpu = summary.gpu ? &summary.gpu->ops[i] : nullptr;
-      report.layers.push_back(layer_row(report.config, report.energy, workload.name, i, op, programs[layer],
-                                        stats.layers[layer], gpu));
-    }
-    summary.end_layer = layer;
-    report.workloads.push_back(summary);
-  }
+  add_layer_rows(workloads, gpu_runs, programs, stats, default_dtype, report);
   const uint32_t batch = report.workloads.size() == 1 ? report.workloads.front().batch : 0;
   report.totals = totals_over(report.config, report.layers, 0, report.layers.size(), batch);
   if (recorder) {
@@ -169,6 +175,16 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
 }  // namespace
 
 std::vector<std::string> default_workloads() { return {"resnet50", "bert-base"}; }
+
+DType dtype_option(const std::string& text) {
+  const auto dtype = parse_dtype(text);
+  if (!dtype) throw InputError("<cli>", "--dtype", "'" + text + "' is not one of: " + known_dtype_names());
+  return *dtype;
+}
+
+DType resolve_dtype(const RunOptions& options, const NpuConfig& config) {
+  return options.dtype.empty() ? config.array.dtypes.front() : dtype_option(options.dtype);
+}
 
 NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
                              std::string* source) {
@@ -201,13 +217,7 @@ int run_command(const RunOptions& options) {
   // Written first: a bad --timeline path fails before any result file exists.
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
   if (!options.quiet) std::cout << report_to_table(report) << std::flush;
-  if (!options.out_dir.empty()) {
-    // Both files are rendered before either is written, so a failure leaves no half result.
-    const std::string json = report_to_json(report).dump(2) + "\n";
-    const std::string csv = report_to_csv(report);
-    write_file_atomically(options.out_dir + "/layers.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
-  }
+  if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
   return 0;
 }

@@ -31,6 +31,12 @@ struct RunOptions {
 // The default when `npusim run` gets no --workload: a CNN and a transformer.
 std::vector<std::string> default_workloads();
 
+// --dtype TEXT: one of the known data types, else InputError("<cli>", "--dtype", ...).
+DType dtype_option(const std::string& text);
+
+// The run's operand type for operators that do not fix one: --dtype, else the NPU's first supported type.
+DType resolve_dtype(const RunOptions& options, const NpuConfig& config);
+
 // Loads, layers, overrides and validates an NPU config; `source` receives the file it came from.
 // Overrides for other roots ("gpu.") are skipped here; a root that is neither is an error.
 NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,

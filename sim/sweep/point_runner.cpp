@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <ostream>
-#include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/child_process.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -31,13 +31,6 @@ struct Running {
   std::string out_dir;
   Clock::time_point start;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The worker's own one-line error ("npusim: error: ..."), or the last line it printed.
 std::string last_line(const std::string& text) {
@@ -63,15 +56,6 @@ std::string format_duration(double seconds) {
   const auto total = static_cast<long>(seconds + 0.5);
   if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
   return fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
-std::string axes_text(const nlohmann::ordered_json& axes) {
-  std::string text;
-  for (const auto& item : axes.items()) {
-    text += (text.empty() ? "" : " ") + item.key() + "=" +
-            (item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
-  }
-  return text;
 }
 
 class Progress {
@@ -123,9 +107,7 @@ pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0)
     throw InputError(log_path, "", std::string("cannot create worker log: ") + std::strerror(errno));
-  std::vector<char*> raw;
-  for (const auto& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
-  raw.push_back(nullptr);
+  std::vector<char*> raw = exec_argv(argv);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -143,8 +125,6 @@ pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_
 }
 
 }  // namespace
-
-std::string self_executable() { return fs::read_symlink("/proc/self/exe").string(); }
 
 bool run_supports_gpu() {
   const std::string command = "'" + self_executable() + "' run --help 2>/dev/null";
@@ -198,6 +178,72 @@ nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result)
   return metrics;
 }
 
+namespace {
+
+// Starts `point`'s worker writing into its own scratch folder; returns its pid and job.
+std::pair<pid_t, Running> start_worker(const SweepPoint* point, const std::string& scratch_dir,
+                                       const std::string& self) {
+  Running job{point, (fs::path(scratch_dir) / fmt::format("{}.{}", point->id, ::getpid())).string(),
+              Clock::now()};
+  std::error_code error;
+  fs::remove_all(job.out_dir, error);
+  fs::create_directories(job.out_dir, error);
+  if (error) throw InputError(job.out_dir, "", "cannot create a worker folder: " + error.message());
+  std::vector<std::string> argv{self};
+  for (auto& arg : worker_arguments(point->request, job.out_dir)) argv.push_back(std::move(arg));
+  const pid_t pid = spawn_worker(argv, job.out_dir + "/worker.log");
+  return {pid, std::move(job)};
+}
+
+// A worker that exited with `code`: empty and its metrics filled when it left a readable
+// result.json, else the error to record.
+std::string worker_error(const Running& job, int code, nlohmann::ordered_json& metrics) {
+  if (code == 0) {
+    const auto result =
+        nlohmann::ordered_json::parse(read_text_file(job.out_dir + "/result.json").value_or(""), nullptr, false);
+    if (result.is_discarded() || !result.is_object()) return "the worker exited 0 without a readable result.json";
+    metrics = metrics_from_result(result);
+    return "";
+  }
+  std::string message = last_line(read_text_file(job.out_dir + "/worker.log").value_or(""));
+  if (message.empty() || code == 127) message = fmt::format("the worker exited with code {}", code);
+  return message;
+}
+
+// Records a finished worker (a killed one is not recorded: a resume retries it) and removes its folder,
+// or moves it to keep_dir/ID (worker.log only when the point failed).
+void record_finished(const Running& job, int status, const RunnerOptions& options, ResultAppender& appender,
+                     Progress& progress, RunSummary& summary) {
+  const double wall = std::chrono::duration<double>(Clock::now() - job.start).count();
+  const SweepPoint& point = *job.point;
+  std::error_code error;
+  if (WIFSIGNALED(status)) {
+    ++summary.interrupted;
+    progress.point_done(
+        point, "KILLED",
+        fmt::format("worker killed by signal {}; not recorded, a re-run retries it", WTERMSIG(status)), wall,
+        summary);
+    fs::remove_all(job.out_dir, error);
+    return;
+  }
+  nlohmann::ordered_json metrics;
+  const std::string message = worker_error(job, WIFEXITED(status) ? WEXITSTATUS(status) : -1, metrics);
+  const bool ok = message.empty();
+  appender.append(result_line(point, ok ? "ok" : "error", message, metrics));
+  ok ? ++summary.ok : ++summary.failed;
+  progress.point_done(point, ok ? "ok" : "error", message, wall, summary);
+  if (!options.keep_dir.empty()) {
+    const fs::path kept = fs::path(options.keep_dir) / point.id;
+    fs::remove_all(kept, error);
+    fs::create_directories(options.keep_dir, error);
+    if (ok) fs::remove(job.out_dir + "/worker.log", error);
+    fs::rename(job.out_dir, kept, error);
+  }
+  fs::remove_all(job.out_dir, error);
+}
+
+}  // namespace
+
 RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppender& appender,
                       const RunnerOptions& options) {
   RunSummary summary;
@@ -209,17 +255,7 @@ RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppend
   const int jobs = options.jobs < 1 ? 1 : options.jobs;
   while (next < points.size() || !running.empty()) {
     while (static_cast<int>(running.size()) < jobs && next < points.size()) {
-      const SweepPoint* point = points[next++];
-      Running job{point,
-                  (fs::path(options.scratch_dir) / fmt::format("{}.{}", point->id, ::getpid())).string(),
-                  Clock::now()};
-      std::error_code error;
-      fs::remove_all(job.out_dir, error);
-      fs::create_directories(job.out_dir, error);
-      if (error) throw InputError(job.out_dir, "", "cannot create a worker folder: " + error.message());
-      std::vector<std::string> argv{self};
-      for (auto& arg : worker_arguments(point->request, job.out_dir)) argv.push_back(std::move(arg));
-      running.emplace(spawn_worker(argv, job.out_dir + "/worker.log"), std::move(job));
+      running.insert(start_worker(points[next++], options.scratch_dir, self));
     }
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
@@ -231,45 +267,7 @@ RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppend
     if (found == running.end()) continue;
     const Running job = found->second;
     running.erase(found);
-    const double wall = std::chrono::duration<double>(Clock::now() - job.start).count();
-    const SweepPoint& point = *job.point;
-    std::error_code error;
-    if (WIFSIGNALED(status)) {
-      ++summary.interrupted;
-      progress.point_done(
-          point, "KILLED",
-          fmt::format("worker killed by signal {}; not recorded, a re-run retries it", WTERMSIG(status)),
-          wall, summary);
-      fs::remove_all(job.out_dir, error);
-      continue;
-    }
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::string message;
-    nlohmann::ordered_json metrics;
-    if (code == 0) {
-      const auto result =
-          nlohmann::ordered_json::parse(read_text(job.out_dir + "/result.json"), nullptr, false);
-      if (result.is_discarded() || !result.is_object()) {
-        message = "the worker exited 0 without a readable result.json";
-      } else {
-        metrics = metrics_from_result(result);
-      }
-    } else {
-      message = last_line(read_text(job.out_dir + "/worker.log"));
-      if (message.empty() || code == 127) message = fmt::format("the worker exited with code {}", code);
-    }
-    const bool ok = message.empty();
-    appender.append(result_line(point, ok ? "ok" : "error", message, metrics));
-    ok ? ++summary.ok : ++summary.failed;
-    progress.point_done(point, ok ? "ok" : "error", message, wall, summary);
-    if (!options.keep_dir.empty()) {
-      const fs::path kept = fs::path(options.keep_dir) / point.id;
-      fs::remove_all(kept, error);
-      fs::create_directories(options.keep_dir, error);
-      if (ok) fs::remove(job.out_dir + "/worker.log", error);
-      fs::rename(job.out_dir, kept, error);
-    }
-    fs::remove_all(job.out_dir, error);
+    record_finished(job, status, options, appender, progress, summary);
   }
   progress.finish();
   summary.wall_s = std::chrono::duration<double>(Clock::now() - start).count();

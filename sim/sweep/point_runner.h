@@ -43,9 +43,6 @@ nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result)
 RunSummary run_points(const std::vector<const SweepPoint*>& points, ResultAppender& appender,
                       const RunnerOptions& options);
 
-// This executable's path (children run the same build).
-std::string self_executable();
-
 // Whether `npusim run --help` of this build lists a --gpu option.
 bool run_supports_gpu();
 

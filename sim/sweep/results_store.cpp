@@ -10,10 +10,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -76,12 +75,20 @@ void ResultAppender::sync() {
   last_sync_s_ = now_s();
 }
 
+std::string axes_text(const nlohmann::ordered_json& axes, const std::string& except) {
+  std::string text;
+  for (const auto& item : axes.items()) {
+    if (!except.empty() && item.key() == except) continue;
+    text += (text.empty() ? "" : " ") + item.key() + "=" +
+            (item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
+  }
+  return text;
+}
+
 void read_results_file(const std::string& path, ResultSet& set) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::optional<std::string> file_text = read_text_file(path);
+  if (!file_text) return;
+  const std::string& text = *file_text;
   size_t start = 0;
   while (start < text.size()) {
     const size_t end = text.find('\n', start);

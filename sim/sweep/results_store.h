@@ -48,6 +48,9 @@ ResultSet read_results(const std::string& dir);
 // Adds the lines of one file to `set`.
 void read_results_file(const std::string& path, ResultSet& set);
 
+// "key=value key=value" of a result line's axes (strings unquoted), leaving out the axis `except`.
+std::string axes_text(const nlohmann::ordered_json& axes, const std::string& except = "");
+
 // An exclusive lock on `path` (flock), released at destruction or process death. Throws InputError
 // naming the lock when another process holds it.
 class DirectoryLock {

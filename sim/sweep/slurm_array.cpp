@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "arch/spec/input_error.h"
+#include "sim/io/child_process.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -72,9 +73,7 @@ CommandOutput run_capturing(const std::vector<std::string>& argv) {
   CommandOutput result;
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
-  std::vector<char*> raw;
-  for (const auto& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
-  raw.push_back(nullptr);
+  std::vector<char*> raw = exec_argv(argv);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(fds[1], STDOUT_FILENO);

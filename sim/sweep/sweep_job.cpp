@@ -10,10 +10,12 @@
 #include <set>
 
 #include "sim/io/atomic_file.h"
+#include "sim/io/child_process.h"
 #include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
 #include "sim/sweep/point_runner.h"
 #include "sim/sweep/slurm_array.h"
+#include "sim/sweep/sweep_expansion.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -40,14 +42,12 @@ ShardSpec parse_shard(const std::string& text) {
   throw InputError("<cli>", "--shard", "expected I/S with 0 <= I < S, got '" + text + "'");
 }
 
-std::vector<std::string> axis_names_of(const SweepSpec& spec) { return axis_columns(spec); }
-
 // DIR/sweep.json: which points and columns the directory's results belong to (pareto reads it).
 void write_sweep_manifest(const std::string& dir, const SweepSpec& spec, const SweepExpansion& expansion) {
   nlohmann::ordered_json manifest;
   manifest["spec"] = fs::absolute(spec.file).lexically_normal().string();
   manifest["name"] = spec.name;
-  manifest["axes"] = axis_names_of(spec);
+  manifest["axes"] = axis_columns(spec);
   nlohmann::ordered_json ids = nlohmann::ordered_json::array();
   for (const auto& point : expansion.points) ids.push_back(point.id);
   manifest["points"] = ids;
@@ -70,7 +70,7 @@ size_t count_recorded(const SweepExpansion& expansion, const ResultSet& results,
 // Rewrites results.csv from everything recorded; returns the exit code (1 when points are missing).
 int finish_sweep(const std::string& dir, const SweepSpec& spec, const SweepExpansion& expansion) {
   const ResultSet results = read_results(dir);
-  write_file_atomically(dir + "/results.csv", results_csv(expansion.points, axis_names_of(spec), results));
+  write_file_atomically(dir + "/results.csv", results_csv(expansion.points, axis_columns(spec), results));
   size_t errors = 0;
   const size_t recorded = count_recorded(expansion, results, &errors);
   const size_t foreign = results.by_id.size() - recorded;
@@ -208,10 +208,52 @@ int run_slurm(const SweepOptions& options, const std::string& dir, const SweepSp
         "sweep {} --out {} --merge\n",
         job_id, timeout, spec.file, dir);
     write_file_atomically(dir + "/results.csv",
-                          results_csv(expansion.points, axis_names_of(spec), read_results(dir)));
+                          results_csv(expansion.points, axis_columns(spec), read_results(dir)));
     return 1;
   }
   fold_shards(dir);
+  return finish_sweep(dir, spec, expansion);
+}
+
+// Whether the points get the spec's GPU baseline: only when this build's `npusim run` has --gpu.
+bool passes_gpu(const SweepSpec& spec) {
+  if (spec.gpu.empty()) return false;
+  const bool pass_gpu = run_supports_gpu();
+  if (!pass_gpu) {
+    std::cerr << "npusim: warning: " << spec.file << ": gpu: this build's `npusim run` has no --gpu; ignored\n";
+  }
+  return pass_gpu;
+}
+
+void check_slurm_tools() {
+  for (const char* tool : {"sbatch", "squeue"}) {
+    if (find_on_path(tool).empty()) {
+      throw InputError("<cli>", "--slurm", std::string(tool) + " is not on PATH (is Slurm installed?)");
+    }
+  }
+}
+
+// Runs the pending points here, `options.jobs` at a time, then rewrites results.csv.
+int run_locally(const SweepOptions& options, const std::string& dir, const SweepSpec& spec,
+                const SweepExpansion& expansion, const std::vector<const SweepPoint*>& pending) {
+  std::error_code error;
+  RunSummary summary;
+  {
+    ResultAppender appender(dir + "/results.jsonl");
+    RunnerOptions runner;
+    runner.jobs = options.jobs;
+    runner.scratch_dir = dir + "/tmp";
+    runner.keep_dir = options.keep_runs ? dir + "/runs" : "";
+    runner.progress_bar = ::isatty(STDOUT_FILENO) != 0;
+    runner.log = &std::cout;
+    summary = run_points(pending, appender, runner);
+  }  // closing the appender syncs it before results.csv is derived from it
+  fs::remove_all(dir + "/tmp", error);
+  if (!pending.empty()) {
+    std::cout << fmt::format("ran {} points in {:.2f} s: {} ok, {} error{}\n", pending.size(), summary.wall_s,
+                             summary.ok, summary.failed,
+                             summary.interrupted ? fmt::format(", {} interrupted", summary.interrupted) : "");
+  }
   return finish_sweep(dir, spec, expansion);
 }
 
@@ -253,22 +295,9 @@ std::string results_csv(const std::vector<SweepPoint>& points, const std::vector
 int sweep_command(const SweepOptions& options) {
   // Everything that can be wrong with the input is found before DIR is touched.
   const SweepSpec spec = load_sweep_spec(options.spec_path);
-  bool pass_gpu = false;
-  if (!spec.gpu.empty()) {
-    pass_gpu = run_supports_gpu();
-    if (!pass_gpu) {
-      std::cerr << "npusim: warning: " << spec.file
-                << ": gpu: this build's `npusim run` has no --gpu; ignored\n";
-    }
-  }
-  const SweepExpansion expansion = expand_sweep(spec, pass_gpu);
+  const SweepExpansion expansion = expand_sweep(spec, passes_gpu(spec));
   const bool slurm = options.slurm.submit || options.slurm.script_only;
-  if (options.slurm.submit && find_on_path("sbatch").empty()) {
-    throw InputError("<cli>", "--slurm", "sbatch is not on PATH (is Slurm installed?)");
-  }
-  if (options.slurm.submit && find_on_path("squeue").empty()) {
-    throw InputError("<cli>", "--slurm", "squeue is not on PATH (is Slurm installed?)");
-  }
+  if (options.slurm.submit) check_slurm_tools();
   if (!options.shard.empty()) (void)parse_shard(options.shard);
   const std::string dir = options.out_dir.empty() ? "sweeps/" + spec.name : options.out_dir;
 
@@ -292,24 +321,7 @@ int sweep_command(const SweepOptions& options) {
             << std::flush;
   if (slurm) return run_slurm(options, dir, spec, expansion, pending);
 
-  RunSummary summary;
-  {
-    ResultAppender appender(dir + "/results.jsonl");
-    RunnerOptions runner;
-    runner.jobs = options.jobs;
-    runner.scratch_dir = dir + "/tmp";
-    runner.keep_dir = options.keep_runs ? dir + "/runs" : "";
-    runner.progress_bar = ::isatty(STDOUT_FILENO) != 0;
-    runner.log = &std::cout;
-    summary = run_points(pending, appender, runner);
-  }  // closing the appender syncs it before results.csv is derived from it
-  fs::remove_all(dir + "/tmp", error);
-  if (!pending.empty()) {
-    std::cout << fmt::format("ran {} points in {:.2f} s: {} ok, {} error{}\n", pending.size(), summary.wall_s,
-                             summary.ok, summary.failed,
-                             summary.interrupted ? fmt::format(", {} interrupted", summary.interrupted) : "");
-  }
-  return finish_sweep(dir, spec, expansion);
+  return run_locally(options, dir, spec, expansion, pending);
 }
 
 }  // namespace npusim

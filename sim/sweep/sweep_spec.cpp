@@ -1,28 +1,20 @@
+// Sweep spec files: parsing and validating axes, workloads and constraints into a SweepSpec.
 #include "sim/sweep/sweep_spec.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <initializer_list>
-#include <map>
 
 #include "sim/io/config_loader.h"
 #include "arch/spec/dtype.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
-#include "arch/spec/npu_config_parse.h"
-#include "sim/run/workload_loader.h"
+#include "sim/io/json_fields.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr size_t kMaxPoints = 1000000;
-
-std::string join_path(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
-}
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
@@ -39,22 +31,10 @@ std::string beside_spec(const std::string& name, const std::string& spec_file) {
   return fs::exists(beside) ? fs::absolute(beside).lexically_normal().string() : name;
 }
 
-// ObjectReader covers scalar fields; lists of objects are walked here, so unknown keys are checked
-// against an explicit list instead of ObjectReader::finish().
-void reject_unknown(const nlohmann::json& object, const std::string& file, const std::string& field,
-                    std::initializer_list<const char*> known) {
-  if (!object.is_object()) throw InputError(file, field, "expected an object, got " + describe_json(object));
-  for (const auto& item : object.items()) {
-    bool found = false;
-    for (const char* key : known) found = found || item.key() == key;
-    if (!found) throw InputError(file, join_path(field, item.key()), "unknown field");
-  }
-}
-
 const nlohmann::json& require(const nlohmann::json& object, const char* key, const std::string& file,
                               const std::string& field) {
   const auto it = object.find(key);
-  if (it == object.end()) throw InputError(file, join_path(field, key), "missing (required)");
+  if (it == object.end()) throw InputError(file, join_field_path(field, key), "missing (required)");
   return *it;
 }
 
@@ -173,97 +153,10 @@ SweepConstraint parse_constraint(const nlohmann::json& json, const std::string& 
   return constraint;
 }
 
-const nlohmann::json* lookup_config(const nlohmann::json& config, const std::string& path) {
-  const nlohmann::json* node = &config;
-  size_t start = 4;  // after "npu."
-  while (start <= path.size()) {
-    const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object()) return nullptr;
-    const auto it = node->find(key);
-    if (it == node->end()) return nullptr;
-    node = &*it;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return node;
-}
 
-double number_at(const nlohmann::json& config, const std::string& path, const std::string& file,
-                 const std::string& field) {
-  const nlohmann::json* value = lookup_config(config, path);
-  if (value == nullptr) throw InputError(file, field, "'" + path + "' is not a field of the resolved config");
-  if (!value->is_number())
-    throw InputError(file, field, "'" + path + "' is not a number: " + describe_json(*value));
-  return value->get<double>();
-}
-
-double constraint_subject(const SweepConstraint& constraint, const nlohmann::json& config,
-                          const std::string& file) {
-  if (!constraint.path.empty()) return number_at(config, constraint.path, file, constraint.field + ".path");
-  const nlohmann::json* cores_json = lookup_config(config, "npu.cores");
-  const double cores = cores_json != nullptr && cores_json->is_number() ? cores_json->get<double>() : 1.0;
-  if (constraint.derived == "macs") {
-    return number_at(config, "npu.array.rows", file, constraint.field) *
-           number_at(config, "npu.array.cols", file, constraint.field) * cores;
-  }
-  return number_at(config, "npu.sram.capacity_bytes", file, constraint.field) * cores;
-}
-
-bool satisfies(const SweepConstraint& constraint, double value) {
-  return (!constraint.min || value >= *constraint.min) && (!constraint.max || value <= *constraint.max);
-}
-
-std::string override_text(const SweepAxis& axis, const nlohmann::json& value) {
-  return axis.path + "=" + value.dump();
-}
-
-// An error from a nested input (preset, workload), re-attributed to the spec field that named it.
-std::string nested_message(const InputError& error) {
-  if (!error.file().empty() && error.file().front() == '<') return error.message();
-  return error.what();
-}
-
-// A config error from resolving a point, renamed to the spec field that caused it.
-[[noreturn]] void rethrow_for_spec(const InputError& error, const SweepSpec& spec,
-                                   const std::vector<size_t>& choice) {
-  const std::string& where = error.where();
-  for (size_t g = 0; g < spec.groups.size(); ++g) {
-    for (const auto& axis : spec.groups[g].axes) {
-      // An axis path that is not a config field: the parser stops at its first unknown segment.
-      const bool unknown_path =
-          error.message() == "unknown field" && (axis.path == where || axis.path.rfind(where + ".", 0) == 0);
-      if (unknown_path) {
-        throw InputError(spec.file, axis.field + ".path",
-                         "'" + axis.path + "' is not a config field (" + where + ": unknown field)");
-      }
-      const bool names_axis =
-          where == axis.path || where.rfind(axis.path + ".", 0) == 0 || where == "--set " + axis.path;
-      if (names_axis) {
-        throw InputError(spec.file, fmt::format("{}.values[{}]", axis.field, choice[g]),
-                         fmt::format("{}: {}", axis.path, error.message()));
-      }
-    }
-  }
-  throw InputError(spec.file, "set", nested_message(error));
-}
-
-}  // namespace
-
-const nlohmann::json* config_field(const nlohmann::json& resolved_config, const std::string& path) {
-  return path.rfind("npu.", 0) == 0 ? lookup_config(resolved_config, path) : nullptr;
-}
-
-SweepSpec load_sweep_spec(const std::string& path) { return parse_sweep_spec(load_json_file(path), path); }
-
-SweepSpec parse_sweep_spec(const nlohmann::json& document, const std::string& file) {
-  if (!document.is_object()) throw InputError(file, "<root>", "expected a JSON object");
-  reject_unknown(
-      document, file, "",
-      {"name", "description", "npu", "set", "axes", "workloads", "batch", "dtype", "gpu", "constraints"});
+// The run settings: name, npu, set, batch, dtype, gpu.
+void parse_run_settings(const nlohmann::json& document, const std::string& file, SweepSpec& spec) {
   ObjectReader reader(document, file, "");
-  SweepSpec spec;
-  spec.file = file;
   spec.name = fs::path(file).stem().string();
   reader.read("name", spec.name);
   std::string description;
@@ -284,43 +177,73 @@ SweepSpec parse_sweep_spec(const nlohmann::json& document, const std::string& fi
     reader.fail("dtype", "'" + spec.dtype + "' is not one of: " + known_dtype_names());
   }
   reader.read("gpu", spec.gpu);
+}
 
+std::vector<AxisGroup> parse_axes(const nlohmann::json& document, const std::string& file) {
   const nlohmann::json& axes = require(document, "axes", file, "");
   if (!axes.is_array()) throw InputError(file, "axes", "expected a list of axes, got " + describe_json(axes));
   if (axes.empty()) throw InputError(file, "axes", "expected at least one axis");
-  for (size_t i = 0; i < axes.size(); ++i)
-    spec.groups.push_back(parse_group(axes[i], file, fmt::format("axes[{}]", i)));
+  std::vector<AxisGroup> groups;
+  for (size_t i = 0; i < axes.size(); ++i) groups.push_back(parse_group(axes[i], file, fmt::format("axes[{}]", i)));
+  return groups;
+}
 
+std::vector<std::string> parse_workloads(const nlohmann::json& document, const std::string& file) {
   const nlohmann::json& workloads = require(document, "workloads", file, "");
   if (!workloads.is_array() || workloads.empty()) {
     throw InputError(file, "workloads",
                      "expected a non-empty list of workloads, got " + describe_json(workloads));
   }
+  std::vector<std::string> specs;
   for (size_t i = 0; i < workloads.size(); ++i) {
-    spec.workloads.push_back(parse_workload(workloads[i], file, fmt::format("workloads[{}]", i)));
+    specs.push_back(parse_workload(workloads[i], file, fmt::format("workloads[{}]", i)));
   }
+  return specs;
+}
+
+std::vector<SweepConstraint> parse_constraints(const nlohmann::json& document, const std::string& file) {
+  std::vector<SweepConstraint> parsed;
   const auto constraints = document.find("constraints");
-  if (constraints != document.end()) {
-    if (!constraints->is_array()) {
-      throw InputError(file, "constraints",
-                       "expected a list of constraints, got " + describe_json(*constraints));
-    }
-    for (size_t i = 0; i < constraints->size(); ++i) {
-      spec.constraints.push_back(
-          parse_constraint((*constraints)[i], file, fmt::format("constraints[{}]", i)));
-    }
+  if (constraints == document.end()) return parsed;
+  if (!constraints->is_array()) {
+    throw InputError(file, "constraints", "expected a list of constraints, got " + describe_json(*constraints));
   }
-  // Each path may appear on one axis only: two would fight over the same field.
+  for (size_t i = 0; i < constraints->size(); ++i) {
+    parsed.push_back(parse_constraint((*constraints)[i], file, fmt::format("constraints[{}]", i)));
+  }
+  return parsed;
+}
+
+// Each path may appear on one axis only: two would fight over the same field.
+void check_axes_distinct(const SweepSpec& spec) {
   std::vector<std::string> seen;
   for (const auto& group : spec.groups) {
     for (const auto& axis : group.axes) {
       for (const auto& other : seen) {
         if (other == axis.path)
-          throw InputError(file, axis.field + ".path", "'" + axis.path + "' is swept twice");
+          throw InputError(spec.file, axis.field + ".path", "'" + axis.path + "' is swept twice");
       }
       seen.push_back(axis.path);
     }
   }
+}
+
+}  // namespace
+
+SweepSpec load_sweep_spec(const std::string& path) { return parse_sweep_spec(load_json_file(path), path); }
+
+SweepSpec parse_sweep_spec(const nlohmann::json& document, const std::string& file) {
+  if (!document.is_object()) throw InputError(file, "<root>", "expected a JSON object");
+  reject_unknown(
+      document, file, "",
+      {"name", "description", "npu", "set", "axes", "workloads", "batch", "dtype", "gpu", "constraints"});
+  SweepSpec spec;
+  spec.file = file;
+  parse_run_settings(document, file, spec);
+  spec.groups = parse_axes(document, file);
+  spec.workloads = parse_workloads(document, file);
+  spec.constraints = parse_constraints(document, file);
+  check_axes_distinct(spec);
   return spec;
 }
 
@@ -330,124 +253,6 @@ std::vector<std::string> axis_columns(const SweepSpec& spec) {
     for (const auto& axis : group.axes) columns.push_back(axis.path);
   }
   return columns;
-}
-
-nlohmann::json resolve_point_config(const PointRequest& request) {
-  ConfigDocument document = load_config_document(request.npu, "npu");
-  for (const auto& assignment : request.overrides) apply_override(document, "npu", assignment);
-  return npu_config_to_json(parse_npu_config(document.document, document.file));
-}
-
-std::string point_id(const nlohmann::json& resolved_config, const PointRequest& request) {
-  nlohmann::json key;  // nlohmann::json sorts keys, so the dump is canonical
-  key["npu"] = resolved_config;
-  key["workload"] = request.workload;
-  key["batch"] = request.batch;
-  key["dtype"] = request.dtype;
-  if (!request.gpu.empty()) key["gpu"] = request.gpu;
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a 64
-  for (const unsigned char c : key.dump()) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", hash);
-}
-
-SweepExpansion expand_sweep(const SweepSpec& spec, bool pass_gpu) {
-  size_t product = spec.workloads.size();
-  for (const auto& group : spec.groups) {
-    product *= group.size();
-    if (product > kMaxPoints)
-      throw InputError(spec.file, "axes", fmt::format("more than {} points", kMaxPoints));
-  }
-  // Workloads are checked once here rather than failing in every worker.
-  const DType default_dtype = spec.dtype.empty() ? DType::kInt8 : *parse_dtype(spec.dtype);
-  for (size_t i = 0; i < spec.workloads.size(); ++i) {
-    try {
-      (void)load_workload(WorkloadRequest{spec.workloads[i], spec.batch, std::nullopt}, default_dtype);
-    } catch (const InputError& error) {
-      throw InputError(spec.file, fmt::format("workloads[{}]", i), nested_message(error));
-    }
-  }
-  ConfigDocument base;
-  try {
-    base = load_config_document(spec.npu, "npu");
-  } catch (const InputError& error) {
-    throw InputError(spec.file, "npu", nested_message(error));
-  }
-
-  SweepExpansion expansion;
-  std::map<std::string, size_t> first_with_id;
-  std::vector<size_t> choice(spec.groups.size(), 0);
-  for (size_t n = 0; n < product; ++n) {
-    // Mixed-radix counter, last group fastest; the workload is the slowest-moving column.
-    size_t rest = n;
-    for (size_t g = spec.groups.size(); g-- > 0;) {
-      choice[g] = rest % spec.groups[g].size();
-      rest /= spec.groups[g].size();
-    }
-    const std::string& workload = spec.workloads[rest];
-    SweepPoint point;
-    point.request.npu = spec.npu;
-    point.request.overrides = spec.fixed;
-    point.request.workload = workload;
-    point.request.batch = spec.batch;
-    point.request.dtype = spec.dtype;
-    if (pass_gpu) point.request.gpu = spec.gpu;
-    point.axes["workload"] = workload;
-    for (size_t g = 0; g < spec.groups.size(); ++g) {
-      for (const auto& axis : spec.groups[g].axes) {
-        const nlohmann::json& value = axis.values[choice[g]];
-        point.axes[axis.path] = value;
-        if (axis.path == "batch") {
-          if (!value.is_number_unsigned() || value.get<uint64_t>() == 0 || value.get<uint64_t>() > 1000000) {
-            throw InputError(spec.file, fmt::format("{}.values[{}]", axis.field, choice[g]),
-                             "expected a batch size from 1 to 1000000, got " + describe_json(value));
-          }
-          point.request.batch = value.get<uint32_t>();
-        } else if (axis.path == "dtype") {
-          if (!value.is_string() || !parse_dtype(value.get<std::string>())) {
-            throw InputError(spec.file, fmt::format("{}.values[{}]", axis.field, choice[g]),
-                             describe_json(value) + " is not one of: " + known_dtype_names());
-          }
-          point.request.dtype = value.get<std::string>();
-        } else {
-          point.request.overrides.push_back(override_text(axis, value));
-        }
-      }
-    }
-    nlohmann::json resolved;
-    try {
-      ConfigDocument document = base;
-      for (const auto& assignment : point.request.overrides) apply_override(document, "npu", assignment);
-      resolved = npu_config_to_json(parse_npu_config(document.document, document.file));
-    } catch (const InputError& error) {
-      rethrow_for_spec(error, spec, choice);
-    }
-    bool keep = true;
-    for (const auto& constraint : spec.constraints) {
-      keep = keep && satisfies(constraint, constraint_subject(constraint, resolved, spec.file));
-    }
-    if (!keep) {
-      ++expansion.filtered;
-      continue;
-    }
-    point.id = point_id(resolved, point.request);
-    // Two points that resolve to the same settings would share an id and one result.
-    const auto [previous, inserted] = first_with_id.emplace(point.id, expansion.points.size());
-    if (!inserted) {
-      throw InputError(spec.file, "axes",
-                       fmt::format("points {} and {} resolve to the same settings (a repeated value?)",
-                                   previous->second, expansion.points.size()));
-    }
-    point.index = expansion.points.size();
-    expansion.points.push_back(std::move(point));
-  }
-  if (expansion.points.empty()) {
-    throw InputError(spec.file, "constraints",
-                     fmt::format("all {} points are filtered out; nothing to run", expansion.filtered));
-  }
-  return expansion;
 }
 
 }  // namespace npusim

@@ -9,7 +9,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/results_store.h"
-#include "sim/sweep/sweep_spec.h"
+#include "sim/sweep/sweep_expansion.h"
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;

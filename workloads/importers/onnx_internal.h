@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -49,10 +50,6 @@ size_t raw_width(int32_t type);
 int64_t raw_int(const std::string& raw, size_t index, size_t width, bool is_signed);
 // The values of a small constant TensorProto (integers or floats), when they are stored inline.
 void read_values(const onnx::TensorProto& t, uint64_t count, Tensor& out);
-
-// The ONNX operator types the importer maps (default domain). Shape-free reasons to refuse a node that
-// has a supported type (dilated windows, 3-D convolutions) are found by GraphImporter::unsupported_label().
-const std::set<std::string>& supported_types();
 
 const onnx::AttributeProto* find_attribute(const Node& node, const char* name);
 std::string node_label(const Node& node, size_t index);
@@ -212,6 +209,17 @@ class GraphImporter {
   // Identity-like nodes: the same data, so an activation after them may still fuse into the producer.
   void pass_through(const Node& node);
 
+  // ---- dispatch (onnx_dispatch.cpp) ----------------------------------------------------------------
+  using NodeHandler = std::function<void(GraphImporter&, const Node&)>;
+  using HandlerTable = std::unordered_map<std::string, NodeHandler>;
+  // The ONNX operator types the importer maps (default domain) and how: the one list of supported types.
+  // Shape-free reasons to refuse a node of a supported type (dilated windows, 3-D convolutions) are
+  // found by unsupported_label().
+  static const HandlerTable& handlers();
+  static void add_compute_handlers(HandlerTable& table);
+  static void add_elementwise_handlers(HandlerTable& table);
+  static void add_data_movement_handlers(HandlerTable& table);
+  static bool has_handler(const std::string& op_type);
   void import_node(const Node& node);
 
   // Why a node cannot be mapped, from its type and attributes alone; empty when it can.

@@ -2,10 +2,9 @@
 #include "workloads/importers/onnx_model.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "workloads/importers/input_file.h"
 
 #ifdef NPUSIM_HAVE_ONNX
 
@@ -128,11 +127,8 @@ Workload parse_onnx_model(const std::string&, const std::string& file, const std
 namespace npusim {
 
 Workload load_onnx_model(const std::string& path, const OnnxImportOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open ONNX file");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return parse_onnx_model(bytes.str(), path, std::filesystem::path(path).stem().string(), options);
+  return parse_onnx_model(read_input_file(path, "ONNX file"), path, std::filesystem::path(path).stem().string(),
+                          options);
 }
 
 }  // namespace npusim

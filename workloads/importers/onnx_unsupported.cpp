@@ -8,29 +8,10 @@
 
 namespace npusim::onnx_detail {
 
-// The ONNX operator types the importer maps (default domain). Shape-free reasons to refuse a node that
-// has a supported type (dilated windows, 3-D convolutions) are found by unsupported_label().
-const std::set<std::string>& supported_types() {
-  static const std::set<std::string> types{
-      // compute
-      "Conv", "Gemm", "MatMul", "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool",
-      "Softmax", "LogSoftmax", "LayerNormalization", "RMSNormalization", "Resize", "Upsample", "ReduceMean",
-      "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL2", "ReduceProd",
-      // elementwise
-      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Relu", "LeakyRelu", "PRelu", "Clip",
-      "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg",
-      "Abs", "Softplus", "Elu", "Selu", "Mish", "Floor", "Ceil", "Round", "Sign",
-      // data movement and constants
-      "Identity", "Dropout", "Cast", "CastLike", "BatchNormalization", "Flatten", "Reshape", "Transpose",
-      "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather", "Expand", "Tile", "Pad", "DepthToSpace",
-      "SpaceToDepth", "Shape", "Size", "Constant", "ConstantOfShape", "Range"};
-  return types;
-}
-
 // Why a node cannot be mapped, from its type and attributes alone; empty when it can.
 std::string GraphImporter::unsupported_label(const Node& node) const {
   if (!node.domain().empty() && node.domain() != "ai.onnx") return node.domain() + "." + node.op_type();
-  if (supported_types().count(node.op_type()) == 0) return node.op_type();
+  if (!has_handler(node.op_type())) return node.op_type();
   const std::string& type = node.op_type();
   if (type == "Conv" || type == "MaxPool" || type == "AveragePool" || type == "LpPool") {
     if (const auto dilations = attr_ints(node, "dilations")) {

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string_view>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
+#include "workloads/importers/input_file.h"
 
 namespace npusim {
 namespace {
@@ -211,12 +211,9 @@ Workload parse_scalesim_topology(const std::string& text, const std::string& fil
 }
 
 Workload load_scalesim_topology(const std::string& path, DType dtype) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open SCALE-Sim topology file");
-  std::ostringstream text;
-  text << in.rdbuf();
   // SCALE-Sim names the topology after the file: "resnet18.csv" -> "resnet18".
-  return parse_scalesim_topology(text.str(), path, std::filesystem::path(path).stem().string(), dtype);
+  return parse_scalesim_topology(read_input_file(path, "SCALE-Sim topology file"), path,
+                                 std::filesystem::path(path).stem().string(), dtype);
 }
 
 }  // namespace npusim
