@@ -17,6 +17,8 @@ for arg in "$@"; do
 done
 packages=(
   cmake make g++ pkg-config
+  # .ci/run copies the checkout with git ls-files.
+  git
   libsystemc-dev libboost-program-options-dev nlohmann-json3-dev libfmt-dev doctest-dev
   # ONNX import: libonnx-dev ships onnx-ml.pb.h already generated (no protoc needed) and libonnx_proto.
   libonnx-dev libprotobuf-dev
