@@ -1,0 +1,44 @@
+// Step costs of a decoder LLM from a table of simulated pieces, interpolated piecewise linearly:
+//   cost(step) = embed(N) + layers * (dense(N) + sum over sequences attention(q_i, p_i)) + head(S)
+// N = tokens in the step, S = sequences, (q_i, p_i) = each sequence's query and past tokens. dense is
+// one decoder layer without its attention operator (norms, projections, MLP, residuals), attention is one
+// layer's attention for one sequence, head is the final norm and the LM head over S last positions.
+// Each piece is measured by simulating it at grid points (sim/serve/step_cost_builder.*).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "analysis/serving/step_cost.h"
+
+namespace npusim {
+
+// y(x) over ascending x, linear between points and beyond the ends along the nearest segment.
+struct CostCurve {
+  std::vector<double> x;
+  std::vector<StepCost> y;
+  StepCost at(double value) const;
+};
+
+// v(x, y) on an x-by-y lattice (v[ix * y.size() + iy]), bilinear inside, extended linearly outside.
+struct CostSurface {
+  std::vector<double> x;
+  std::vector<double> y;
+  std::vector<StepCost> v;
+  StepCost at(double x_value, double y_value) const;
+};
+
+class LlmStepCostTable final : public StepCostModel {
+ public:
+  uint32_t layers = 1;
+  CostCurve embed_by_tokens;
+  CostCurve dense_layer_by_tokens;
+  CostCurve head_by_seqs;
+  CostSurface attention_by_query_past;  // per layer, per sequence
+  double idle_w = 0.0;
+
+  StepCost cost(const StepShape& shape) const override;
+  double idle_power_w() const override { return idle_w; }
+};
+
+}  // namespace npusim
