@@ -34,7 +34,11 @@ class LlmStepCostTable final : public StepCostModel {
   CostCurve embed_by_tokens;
   CostCurve dense_layer_by_tokens;
   CostCurve head_by_seqs;
-  CostSurface attention_by_query_past;  // per layer, per sequence
+  CostCurve attention_prefill_per_token;  // p = 0: attention(q, 0) / q, per layer
+  CostCurve attention_decode;             // q = 1: attention(1, p), per layer
+  // Chunked prefills (q > 1, p > 0). Per layer, per sequence and per query token: attention(q, p) / q, so that a causal prefill's cost,
+  // about q * (q / 2 + p), is bilinear in (q, p) and interpolates without the error of a quadratic.
+  CostSurface attention_per_query_token;
   double idle_w = 0.0;
 
   StepCost cost(const StepShape& shape) const override;

@@ -9,6 +9,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/run/run_job.h"
+#include "sim/serve/gpu_step_costs.h"
 #include "sim/serve/serve_report.h"
 #include "sim/serve/serve_setup.h"
 #include "sim/serve/step_cost_builder.h"
@@ -43,23 +44,29 @@ Traffic load_traffic(const ServeOptions& options) {
 // Everything one device needs to serve: its cost table, KV capacity and scheduler limits.
 struct Device {
   std::string label, name;
-  const LlmStepCostTable* costs = nullptr;
+  const StepCostModel* costs = nullptr;
   KvCapacity kv;
   SchedulerConfig scheduler;
-  StepValidation validation;
+  StepValidation validation;  // NPU: the table's error; GPU: exact (steps = 0)
 };
 
 nlohmann::ordered_json step_cost_json(const StepValidation& v, uint64_t grid_workloads) {
-  return {{"method", "one-layer pieces simulated on a grid (tokens, sequences, query x past tokens) and "
-                     "interpolated piecewise linearly; cost = embed(N) + layers * (dense(N) + sum attention(q_i, "
-                     "p_i)) + head(S)"},
+  if (v.steps == 0) {
+    return {{"method", "the analytical GPU model of each step's pieces at their exact shapes (memoized): no "
+                       "interpolation; cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
+            {"validation", {{"steps", 0}, {"max_time_error", 0.0}, {"mean_time_error", 0.0}, {"max_energy_error", 0.0},
+                            {"against", "exact by construction"}}}};
+  }
+  return {{"method", "one-layer pieces simulated on grids (tokens, sequences; attention by query tokens at no past, "
+                     "by past tokens for decodes, by query x past for chunks) and interpolated piecewise linearly; "
+                     "cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
           {"grid_workloads", grid_workloads},
           {"validation",
            {{"steps", v.steps},
             {"max_time_error", v.max_time_error},
             {"mean_time_error", v.mean_time_error},
             {"max_energy_error", v.max_energy_error},
-            {"against", "the same steps' pieces simulated at their exact shapes"}}}};
+            {"against", "the same steps' pieces simulated at their exact shapes in the same run"}}}};
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
@@ -167,7 +174,7 @@ int serve_command(const ServeOptions& options) {
 
   RunOptions base;
   base.npu = options.npu;
-  base.gpu = options.gpu;
+  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
   base.overrides = options.overrides;
   base.dtype = options.dtype;
   StepGridLimits grid;
@@ -178,16 +185,19 @@ int serve_command(const ServeOptions& options) {
   grid.max_context = std::min(grid.max_context, model.context_tokens);
   grid.max_query = std::min(limits.policy == SchedulerPolicy::kSarathi ? limits.prefill_chunk : limits.max_batched_tokens,
                             grid.max_context);
+  grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
   grid.validation_steps = options.validation_steps;
   grid.seed = options.traffic.seed;
   StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
   tables.npu.idle_w = config.energy.leakage_w;
   npu.costs = &tables.npu;
   npu.validation = tables.npu_validation;
+  std::optional<GpuStepCosts> gpu_costs;
   if (gpu) {
-    tables.gpu->idle_w = resolve_gpu_baseline(options.gpu, options.overrides).config.idle_w;
-    gpu->costs = &*tables.gpu;
-    gpu->validation = *tables.gpu_validation;
+    gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model,
+                      *parse_dtype(options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype),
+                      model.layers);
+    gpu->costs = &*gpu_costs;
   }
 
   nlohmann::ordered_json result = {{"schema_version", 1},

@@ -126,7 +126,8 @@ void PieceRun::simulate(const RunOptions& base) {
 }
 
 struct Grids {
-  std::vector<uint64_t> tokens, query, past, seqs;
+  std::vector<uint64_t> tokens, query, past, seqs;  // query x past: the surface for chunked prefills
+  std::vector<uint64_t> prefill_query, decode_past;  // the fine curves for p = 0 and q = 1
 };
 
 LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers, bool gpu) {
@@ -145,11 +146,23 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
     table.head_by_seqs.x.push_back(static_cast<double>(s));
     table.head_by_seqs.y.push_back(costs(1, 0, s).head);
   }
-  auto& surface = table.attention_by_query_past;
+  for (uint64_t q : g.prefill_query) {
+    table.attention_prefill_per_token.x.push_back(static_cast<double>(q));
+    const StepCost a = costs(q, 0, 1).attention;
+    table.attention_prefill_per_token.y.push_back({a.time_s / static_cast<double>(q), a.energy_j / static_cast<double>(q)});
+  }
+  for (uint64_t p : g.decode_past) {
+    table.attention_decode.x.push_back(static_cast<double>(p));
+    table.attention_decode.y.push_back(costs(1, p, 1).attention);
+  }
+  auto& surface = table.attention_per_query_token;
   for (uint64_t q : g.query) surface.x.push_back(static_cast<double>(q));
   for (uint64_t p : g.past) surface.y.push_back(static_cast<double>(p));
   for (uint64_t q : g.query)
-    for (uint64_t p : g.past) surface.v.push_back(costs(q, p, 1).attention);
+    for (uint64_t p : g.past) {
+      const StepCost a = costs(q, p, 1).attention;
+      surface.v.push_back({a.time_s / static_cast<double>(q), a.energy_j / static_cast<double>(q)});
+    }
   return table;
 }
 
@@ -160,7 +173,8 @@ StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, uniform(1, limits.max_context - 1)});
   if (rng() % 2 == 0) {
     const uint64_t q = uniform(2, std::min(limits.max_query, limits.max_tokens - decodes));
-    shape.seqs.push_back({q, 0});
+    const uint64_t past = limits.chunked && limits.max_context > q ? uniform(0, limits.max_context - q) : 0;
+    shape.seqs.push_back({q, past});
   }
   return shape;
 }
@@ -196,11 +210,11 @@ StepValidation validate(const PieceRun& run, const LlmStepCostTable& table, cons
 
 }  // namespace
 
-std::vector<uint64_t> step_grid(uint64_t first, uint64_t max) {
+std::vector<uint64_t> step_grid(uint64_t first, uint64_t max, uint64_t ratio_sixteenths) {
   std::vector<uint64_t> grid;
   for (uint64_t x = first; x < max;) {
     grid.push_back(x);
-    x = x < 8 ? std::max<uint64_t>(x * 2, 1) : x + x / 2;
+    x = x < 16 ? std::max<uint64_t>(x * 2, 1) : x * ratio_sixteenths / 16;
   }
   grid.push_back(max);
   return grid;
@@ -209,11 +223,20 @@ std::vector<uint64_t> step_grid(uint64_t first, uint64_t max) {
 StepCostTables build_step_cost_tables(const RunOptions& base, const std::string& model, uint32_t layers,
                                       const StepGridLimits& limits) {
   const auto start = std::chrono::steady_clock::now();
-  Grids g{step_grid(1, limits.max_tokens), step_grid(1, std::min(limits.max_query, limits.max_tokens)),
-          step_grid(0, limits.max_context), step_grid(1, limits.max_seqs)};
+  const uint64_t max_query = std::min(limits.max_query, limits.max_tokens);
+  Grids g;
+  g.tokens = step_grid(1, limits.max_tokens, 17);
+  g.seqs = step_grid(1, limits.max_seqs, 20);
+  g.prefill_query = step_grid(1, max_query, 17);
+  g.decode_past = step_grid(1, limits.max_context, 18);
+  // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
+  g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
+  g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
   PieceRun run(model, limits.model_context);
   for (uint64_t n : g.tokens) run.want(n, 0, 1);
+  for (uint64_t q : g.prefill_query) run.want(q, 0, 1);
   for (uint64_t s : g.seqs) run.want(1, 0, s);
+  for (uint64_t p : g.decode_past) run.want(1, p, 1);
   for (uint64_t q : g.query)
     for (uint64_t p : g.past) run.want(q, p, 1);
   const size_t grid_workloads = run.size();

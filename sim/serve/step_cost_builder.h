@@ -22,6 +22,7 @@ struct StepGridLimits {
   uint64_t max_context = 4096;  // tokens one sequence ever holds (past + query)
   uint64_t model_context = 4096;  // the model's trained context: grid points beyond it are clamped
   uint32_t max_seqs = 256;      // sequences in one iteration
+  bool chunked = false;         // sarathi: prefill chunks over a non-empty cache
   uint32_t validation_steps = 8;
   uint64_t seed = 1;
 };
@@ -46,7 +47,8 @@ struct StepCostTables {
 StepCostTables build_step_cost_tables(const RunOptions& base, const std::string& model, uint32_t layers,
                                       const StepGridLimits& limits);
 
-// Grid points from 1 (or 0) up to and including `max`: 1, 2, 4, 8, then 1.5x steps.
-std::vector<uint64_t> step_grid(uint64_t first, uint64_t max);
+// Grid points from `first` (0 or 1) up to and including `max`: 1, 2, 4, 8, 16, then steps of
+// ratio_sixteenths / 16 (17: 1.0625x, 24: 1.5x).
+std::vector<uint64_t> step_grid(uint64_t first, uint64_t max, uint64_t ratio_sixteenths);
 
 }  // namespace npusim

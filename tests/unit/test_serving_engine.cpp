@@ -133,10 +133,12 @@ TEST_CASE("step-cost table: linear curves and bilinear surfaces are reproduced e
   table.embed_by_tokens = {{1, 100}, {{1, 0}, {100, 0}}};
   table.dense_layer_by_tokens = {{1, 100}, {{2, 0}, {200, 0}}};
   table.head_by_seqs = {{1, 10}, {{5, 0}, {50, 0}}};
-  table.attention_by_query_past = surface;
-  StepShape step{{{1, 10}, {3, 0}}};  // 4 tokens, 2 sequences
-  // embed 4 + 4 layers x (dense 8 + attention (1*10+1) + (3*0+3)) + head 10
-  CHECK(table.cost(step).time_s == doctest::Approx(4 + 4 * (8 + 11 + 3) + 10));
+  table.attention_per_query_token = surface;
+  table.attention_decode = {{0, 20}, {{0, 0}, {20, 0}}};
+  table.attention_prefill_per_token = {{1, 5}, {{1, 0}, {5, 0}}};
+  StepShape step{{{1, 10}, {3, 0}, {2, 10}}};  // a decode, a prefill, a chunk: 6 tokens, 3 sequences
+  // embed 6 + 4 layers x (dense 12 + decode 10 + prefill 3 * 3 + chunk 2 * (2*10+2)) + head 15
+  CHECK(table.cost(step).time_s == doctest::Approx(6 + 4 * (12 + 10 + 9 + 44) + 15));
 }
 
 TEST_CASE("SLO text: keys, values and errors") {
