@@ -172,7 +172,7 @@ StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   const uint64_t decodes = uniform(1, std::min<uint64_t>(6, limits.max_seqs));
   for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, uniform(1, limits.max_context - 1)});
   if (rng() % 2 == 0) {
-    const uint64_t q = uniform(2, std::min(limits.max_query, limits.max_tokens - decodes));
+    const uint64_t q = uniform(2, std::max<uint64_t>(3, std::min({limits.max_query, limits.max_tokens, limits.model_context}) - decodes));
     const uint64_t past = limits.chunked && limits.max_context > q ? uniform(0, limits.max_context - q) : 0;
     shape.seqs.push_back({q, past});
   }
@@ -225,7 +225,8 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   const auto start = std::chrono::steady_clock::now();
   const uint64_t max_query = std::min(limits.max_query, limits.max_tokens);
   Grids g;
-  g.tokens = step_grid(1, limits.max_tokens, 17);
+  // One sequence of N tokens measures dense(N): past the model's context the curve is extended linearly.
+  g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
   g.decode_past = step_grid(1, limits.max_context, 18);
