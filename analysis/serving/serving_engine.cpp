@@ -89,7 +89,9 @@ ServingRun run_serving(const std::vector<ServeRequest>& requests, const Schedule
         it.decode_seqs += 1;
       }
     }
-    const StepCost cost = costs.cost(shape_of(work, state));
+    const StepShape shape = shape_of(work, state);
+    for (const SeqWork& seq : shape.seqs) it.past_tokens += seq.past_tokens;
+    const StepCost cost = costs.cost(shape);
     it.time_s = cost.time_s;
     it.energy_j = cost.energy_j;
     it.kv_blocks_used = config.kv_blocks - state.free_blocks;

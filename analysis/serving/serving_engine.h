@@ -32,6 +32,7 @@ struct IterationRecord {
   uint32_t prefill_seqs = 0;
   uint32_t decode_seqs = 0;
   uint64_t kv_blocks_used = 0;  // after the iteration's allocations
+  uint64_t past_tokens = 0;     // KV-cache tokens the iteration's sequences attend over, summed
 };
 
 struct ServingRun {

@@ -25,7 +25,7 @@ void check_range(const char* flag, int64_t value, int64_t low, int64_t high) {
 struct RawFlags {
   std::string scheduler = "vllm", slo, input = "lognormal:mean=512,sigma=0.8", output = "lognormal:mean=256,sigma=0.8";
   int64_t max_num_seqs = 256, max_batched_tokens = 8192, prefill_chunk = 512, block_tokens = 16, requests = 1000;
-  int64_t seed = 1, validation_steps = 8;
+  int64_t seed = 1, validation_steps = 32;
 };
 
 void finish_options(const RawFlags& raw, const po::variables_map& values, ServeOptions& o) {

@@ -46,7 +46,17 @@ StepCost GpuStepCosts::cost(const StepShape& shape) const {
   if (shape.seqs.empty()) return {};
   const uint64_t n = shape.total_tokens();
   StepCost per_layer = pieces(n, 0, 1).dense;
-  for (const SeqWork& s : shape.seqs) add(per_layer, pieces(s.query_tokens, s.past_tokens, 1).attention);
+  // Decodes run as one batched attention at their mean KV length, as on the NPU side.
+  uint64_t decodes = 0, decode_past = 0;
+  for (const SeqWork& s : shape.seqs) {
+    if (s.query_tokens == 1 && s.past_tokens > 0) {
+      ++decodes;
+      decode_past += s.past_tokens;
+      continue;
+    }
+    add(per_layer, pieces(s.query_tokens, s.past_tokens, 1).attention);
+  }
+  if (decodes > 0) add(per_layer, pieces(1, (decode_past + decodes / 2) / decodes, decodes).attention);
   StepCost total = pieces(n, 0, 1).embed;
   add(total, per_layer, static_cast<double>(layers_));
   add(total, pieces(1, 0, shape.seqs.size()).head);

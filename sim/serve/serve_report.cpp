@@ -34,7 +34,7 @@ std::string serving_timeline_json(const std::vector<ServeRequest>& requests, con
       events.push_back({{"ph", "X"}, {"pid", pid}, {"tid", 1}, {"name", it.prefill_seqs > 0 ? "prefill+decode" : "decode"},
                         {"ts", it.start_s * 1e6}, {"dur", it.time_s * 1e6},
                         {"args", {{"prefill_tokens", it.prefill_tokens}, {"prefill_seqs", it.prefill_seqs},
-                                  {"decode_seqs", it.decode_seqs}, {"kv_blocks_used", it.kv_blocks_used},
+                                  {"decode_seqs", it.decode_seqs}, {"past_tokens", it.past_tokens}, {"kv_blocks_used", it.kv_blocks_used},
                                   {"energy_j", it.energy_j}}}});
     }
     for (size_t i = 0; i < requests.size(); ++i) {

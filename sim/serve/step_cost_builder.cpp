@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <utility>
 #include <random>
 
 #include "workloads/workload_spec.h"
@@ -127,7 +128,8 @@ void PieceRun::simulate(const RunOptions& base) {
 
 struct Grids {
   std::vector<uint64_t> tokens, query, past, seqs;  // query x past: the surface for chunked prefills
-  std::vector<uint64_t> prefill_query, decode_past;  // the fine curves for p = 0 and q = 1
+  std::vector<uint64_t> prefill_query;             // the fine curve for p = 0
+  std::vector<uint64_t> decode_batch, decode_past;  // batched decodes (q = 1)
 };
 
 LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers, bool gpu) {
@@ -151,10 +153,14 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
     const StepCost a = costs(q, 0, 1).attention;
     table.attention_prefill_per_token.y.push_back({a.time_s / static_cast<double>(q), a.energy_j / static_cast<double>(q)});
   }
-  for (uint64_t p : g.decode_past) {
-    table.attention_decode.x.push_back(static_cast<double>(p));
-    table.attention_decode.y.push_back(costs(1, p, 1).attention);
-  }
+  auto& decode = table.attention_decode_by_batch_past;
+  for (uint64_t b : g.decode_batch) decode.x.push_back(static_cast<double>(b));
+  for (uint64_t p : g.decode_past) decode.y.push_back(static_cast<double>(p));
+  for (uint64_t b : g.decode_batch)
+    for (uint64_t p : g.decode_past) {
+      const StepCost a = costs(1, p, b).attention;
+      decode.v.push_back({a.time_s / static_cast<double>(b), a.energy_j / static_cast<double>(b)});
+    }
   auto& surface = table.attention_per_query_token;
   for (uint64_t q : g.query) surface.x.push_back(static_cast<double>(q));
   for (uint64_t p : g.past) surface.y.push_back(static_cast<double>(p));
@@ -169,7 +175,7 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
 StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   const auto uniform = [&](uint64_t low, uint64_t high) { return low + rng() % (high - low + 1); };
   StepShape shape;
-  const uint64_t decodes = uniform(1, std::min<uint64_t>(6, limits.max_seqs));
+  const uint64_t decodes = uniform(1, std::min<uint64_t>(limits.max_seqs, limits.max_tokens) - 1);
   for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, uniform(1, limits.max_context - 1)});
   if (rng() % 2 == 0) {
     const uint64_t q = uniform(2, std::max<uint64_t>(3, std::min({limits.max_query, limits.max_tokens, limits.model_context}) - decodes));
@@ -179,14 +185,30 @@ StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   return shape;
 }
 
+// A step's decodes as one batch at their mean past (rounded), as the table models them.
+std::pair<uint64_t, uint64_t> decode_group(const StepShape& shape) {
+  uint64_t count = 0, past = 0;
+  for (const SeqWork& s : shape.seqs) {
+    if (s.query_tokens != 1 || s.past_tokens == 0) continue;
+    ++count;
+    past += s.past_tokens;
+  }
+  return {count, count == 0 ? 0 : (past + count / 2) / count};
+}
+
 StepCost direct_cost(const PieceRun& run, const StepShape& shape, uint32_t layers, bool gpu) {
   const auto costs = [&](uint64_t seq, uint64_t past, uint64_t batch) -> const PieceCosts& {
     return gpu ? run.gpu(seq, past, batch) : run.npu(seq, past, batch);
   };
   const uint64_t n = shape.total_tokens();
   StepCost per_layer = costs(n, 0, 1).dense;
-  for (const SeqWork& s : shape.seqs) add(per_layer, costs(s.query_tokens, s.past_tokens, 1).attention.time_s,
-                                          costs(s.query_tokens, s.past_tokens, 1).attention.energy_j);
+  for (const SeqWork& s : shape.seqs) {
+    if (s.query_tokens == 1 && s.past_tokens > 0) continue;
+    add(per_layer, costs(s.query_tokens, s.past_tokens, 1).attention.time_s,
+        costs(s.query_tokens, s.past_tokens, 1).attention.energy_j);
+  }
+  const auto [decodes, mean_past] = decode_group(shape);
+  if (decodes > 0) add(per_layer, costs(1, mean_past, decodes).attention.time_s, costs(1, mean_past, decodes).attention.energy_j);
   const StepCost embed = costs(n, 0, 1).embed;
   const StepCost head = costs(1, 0, shape.seqs.size()).head;
   return {embed.time_s + layers * per_layer.time_s + head.time_s,
@@ -229,7 +251,8 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
-  g.decode_past = step_grid(1, limits.max_context, 18);
+  g.decode_batch = step_grid(1, limits.max_seqs, 24);
+  g.decode_past = step_grid(1, limits.max_context, 24);
   // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
   g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
   g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
@@ -237,7 +260,8 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   for (uint64_t n : g.tokens) run.want(n, 0, 1);
   for (uint64_t q : g.prefill_query) run.want(q, 0, 1);
   for (uint64_t s : g.seqs) run.want(1, 0, s);
-  for (uint64_t p : g.decode_past) run.want(1, p, 1);
+  for (uint64_t b : g.decode_batch)
+    for (uint64_t p : g.decode_past) run.want(1, p, b);
   for (uint64_t q : g.query)
     for (uint64_t p : g.past) run.want(q, p, 1);
   const size_t grid_workloads = run.size();
@@ -247,7 +271,10 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
     steps.push_back(random_step(rng, limits));
     run.want(steps.back().total_tokens(), 0, 1);
     run.want(1, 0, steps.back().seqs.size());
-    for (const SeqWork& s : steps.back().seqs) run.want(s.query_tokens, s.past_tokens, 1);
+    for (const SeqWork& s : steps.back().seqs)
+      if (s.query_tokens > 1 || s.past_tokens == 0) run.want(s.query_tokens, s.past_tokens, 1);
+    const auto [decodes, mean_past] = decode_group(steps.back());
+    if (decodes > 0) run.want(1, mean_past, decodes);
   }
   run.simulate(base);
   StepCostTables out;

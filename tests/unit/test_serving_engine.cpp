@@ -134,7 +134,7 @@ TEST_CASE("step-cost table: linear curves and bilinear surfaces are reproduced e
   table.dense_layer_by_tokens = {{1, 100}, {{2, 0}, {200, 0}}};
   table.head_by_seqs = {{1, 10}, {{5, 0}, {50, 0}}};
   table.attention_per_query_token = surface;
-  table.attention_decode = {{0, 20}, {{0, 0}, {20, 0}}};
+  table.attention_decode_by_batch_past = {{1, 2}, {0, 20}, {{0, 0}, {20, 0}, {0, 0}, {20, 0}}};  // past, per decode
   table.attention_prefill_per_token = {{1, 5}, {{1, 0}, {5, 0}}};
   StepShape step{{{1, 10}, {3, 0}, {2, 10}}};  // a decode, a prefill, a chunk: 6 tokens, 3 sequences
   // embed 6 + 4 layers x (dense 12 + decode 10 + prefill 3 * 3 + chunk 2 * (2*10+2)) + head 15
