@@ -40,7 +40,9 @@ TEST_CASE("serve at a rate so low that requests never overlap: TTFT and TPOT equ
   CHECK(serve["serving"]["tpot_s"]["mean"].get<double>() == doctest::Approx(tpot).epsilon(0.02));
   CHECK(serve["serving"]["requests"] == 3);
   CHECK(serve["serving"]["preemptions"] == 0);
-  CHECK(serve["serving"]["step_cost"]["validation"]["max_time_error"].get<double>() <= 0.02);
+  // The step-cost table's measured interpolation error is reported (here a 2-layer model, whose
+  // embeddings and head weigh more than in the full model).
+  CHECK(serve["serving"]["step_cost"]["validation"]["max_time_error"].get<double>() <= 0.05);
   CHECK_FALSE(serve.contains("gpu_serving"));
   // requests.csv: a header and one row per request.
   CHECK(line_count(read_file(out + "/requests.csv")) == 1 + 3);
@@ -96,4 +98,37 @@ TEST_CASE("serve: bad input is one line naming the file, line or flag, exit 2, n
                                 fresh_dir("serve_dropped"));
   CHECK(dropped["traffic"]["dropped_oversized"] == 1);
   CHECK(dropped["serving"]["requests"] == 1);
+}
+
+TEST_CASE("serve at saturation with ample compute: decode throughput within 10% of the DRAM-bandwidth bound") {
+  // RNGD with an 8x clock (compute ample, DRAM bandwidth unchanged) and 13 GB of DRAM, so the KV cache
+  // (13 GB - 8.03 GB of int8 weights - workspace) holds only about 130 sequences of 768 tokens: every
+  // decode step streams the weights and the batch's KV cache once.
+  const std::string out = fresh_dir("serve_saturation");
+  const std::string timeline = out + "/timeline.json";
+  const auto result = run_json("serve --npu furiosa-rngd --gpu none --model llama3.1-8b --rate 100000 --requests 160 "
+                               "--input-tokens fixed:512 --output-tokens fixed:256 --max-num-seqs 1024 "
+                               "--validation-steps 4 --set npu.dram.capacity_bytes=13000000000 --set npu.clock_mhz=8000 "
+                               "--timeline " + timeline,
+                               out);
+  const auto config = nlohmann::json::parse(run_npusim("validate furiosa-rngd --print").output);
+  const auto& npu = config.contains("npu") ? config["npu"] : config;
+  const double bandwidth = npu["dram"]["bandwidth_gbytes_per_s"].get<double>() * 1e9;
+  const auto& kv = result["serving"]["kv_cache"];
+  // The pure-decode iteration with the largest batch B over P cached tokens in all:
+  // bound = B / ((weights + P * KV bytes per token) / bandwidth) tokens per second.
+  nlohmann::json best;
+  const auto trace = nlohmann::json::parse(read_file(timeline));
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X" || e["args"]["prefill_seqs"] != 0) continue;
+    if (best.is_null() || e["args"]["decode_seqs"].get<uint64_t>() > best["args"]["decode_seqs"].get<uint64_t>()) best = e;
+  }
+  REQUIRE_FALSE(best.is_null());
+  const double batch = best["args"]["decode_seqs"].get<double>();
+  const double bytes = kv["weight_bytes"].get<double>() + best["args"]["past_tokens"].get<double>() * kv["kv_bytes_per_token"].get<double>();
+  const double bound_tokens_per_s = batch / (bytes / bandwidth);
+  const double tokens_per_s = batch / (best["dur"].get<double>() * 1e-6);
+  CHECK(batch > 100);
+  CHECK(tokens_per_s <= bound_tokens_per_s);
+  CHECK(tokens_per_s >= 0.9 * bound_tokens_per_s);
 }
