@@ -251,8 +251,8 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
-  g.decode_batch = step_grid(1, limits.max_seqs, 24);
-  g.decode_past = step_grid(1, limits.max_context, 24);
+  g.decode_batch = step_grid(1, limits.max_seqs, 20);
+  g.decode_past = step_grid(1, limits.max_context, 20);
   // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
   g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
   g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
