@@ -145,6 +145,52 @@ nlohmann::ordered_json traffic_json(const ServeOptions& o, const Traffic& t) {
   return j;
 }
 
+StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
+                           const std::vector<ServeRequest>& requests) {
+  const SchedulerConfig& limits = options.scheduler;
+  StepGridLimits grid;
+  grid.max_tokens = limits.max_batched_tokens;
+  grid.max_seqs = limits.max_num_seqs;
+  grid.model_context = model.context_tokens;
+  for (const ServeRequest& r : requests) grid.max_context = std::max(grid.max_context, r.input_tokens + r.output_tokens);
+  grid.max_context = std::min(grid.max_context, model.context_tokens);
+  grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
+  grid.max_query = std::min(grid.chunked ? limits.prefill_chunk : limits.max_batched_tokens, grid.max_context);
+  grid.validation_steps = options.validation_steps;
+  grid.seed = options.traffic.seed;
+  return grid;
+}
+
+nlohmann::ordered_json result_header(const ServeOptions& options, const std::string& dtype, const Traffic& traffic) {
+  const SchedulerConfig& limits = options.scheduler;
+  return {{"schema_version", 1},
+          {"command", "serve"},
+          {"npu", options.npu},
+          {"model", options.model},
+          {"dtype", dtype},
+          {"scheduler",
+           {{"policy", scheduler_policy_name(limits.policy)},
+            {"max_num_seqs", limits.max_num_seqs},
+            {"max_batched_tokens", limits.max_batched_tokens},
+            {"prefill_chunk", limits.prefill_chunk},
+            {"block_tokens", limits.block_tokens}}},
+          {"traffic", traffic_json(options, traffic)},
+          {"slo", slo_json(options)}};
+}
+
+// Every output is rendered before the first is written, so a failure leaves none half written.
+void write_outputs(const ServeOptions& options, const nlohmann::ordered_json& result,
+                   const std::vector<ServeRequest>& requests, const std::vector<DeviceServing>& served) {
+  const std::string json = result.dump(2) + "\n";
+  const std::string csv = options.out_dir.empty() ? "" : requests_csv(requests, served);
+  const std::string timeline = options.timeline_file.empty() ? "" : serving_timeline_json(requests, served);
+  if (!options.out_dir.empty()) {
+    write_file_atomically(options.out_dir + "/requests.csv", csv);
+    write_file_atomically(options.out_dir + "/result.json", json);
+  }
+  if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
+}
+
 }  // namespace
 
 int serve_command(const ServeOptions& options) {
@@ -152,6 +198,7 @@ int serve_command(const ServeOptions& options) {
     throw InputError("<cli>", "--find-max-rate", "needs --slo ttft_p90_s=X,tpot_p99_s=Y");
   std::string config_file;
   const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &config_file);
+  const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
   Traffic traffic = load_traffic(options);
   const SchedulerConfig& limits = options.scheduler;
   const ModelFacts model = read_model_facts(options.model, options.dtype,
@@ -177,42 +224,19 @@ int serve_command(const ServeOptions& options) {
   base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
   base.overrides = options.overrides;
   base.dtype = options.dtype;
-  StepGridLimits grid;
-  grid.max_tokens = limits.max_batched_tokens;
-  grid.max_seqs = limits.max_num_seqs;
-  grid.model_context = model.context_tokens;
-  for (const ServeRequest& r : traffic.requests) grid.max_context = std::max(grid.max_context, r.input_tokens + r.output_tokens);
-  grid.max_context = std::min(grid.max_context, model.context_tokens);
-  grid.max_query = std::min(limits.policy == SchedulerPolicy::kSarathi ? limits.prefill_chunk : limits.max_batched_tokens,
-                            grid.max_context);
-  grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
-  grid.validation_steps = options.validation_steps;
-  grid.seed = options.traffic.seed;
+  const StepGridLimits grid = grid_limits(options, model, traffic.requests);
   StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
   tables.npu.idle_w = config.energy.leakage_w;
   npu.costs = &tables.npu;
   npu.validation = tables.npu_validation;
   std::optional<GpuStepCosts> gpu_costs;
   if (gpu) {
-    gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model,
-                      *parse_dtype(options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype),
+    gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model, *parse_dtype(dtype),
                       model.layers);
     gpu->costs = &*gpu_costs;
   }
 
-  nlohmann::ordered_json result = {{"schema_version", 1},
-                                   {"command", "serve"},
-                                   {"npu", options.npu},
-                                   {"model", options.model},
-                                   {"dtype", options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype},
-                                   {"scheduler",
-                                    {{"policy", scheduler_policy_name(limits.policy)},
-                                     {"max_num_seqs", limits.max_num_seqs},
-                                     {"max_batched_tokens", limits.max_batched_tokens},
-                                     {"prefill_chunk", limits.prefill_chunk},
-                                     {"block_tokens", limits.block_tokens}}},
-                                   {"traffic", traffic_json(options, traffic)},
-                                   {"slo", slo_json(options)}};
+  nlohmann::ordered_json result = result_header(options, dtype, traffic);
   std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
   result["serving"] = served.back().metrics;
   if (gpu) {
@@ -225,15 +249,7 @@ int serve_command(const ServeOptions& options) {
   }
   result["step_cost_simulation_wall_s"] = tables.simulation_wall_s;
   std::cout << serving_summary_lines(result) << std::flush;
-  // Every output is rendered before the first is written, so a failure leaves none half written.
-  const std::string json = result.dump(2) + "\n";
-  const std::string csv = options.out_dir.empty() ? "" : requests_csv(traffic.requests, served);
-  const std::string timeline = options.timeline_file.empty() ? "" : serving_timeline_json(traffic.requests, served);
-  if (!options.out_dir.empty()) {
-    write_file_atomically(options.out_dir + "/requests.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
-  }
-  if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
+  write_outputs(options, result, traffic.requests, served);
   return 0;
 }
 
