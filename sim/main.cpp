@@ -29,6 +29,8 @@ constexpr Command kCommands[] = {
     {"sweep", npusim::cmd_sweep,
      "run a design-space sweep spec, one worker process per point (-j, resumable, --slurm)"},
     {"pareto", npusim::cmd_pareto, "print the Pareto front of a sweep's results for two metrics"},
+    {"serve", npusim::cmd_serve,
+     "serve LLM request traffic on an NPU and the GPU baseline: continuous batching, paged KV, SLO goodput"},
     {"regress", npusim::cmd_regress,
      "run the regression suite and compare with golden results (--update rewrites them)"},
 };

@@ -17,5 +17,6 @@ int cmd_export_trace(const Args& args);
 int cmd_sweep(const Args& args);
 int cmd_pareto(const Args& args);
 int cmd_regress(const Args& args);
+int cmd_serve(const Args& args);
 
 }  // namespace npusim

@@ -1,0 +1,111 @@
+#include "analysis/serving/serving_engine.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace npusim {
+namespace {
+
+Sequence new_sequence(const ServeRequest& request, size_t index) {
+  Sequence s;
+  s.request = index;
+  s.input_tokens = request.input_tokens;
+  s.prompt_tokens = request.input_tokens;
+  s.output_tokens = request.output_tokens;
+  return s;
+}
+
+StepShape shape_of(const std::vector<PlannedWork>& work, const SchedulerState& state) {
+  StepShape shape;
+  shape.seqs.reserve(work.size());
+  for (const PlannedWork& w : work) {
+    const Sequence& s = state.running[w.running_index];
+    shape.seqs.push_back({w.query_tokens, s.cached});
+  }
+  return shape;
+}
+
+// Advances the planned sequences past the iteration that ended at `now`; finished ones leave.
+void complete_iteration(const std::vector<PlannedWork>& work, SchedulerState& state, double now,
+                        std::vector<RequestRecord>& records) {
+  for (const PlannedWork& w : work) {
+    Sequence& s = state.running[w.running_index];
+    s.cached += w.query_tokens;
+    if (w.prefill) {
+      s.prefilled += w.query_tokens;
+      if (s.prefilled < s.prompt_tokens) continue;  // a chunk that does not end the prompt: no token
+    }
+    s.generated += 1;
+    RequestRecord& record = records[s.request];
+    if (record.first_token_s < 0.0) record.first_token_s = now;
+    if (s.generated == s.output_tokens) record.finish_s = now;
+  }
+  std::vector<Sequence> still;
+  still.reserve(state.running.size());
+  for (Sequence& s : state.running) {
+    if (s.generated == s.output_tokens)
+      state.free_blocks += s.blocks;
+    else
+      still.push_back(s);
+  }
+  state.running.swap(still);
+}
+
+}  // namespace
+
+ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
+                       const StepCostModel& costs, bool keep_iterations) {
+  ServingRun run;
+  run.requests.resize(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) run.requests[i].arrival_s = requests[i].arrival_s;
+  SchedulerState state;
+  state.free_blocks = config.kv_blocks;
+  const double start = requests.empty() ? 0.0 : requests.front().arrival_s;
+  double now = start;
+  size_t next = 0, finished = 0;
+  while (finished < requests.size()) {
+    while (next < requests.size() && requests[next].arrival_s <= now) {
+      state.waiting.push_back(new_sequence(requests[next], next));
+      ++next;
+    }
+    const std::vector<PlannedWork> work = plan_iteration(config, state);
+    for (size_t request : state.preempted_requests) run.requests[request].preemptions += 1;
+    state.preempted_requests.clear();
+    if (work.empty()) {
+      if (next >= requests.size()) throw std::logic_error("serving: no request can run (caller must check sizes)");
+      run.idle_energy_j += costs.idle_power_w() * (requests[next].arrival_s - now);
+      now = requests[next].arrival_s;
+      continue;
+    }
+    IterationRecord it;
+    it.start_s = now;
+    for (const PlannedWork& w : work) {
+      Sequence& s = state.running[w.running_index];
+      if (run.requests[s.request].admitted_s < 0.0) run.requests[s.request].admitted_s = now;
+      if (w.prefill) {
+        it.prefill_tokens += w.query_tokens;
+        it.prefill_seqs += 1;
+      } else {
+        it.decode_seqs += 1;
+      }
+    }
+    const StepShape shape = shape_of(work, state);
+    for (const SeqWork& seq : shape.seqs) it.past_tokens += seq.past_tokens;
+    const StepCost cost = costs.cost(shape);
+    it.time_s = cost.time_s;
+    it.energy_j = cost.energy_j;
+    it.kv_blocks_used = config.kv_blocks - state.free_blocks;
+    run.kv_blocks_peak = std::max(run.kv_blocks_peak, it.kv_blocks_used);
+    run.busy_energy_j += cost.energy_j;
+    now += cost.time_s;
+    const size_t before = state.running.size();
+    complete_iteration(work, state, now, run.requests);
+    finished += before - state.running.size();
+    if (keep_iterations) run.iterations.push_back(it);
+  }
+  run.duration_s = now - start;
+  run.preemptions = state.preemptions;
+  return run;
+}
+
+}  // namespace npusim

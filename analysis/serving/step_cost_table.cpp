@@ -1,0 +1,74 @@
+#include "analysis/serving/step_cost_table.h"
+
+#include <algorithm>
+
+namespace npusim {
+namespace {
+
+// Index k of the segment [x[k], x[k+1]] used for `value` (the first or last one outside the range).
+size_t segment(const std::vector<double>& x, double value) {
+  if (x.size() < 2) return 0;
+  const auto it = std::upper_bound(x.begin(), x.end(), value);
+  const size_t k = it == x.begin() ? 0 : static_cast<size_t>(it - x.begin()) - 1;
+  return std::min(k, x.size() - 2);
+}
+
+StepCost lerp(const StepCost& a, const StepCost& b, double t) {
+  return {a.time_s + t * (b.time_s - a.time_s), a.energy_j + t * (b.energy_j - a.energy_j)};
+}
+
+double fraction(const std::vector<double>& x, size_t k, double value) {
+  return x.size() < 2 ? 0.0 : (value - x[k]) / (x[k + 1] - x[k]);
+}
+
+}  // namespace
+
+StepCost CostCurve::at(double value) const {
+  if (y.size() < 2) return y.empty() ? StepCost{} : y.front();
+  const size_t k = segment(x, value);
+  return lerp(y[k], y[k + 1], fraction(x, k, value));
+}
+
+StepCost CostSurface::at(double x_value, double y_value) const {
+  const size_t ny = y.size();
+  if (x.empty() || ny == 0) return {};
+  const size_t kx = segment(x, x_value);
+  const size_t ky = segment(y, y_value);
+  const double tx = fraction(x, kx, x_value);
+  const double ty = fraction(y, ky, y_value);
+  const size_t kx1 = x.size() < 2 ? kx : kx + 1;
+  const size_t ky1 = ny < 2 ? ky : ky + 1;
+  const StepCost low = lerp(v[kx * ny + ky], v[kx * ny + ky1], ty);
+  const StepCost high = lerp(v[kx1 * ny + ky], v[kx1 * ny + ky1], ty);
+  return lerp(low, high, tx);
+}
+
+StepCost LlmStepCostTable::cost(const StepShape& shape) const {
+  if (shape.seqs.empty()) return {};
+  const double tokens = static_cast<double>(shape.total_tokens());
+  StepCost per_layer = dense_layer_by_tokens.at(tokens);
+  double decodes = 0.0, decode_past = 0.0;
+  for (const SeqWork& seq : shape.seqs) {
+    const double q = static_cast<double>(seq.query_tokens);
+    const double p = static_cast<double>(seq.past_tokens);
+    if (seq.query_tokens == 1 && seq.past_tokens > 0) {
+      decodes += 1.0;
+      decode_past += p;
+      continue;
+    }
+    const StepCost a = seq.past_tokens == 0 ? attention_prefill_per_token.at(q) : attention_per_query_token.at(q, p);
+    per_layer.time_s += q * a.time_s;
+    per_layer.energy_j += q * a.energy_j;
+  }
+  if (decodes > 0) {
+    const StepCost a = attention_decode_by_batch_past.at(decodes, decode_past / decodes);
+    per_layer.time_s += decodes * a.time_s;
+    per_layer.energy_j += decodes * a.energy_j;
+  }
+  const StepCost embed = embed_by_tokens.at(tokens);
+  const StepCost head = head_by_seqs.at(static_cast<double>(shape.seqs.size()));
+  const double n = static_cast<double>(layers);
+  return {embed.time_s + n * per_layer.time_s + head.time_s, embed.energy_j + n * per_layer.energy_j + head.energy_j};
+}
+
+}  // namespace npusim

@@ -1,0 +1,256 @@
+// `npusim serve`: traffic, model facts and KV capacities, step-cost tables from one simulation, the
+// serving runs on NPU and GPU, the optional capacity search, and the outputs (written whole or not at all).
+#include "sim/serve/serve_run.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "arch/spec/input_error.h"
+#include "sim/io/atomic_file.h"
+#include "sim/run/run_job.h"
+#include "sim/serve/gpu_step_costs.h"
+#include "sim/serve/serve_report.h"
+#include "sim/serve/serve_setup.h"
+#include "sim/serve/step_cost_builder.h"
+#include "workloads/importers/trace_json.h"
+#include "workloads/traffic/op_trace_requests.h"
+#include "workloads/traffic/request_trace.h"
+
+namespace npusim {
+namespace {
+
+struct Traffic {
+  std::vector<ServeRequest> requests;
+  std::string source;  // trace file or "<cli>"
+  uint64_t dropped = 0;
+};
+
+Traffic load_traffic(const ServeOptions& options) {
+  Traffic t;
+  if (!options.traffic_file.empty()) {
+    const std::string& file = options.traffic_file;
+    const bool op_trace = file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0;
+    t.requests = op_trace ? serve_requests_from_op_trace(load_trace_json(file, {}).requests, file)
+                          : read_request_trace(file);
+    t.source = options.traffic_file;
+  } else {
+    t.requests = generate_traffic(options.traffic);
+    t.source = "<cli>";
+  }
+  return t;
+}
+
+// Everything one device needs to serve: its cost table, KV capacity and scheduler limits.
+struct Device {
+  std::string label, name;
+  const StepCostModel* costs = nullptr;
+  KvCapacity kv;
+  SchedulerConfig scheduler;
+  StepValidation validation;  // NPU: the table's error; GPU: exact (steps = 0)
+};
+
+nlohmann::ordered_json step_cost_json(const StepValidation& v, uint64_t grid_workloads) {
+  if (v.steps == 0) {
+    return {{"method", "the analytical GPU model of each step's pieces at their exact shapes (memoized): no "
+                       "interpolation; cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
+            {"validation", {{"steps", 0}, {"max_time_error", 0.0}, {"mean_time_error", 0.0}, {"max_energy_error", 0.0},
+                            {"against", "exact by construction"}}}};
+  }
+  return {{"method", "one-layer pieces simulated on grids (tokens, sequences; attention by query tokens at no past, "
+                     "by past tokens for decodes, by query x past for chunks) and interpolated piecewise linearly; "
+                     "cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
+          {"grid_workloads", grid_workloads},
+          {"validation",
+           {{"steps", v.steps},
+            {"max_time_error", v.max_time_error},
+            {"mean_time_error", v.mean_time_error},
+            {"max_energy_error", v.max_energy_error},
+            {"against", "the same steps' pieces simulated at their exact shapes in the same run"}}}};
+}
+
+DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
+                       const ModelFacts& model, uint64_t grid_workloads) {
+  DeviceServing out;
+  out.device = d.label;
+  out.name = d.name;
+  out.run = run_serving(requests, d.scheduler, *d.costs, true);
+  out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
+  out.metrics["device"] = d.name;
+  out.metrics["kv_cache"] = d.kv.to_json(model);
+  out.metrics["step_cost"] = step_cost_json(d.validation, grid_workloads);
+  return out;
+}
+
+// The requests at `rate` per second: regenerated with the same seed, or the trace's arrivals scaled.
+std::vector<ServeRequest> at_rate(const ServeOptions& options, const std::vector<ServeRequest>& base, double rate) {
+  const double span = base.back().arrival_s - base.front().arrival_s;
+  const double trace_rate = span > 0 ? static_cast<double>(base.size() - 1) / span : 1.0;
+  const double base_rate = options.traffic_file.empty() ? options.traffic.rate_per_s : trace_rate;
+  return scale_arrivals(base, base_rate / rate);
+}
+
+bool meets(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base, double rate) {
+  const std::vector<ServeRequest> requests = at_rate(options, base, rate);
+  const ServingRun run = run_serving(requests, d.scheduler, *d.costs, false);
+  return summarize_serving(requests, run, options.slo, d.kv.blocks).meets_slo;
+}
+
+// Bisection on the arrival rate: the highest rate whose run meets the SLO (P90 TTFT, P99 TPOT), to 1%.
+nlohmann::ordered_json find_max_rate(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base) {
+  double low = 0.0, high = 1.0;
+  uint32_t runs = 0;
+  while (meets(d, options, base, high) && high < 1e6) {
+    low = high;
+    high *= 2.0;
+    ++runs;
+  }
+  if (low == 0.0) {
+    while (!meets(d, options, base, high / 2.0) && high > 1e-6) {
+      high /= 2.0;
+      ++runs;
+    }
+    low = high / 2.0;
+  }
+  while ((high - low) > 0.01 * low && runs < 60) {
+    const double mid = 0.5 * (low + high);
+    (meets(d, options, base, mid) ? low : high) = mid;
+    ++runs;
+  }
+  const std::vector<ServeRequest> at_low = at_rate(options, base, low);
+  const ServingRun run = run_serving(at_low, d.scheduler, *d.costs, false);
+  const ServingMetrics m = summarize_serving(at_low, run, options.slo, d.kv.blocks);
+  return {{"max_rate_per_s", low}, {"runs", runs}, {"goodput_requests_per_s", m.goodput_requests_per_s},
+          {"output_tokens_per_s", m.output_tokens_per_s}, {"ttft_p90_s", m.ttft_s.p90}, {"tpot_p99_s", m.tpot_s.p99}};
+}
+
+nlohmann::ordered_json slo_json(const ServeOptions& o) {
+  nlohmann::ordered_json slo = nlohmann::ordered_json::object();
+  if (o.slo.ttft_p90_s < 1e300) slo["ttft_p90_s"] = o.slo.ttft_p90_s;
+  if (o.slo.tpot_p99_s < 1e300) slo["tpot_p99_s"] = o.slo.tpot_p99_s;
+  return slo;
+}
+
+nlohmann::ordered_json traffic_json(const ServeOptions& o, const Traffic& t) {
+  nlohmann::ordered_json j = {{"requests", t.requests.size()}, {"dropped_oversized", t.dropped}};
+  if (!o.traffic_file.empty()) {
+    j["file"] = o.traffic_file;
+  } else {
+    j["rate_per_s"] = o.traffic.rate_per_s;
+    j["arrival_cv"] = o.traffic.arrival_cv;
+    j["input_tokens"] = o.traffic.input_tokens.text;
+    j["output_tokens"] = o.traffic.output_tokens.text;
+    j["seed"] = o.traffic.seed;
+  }
+  return j;
+}
+
+StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
+                           const std::vector<ServeRequest>& requests) {
+  const SchedulerConfig& limits = options.scheduler;
+  StepGridLimits grid;
+  grid.max_tokens = limits.max_batched_tokens;
+  grid.max_seqs = limits.max_num_seqs;
+  grid.model_context = model.context_tokens;
+  for (const ServeRequest& r : requests) grid.max_context = std::max(grid.max_context, r.input_tokens + r.output_tokens);
+  grid.max_context = std::min(grid.max_context, model.context_tokens);
+  grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
+  grid.max_query = std::min(grid.chunked ? limits.prefill_chunk : limits.max_batched_tokens, grid.max_context);
+  grid.validation_steps = options.validation_steps;
+  grid.seed = options.traffic.seed;
+  return grid;
+}
+
+nlohmann::ordered_json result_header(const ServeOptions& options, const std::string& dtype, const Traffic& traffic) {
+  const SchedulerConfig& limits = options.scheduler;
+  return {{"schema_version", 1},
+          {"command", "serve"},
+          {"npu", options.npu},
+          {"model", options.model},
+          {"dtype", dtype},
+          {"scheduler",
+           {{"policy", scheduler_policy_name(limits.policy)},
+            {"max_num_seqs", limits.max_num_seqs},
+            {"max_batched_tokens", limits.max_batched_tokens},
+            {"prefill_chunk", limits.prefill_chunk},
+            {"block_tokens", limits.block_tokens}}},
+          {"traffic", traffic_json(options, traffic)},
+          {"slo", slo_json(options)}};
+}
+
+// Every output is rendered before the first is written, so a failure leaves none half written.
+void write_outputs(const ServeOptions& options, const nlohmann::ordered_json& result,
+                   const std::vector<ServeRequest>& requests, const std::vector<DeviceServing>& served) {
+  const std::string json = result.dump(2) + "\n";
+  const std::string csv = options.out_dir.empty() ? "" : requests_csv(requests, served);
+  const std::string timeline = options.timeline_file.empty() ? "" : serving_timeline_json(requests, served);
+  if (!options.out_dir.empty()) {
+    write_file_atomically(options.out_dir + "/requests.csv", csv);
+    write_file_atomically(options.out_dir + "/result.json", json);
+  }
+  if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
+}
+
+}  // namespace
+
+int serve_command(const ServeOptions& options) {
+  if (options.find_max_rate && !options.slo_given)
+    throw InputError("<cli>", "--find-max-rate", "needs --slo ttft_p90_s=X,tpot_p99_s=Y");
+  std::string config_file;
+  const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &config_file);
+  const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
+  Traffic traffic = load_traffic(options);
+  const SchedulerConfig& limits = options.scheduler;
+  const ModelFacts model = read_model_facts(options.model, options.dtype,
+                                            std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
+  traffic.dropped = check_context(traffic.requests, model, options.drop_oversized, traffic.source);
+
+  Device npu{"npu", options.npu, nullptr, {}, limits, {}};
+  npu.kv = kv_capacity(model, config.dram.capacity_bytes, limits.block_tokens, options.workspace_factor,
+                       config_file, "npu.dram.capacity_bytes");
+  npu.scheduler.kv_blocks = npu.kv.blocks;
+  check_fits(traffic.requests, npu.kv, limits, "NPU", traffic.source);
+  std::optional<Device> gpu;
+  if (options.gpu != "none") {
+    gpu = Device{"gpu", options.gpu, nullptr, {}, limits, {}};
+    gpu->kv = kv_capacity(model, static_cast<Bytes>(options.gpu_memory_gib * static_cast<double>(1ull << 30)),
+                          limits.block_tokens, options.workspace_factor, "<cli>", "--gpu-memory-gib");
+    gpu->scheduler.kv_blocks = gpu->kv.blocks;
+    check_fits(traffic.requests, gpu->kv, limits, "GPU", traffic.source);
+  }
+
+  RunOptions base;
+  base.npu = options.npu;
+  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
+  base.overrides = options.overrides;
+  base.dtype = options.dtype;
+  const StepGridLimits grid = grid_limits(options, model, traffic.requests);
+  StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
+  tables.npu.idle_w = config.energy.leakage_w;
+  npu.costs = &tables.npu;
+  npu.validation = tables.npu_validation;
+  std::optional<GpuStepCosts> gpu_costs;
+  if (gpu) {
+    gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model, *parse_dtype(dtype),
+                      model.layers);
+    gpu->costs = &*gpu_costs;
+  }
+
+  nlohmann::ordered_json result = result_header(options, dtype, traffic);
+  std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
+  result["serving"] = served.back().metrics;
+  if (gpu) {
+    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads));
+    result["gpu_serving"] = served.back().metrics;
+  }
+  if (options.find_max_rate) {
+    result["find_max_rate"]["npu"] = find_max_rate(npu, options, traffic.requests);
+    if (gpu) result["find_max_rate"]["gpu"] = find_max_rate(*gpu, options, traffic.requests);
+  }
+  result["step_cost_simulation_wall_s"] = tables.simulation_wall_s;
+  std::cout << serving_summary_lines(result) << std::flush;
+  write_outputs(options, result, traffic.requests, served);
+  return 0;
+}
+
+}  // namespace npusim
