@@ -8,8 +8,8 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* re
     : sc_core::sc_module(name),
       config_(config),
       clock_(config.clock_mhz),
-      dram_(make_dram(std::string(this->name()) + ".dram", config_)),
-      fabric_(std::make_unique<MemoryFabric>(config_, *dram_)),
+      dram_(make_dram(std::string(this->name()) + ".dram", config_.dram, config_.clock_mhz)),
+      fabric_(std::make_unique<MemoryFabric>(config_.noc, config_.global_sram, config_.cores, *dram_)),
       arbiter_("arbiter", clock_, errors_) {
   if (config_.cores > 1) barrier_ = std::make_unique<LayerBarrier>(config_.cores, clock_);
   for (uint32_t c = 0; c < config_.cores; ++c) {

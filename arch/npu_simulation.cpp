@@ -9,6 +9,7 @@
 
 #include "arch/core/scoreboard.h"
 #include "arch/npu.h"
+#include "arch/spec/npu_config_parse.h"
 
 // libsystemc.so defines main() and needs sc_main; npusim has its own main, so this weak stub only
 // satisfies the linker (a real sc_main elsewhere wins). It is never called.
@@ -21,19 +22,11 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::logic_error("simulate_npu: invalid NpuConfig: " + what);
 }
 
+// A hand-built config (tests, tools) skips the parser: hold it to the same declared ranges.
 void check_config(const NpuConfig& c) {
-  require(c.clock_mhz > 0.0, "clock_mhz must be > 0");
-  require(c.array.rows > 0 && c.array.cols > 0, "array.rows and array.cols must be > 0");
-  require(c.sram.banks > 0 && c.sram.bank_width_bytes > 0,
-          "sram.banks and sram.bank_width_bytes must be > 0");
-  require(c.dma.bytes_per_cycle > 0, "dma.bytes_per_cycle must be > 0");
-  require(c.dram.bandwidth_gbytes_per_s > 0.0, "dram.bandwidth_gbytes_per_s must be > 0");
-  require(c.dram.channels > 0 && c.dram.interleave_bytes > 0,
-          "dram.channels and dram.interleave_bytes must be > 0");
-  require(c.vector.lanes > 0, "vector.lanes must be > 0");
-  require(c.cores > 0, "cores must be > 0");
+  const std::string violation = npu_config_range_violation(c);
+  require(violation.empty(), violation);
   require(noc_node_count(c.noc, c.cores) >= c.cores, "the NoC has fewer nodes than cores");
-  require(c.noc.link_bytes_per_cycle > 0, "noc.link_bytes_per_cycle must be > 0");
 }
 
 // Dependencies must be in range; a sync may only wait on earlier commands (it is resolved

@@ -6,13 +6,13 @@
 
 namespace npusim {
 
-SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Sram& sram,
-                             QueueRunner& runner)
+SystolicArray::SystolicArray(sc_core::sc_module_name name, const ArrayConfig& array, TimingMode timing,
+                             Sram& sram, QueueRunner& runner)
     : sc_core::sc_module(name),
-      shape_{config.array.rows, config.array.cols},
-      dataflow_(config.array.dataflow),
+      shape_{array.rows, array.cols},
+      dataflow_(array.dataflow),
       // SCALE-Sim never overlaps folds (REFERENCE.md §2).
-      overlap_folds_(config.array.overlap_folds && config.timing_mode != TimingMode::kScaleSim),
+      overlap_folds_(array.overlap_folds && timing != TimingMode::kScaleSim),
       sram_(sram),
       runner_(runner) {
   SC_THREAD(run);

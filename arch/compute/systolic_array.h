@@ -6,15 +6,18 @@
 
 #include "arch/core/command_unit.h"
 #include "arch/memory/sram.h"
+#include "arch/spec/core_config.h"
+#include "arch/spec/npu_config.h"  // TimingMode
 #include "arch/timing/systolic_timing.h"
-#include "arch/spec/npu_config.h"
 
 namespace npusim {
 
 class SystolicArray final : public sc_core::sc_module, public CommandExecutor {
  public:
   SC_HAS_PROCESS(SystolicArray);
-  SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Sram& sram, QueueRunner& runner);
+  // `timing` kScaleSim never overlaps folds (SCALE-Sim's accounting, REFERENCE.md §2).
+  SystolicArray(sc_core::sc_module_name name, const ArrayConfig& array, TimingMode timing, Sram& sram,
+                QueueRunner& runner);
 
   void begin_layer(const LayerContext& context) override;
   Cycles plan(const Command& command, const DepsReady& deps) override;

@@ -6,7 +6,7 @@
 
 #include "arch/core/command_unit.h"
 #include "arch/memory/sram.h"
-#include "arch/spec/npu_config.h"
+#include "arch/spec/core_config.h"
 
 namespace npusim {
 

@@ -16,8 +16,8 @@ NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& 
       errors_(errors),
       recorder_(recorder),
       sram_(std::string(this->name()) + ".sram", config.sram),
-      dma_("dma", index, config, sram_, fabric, *this),
-      array_("array", config, sram_, *this),
+      dma_("dma", index, config.dma, config.dram.interleave_bytes, sram_, fabric, *this),
+      array_("array", config.array, config.timing_mode, sram_, *this),
       vector_("vector", config.vector, sram_, *this),
       layer_done_("layer_done") {
   units_[static_cast<size_t>(UnitKind::kLoad)].executor = &dma_.loads();

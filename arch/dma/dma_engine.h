@@ -7,19 +7,19 @@
 
 #include "arch/core/command_unit.h"
 #include "arch/dma/dma_queue.h"
-#include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
-#include "arch/spec/npu_config.h"
+#include "arch/noc/memory_fabric.h"
+#include "arch/spec/core_config.h"
 
 namespace npusim {
 
 class DmaEngine final : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(DmaEngine);
-  // Core `core`'s engine; its running DRAM address starts `core` interleave chunks in, so cores that
-  // start together begin on different channels.
-  DmaEngine(sc_core::sc_module_name name, uint32_t core, const NpuConfig& config, Sram& sram,
-            MemoryFabric& fabric, QueueRunner& runner);
+  // Core `core`'s engine; its running DRAM address starts `core` interleave chunks (dram.interleave_bytes)
+  // in, so cores that start together begin on different channels.
+  DmaEngine(sc_core::sc_module_name name, uint32_t core, const DmaConfig& config, Bytes dram_interleave_bytes,
+            Sram& sram, MemoryFabric& fabric, QueueRunner& runner);
 
   DmaQueue& loads() { return load_; }
   DmaQueue& stores() { return store_; }

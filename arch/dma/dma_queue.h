@@ -1,7 +1,7 @@
 // DmaQueue: one direction (loads DRAM->SRAM or stores SRAM->DRAM) of a core's DMA engine.
 // Descriptors run in order. Each is decoded for setup_cycles, then books the direction's port,
-// the SRAM port and the DRAM channels (and the NoC links to them) at once and records its completion without waiting for it:
-// up to max_outstanding transfers are in flight, and the queue stalls only when all are.
+// the SRAM port and the DRAM channels (and the NoC links to them) at once and records its completion without
+// waiting for it: up to max_outstanding transfers are in flight, and the queue stalls only when all are.
 #pragma once
 
 #include <functional>
@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "arch/core/command_unit.h"
-#include "arch/noc/memory_fabric.h"
 #include "arch/memory/sram.h"
+#include "arch/noc/memory_fabric.h"
+#include "arch/spec/core_config.h"
 #include "arch/timing/bandwidth_server.h"
-#include "arch/spec/npu_config.h"
 
 namespace npusim {
 

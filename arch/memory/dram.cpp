@@ -6,13 +6,13 @@
 
 namespace npusim {
 
-InterleavedDram::InterleavedDram(std::string name, const NpuConfig& config)
+InterleavedDram::InterleavedDram(std::string name, const DramConfig& config, double clock_mhz)
     : name_(std::move(name)),
-      interleave_bytes_(config.dram.interleave_bytes),
-      latency_(dram_latency_cycles(config)) {
-  const ByteRate rate = dram_channel_rate(config);
-  channels_.reserve(config.dram.channels);
-  for (uint32_t c = 0; c < config.dram.channels; ++c) channels_.emplace_back(rate, latency_);
+      interleave_bytes_(config.interleave_bytes),
+      latency_(dram_latency_cycles(config, clock_mhz)) {
+  const ByteRate rate = dram_channel_rate(config, clock_mhz);
+  channels_.reserve(config.channels);
+  for (uint32_t c = 0; c < config.channels; ++c) channels_.emplace_back(rate, latency_);
 }
 
 Cycles InterleavedDram::access(Cycles now, uint64_t address, Bytes bytes, bool is_write) {
@@ -67,8 +67,8 @@ DramStats InterleavedDram::stats() const {
   return out;
 }
 
-std::unique_ptr<DramModel> make_dram(std::string name, const NpuConfig& config) {
-  return std::make_unique<InterleavedDram>(std::move(name), config);
+std::unique_ptr<DramModel> make_dram(std::string name, const DramConfig& config, double clock_mhz) {
+  return std::make_unique<InterleavedDram>(std::move(name), config, clock_mhz);
 }
 
 }  // namespace npusim

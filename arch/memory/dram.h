@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "arch/timing/bandwidth_server.h"
-#include "arch/spec/npu_config.h"
 #include "arch/isa/span_recorder.h"
+#include "arch/spec/memory_config.h"
 #include "arch/spec/units.h"
+#include "arch/timing/bandwidth_server.h"
 
 namespace npusim {
 
@@ -58,7 +58,7 @@ class DramModel {
 // channel is, plus the access latency.
 class InterleavedDram final : public DramModel {
  public:
-  InterleavedDram(std::string name, const NpuConfig& config);
+  InterleavedDram(std::string name, const DramConfig& config, double clock_mhz);
   const std::string& name() const override { return name_; }
   Cycles access(Cycles now, uint64_t address, Bytes bytes, bool is_write) override;
   void access_by_channel(Cycles now, uint64_t address, Bytes bytes, bool is_write,
@@ -82,6 +82,6 @@ class InterleavedDram final : public DramModel {
 
 // The DRAM model for a config; today always InterleavedDram (dram.kind and dram.preset select energy
 // and the numbers, not the timing model). An external model's adapter would be chosen here.
-std::unique_ptr<DramModel> make_dram(std::string name, const NpuConfig& config);
+std::unique_ptr<DramModel> make_dram(std::string name, const DramConfig& config, double clock_mhz);
 
 }  // namespace npusim

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "arch/timing/bandwidth_server.h"
-#include "arch/spec/npu_config.h"
+#include "arch/spec/core_config.h"
 #include "arch/spec/units.h"
+#include "arch/timing/bandwidth_server.h"
 
 namespace npusim {
 

@@ -5,14 +5,15 @@
 
 namespace npusim {
 
-MemoryFabric::MemoryFabric(const NpuConfig& config, DramModel& dram)
-    : dram_(dram), noc_(config.noc, config.cores), global_sram_node_(config.noc.global_sram_node) {
-  const std::vector<uint32_t> nodes = noc_dram_nodes(config.noc, config.cores, config.dram.channels);
+MemoryFabric::MemoryFabric(const NocConfig& noc, const GlobalSramConfig& global_sram, uint32_t cores,
+                           DramModel& dram)
+    : dram_(dram), noc_(noc, cores), global_sram_node_(noc.global_sram_node) {
   const uint32_t channels = dram_.channels();
+  const std::vector<uint32_t> nodes = noc_dram_nodes(noc, cores, channels);
   for (uint32_t c = 0; c < channels; ++c)
     controller_node_.push_back(nodes.empty() ? 0 : nodes[c % nodes.size()]);
   const uint32_t node_count = noc_nodes(noc_.topology());
-  for (uint32_t core = 0; core < config.cores; ++core) {
+  for (uint32_t core = 0; core < cores; ++core) {
     if (core >= node_count) throw std::logic_error("MemoryFabric: core outside the NoC");
     bool direct = true;
     for (uint32_t node : controller_node_) {
@@ -21,9 +22,9 @@ MemoryFabric::MemoryFabric(const NpuConfig& config, DramModel& dram)
     }
     dram_direct_.push_back(direct ? 1 : 0);
   }
-  if (config.global_sram.capacity_bytes > 0) {
-    global_sram_ = std::make_unique<BandwidthServer>(uint64_t{config.global_sram.bytes_per_cycle},
-                                                     config.global_sram.latency_cycles);
+  if (global_sram.capacity_bytes > 0) {
+    global_sram_ =
+        std::make_unique<BandwidthServer>(uint64_t{global_sram.bytes_per_cycle}, global_sram.latency_cycles);
   }
 }
 

@@ -8,11 +8,12 @@
 #include <memory>
 #include <vector>
 
-#include "arch/memory/dram.h"
-#include "arch/timing/noc_network.h"
-#include "arch/timing/bandwidth_server.h"
-#include "arch/spec/npu_config.h"
 #include "arch/isa/command_stream.h"
+#include "arch/memory/dram.h"
+#include "arch/spec/memory_config.h"
+#include "arch/spec/noc_config.h"
+#include "arch/timing/bandwidth_server.h"
+#include "arch/timing/noc_network.h"
 
 namespace npusim {
 
@@ -23,7 +24,8 @@ struct FabricAccess {
 
 class MemoryFabric {
  public:
-  MemoryFabric(const NpuConfig& config, DramModel& dram);
+  // `cores` cores at nodes 0..cores-1; one DRAM controller per channel of `dram` (at noc_dram_nodes).
+  MemoryFabric(const NocConfig& noc, const GlobalSramConfig& global_sram, uint32_t cores, DramModel& dram);
 
   // A transfer between core `core` (at NoC node `core`) and `memory`, issued at `now`. Per part served by
   // one memory port: done = max(memory done, latest link end + memory latency) + hops * hop latency,

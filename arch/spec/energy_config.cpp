@@ -1,7 +1,6 @@
 #include "arch/spec/energy_config.h"
 
 #include <array>
-#include <sstream>
 #include <string>
 
 #include "arch/spec/json_reader.h"
@@ -11,75 +10,28 @@ namespace {
 
 constexpr std::array<DType, 4> kMacDtypes{DType::kInt8, DType::kFp16, DType::kBf16, DType::kFp32};
 
-// Marks `key` as read; a present value must be a non-negative number and becomes the override.
-void read_energy(ObjectReader& reader, const char* key, std::optional<double>& out) {
-  const bool present = reader.has(key);
-  double value = out.value_or(0.0);
-  reader.read_non_negative(key, value);
-  if (present) out = value;
-}
-
-std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 }  // namespace
 
+std::vector<std::string> mac_energy_dtype_names() {
+  std::vector<std::string> names;
+  for (DType dtype : kMacDtypes) names.emplace_back(dtype_name(dtype));
+  return names;
+}
+
+std::vector<std::string> dram_energy_kind_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : dram_energy_reference()) names.emplace_back(entry.kind);
+  return names;
+}
+
 void parse_energy_config(ObjectReader reader, EnergyConfig& config) {
-  reader.read_positive("technology_node_nm", config.technology_node_nm);
-  if (config.technology_node_nm < kMinTechnologyNodeNm || config.technology_node_nm > kMaxTechnologyNodeNm) {
-    reader.fail("technology_node_nm",
-                "expected 3 to 65 nm (the range of the Stillmaker & Baas scaling table), got " +
-                    format_number(config.technology_node_nm));
-  }
-  {
-    ObjectReader macs = reader.child("mac_pj");
-    for (DType dtype : kMacDtypes) {
-      const std::string name(dtype_name(dtype));
-      if (!macs.has(name.c_str())) continue;
-      double value = 0.0;
-      macs.read_non_negative(name.c_str(), value);
-      config.mac_pj[dtype] = value;
-    }
-    macs.finish();
-  }
-  read_energy(reader, "sram_read_pj_per_byte", config.sram_read_pj_per_byte);
-  read_energy(reader, "sram_write_pj_per_byte", config.sram_write_pj_per_byte);
-  {
-    ObjectReader dram = reader.child("dram_pj_per_bit");
-    for (const auto& entry : dram_energy_reference()) {
-      if (!dram.has(entry.kind)) continue;
-      double value = 0.0;
-      dram.read_non_negative(entry.kind, value);
-      config.dram_pj_per_bit[entry.kind] = value;
-    }
-    dram.finish();
-  }
-  read_energy(reader, "noc_pj_per_flit_hop", config.noc_pj_per_flit_hop);
-  read_energy(reader, "vector_op_pj", config.vector_op_pj);
-  read_energy(reader, "dma_descriptor_pj", config.dma_descriptor_pj);
-  reader.read_non_negative("leakage_w", config.leakage_w);
+  read_fields(reader, config);
   reader.finish();
 }
 
 nlohmann::json energy_config_to_json(const EnergyConfig& config) {
-  nlohmann::json out = {{"technology_node_nm", config.technology_node_nm}, {"leakage_w", config.leakage_w}};
-  if (!config.mac_pj.empty()) {
-    nlohmann::json macs = nlohmann::json::object();
-    for (const auto& [dtype, value] : config.mac_pj) macs[std::string(dtype_name(dtype))] = value;
-    out["mac_pj"] = macs;
-  }
-  if (!config.dram_pj_per_bit.empty()) out["dram_pj_per_bit"] = config.dram_pj_per_bit;
-  const auto put = [&out](const char* key, const std::optional<double>& value) {
-    if (value) out[key] = *value;
-  };
-  put("sram_read_pj_per_byte", config.sram_read_pj_per_byte);
-  put("sram_write_pj_per_byte", config.sram_write_pj_per_byte);
-  put("noc_pj_per_flit_hop", config.noc_pj_per_flit_hop);
-  put("vector_op_pj", config.vector_op_pj);
-  put("dma_descriptor_pj", config.dma_descriptor_pj);
+  nlohmann::json out = nlohmann::json::object();
+  write_fields(config, out);
   return out;
 }
 

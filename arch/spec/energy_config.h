@@ -2,34 +2,66 @@
 // REFERENCE.md §1 data the defaults are derived from (resolution lives in analysis/energy/energy_table.h).
 #pragma once
 
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "arch/spec/config_field_ops.h"
 #include "arch/spec/dtype.h"
 
 namespace npusim {
 
-class ObjectReader;
-
 constexpr double kMinTechnologyNodeNm = 3.0;  // ends of the Stillmaker & Baas scaling table
 constexpr double kMaxTechnologyNodeNm = 65.0;
 
-// Every energy field is optional: absent = derived from the reference data for the node (and, for
+std::vector<std::string> mac_energy_dtype_names();  // the keys of energy.mac_pj
+std::vector<std::string> dram_energy_kind_names();  // the keys of energy.dram_pj_per_bit
+
+// Every per-event field is optional: absent = derived from the reference data for the node (and, for
 // SRAM, the scratchpad capacity); present = used as is, at the target node (no scaling applied).
 struct EnergyConfig {
-  double technology_node_nm = 7.0;  // E: iso-process with the A100 baseline (7 nm)
-  std::map<DType, double> mac_pj;   // one multiply-accumulate of that operand type
+  double technology_node_nm = 7.0;
+  std::map<DType, double> mac_pj;
   std::optional<double> sram_read_pj_per_byte;
   std::optional<double> sram_write_pj_per_byte;
-  std::map<std::string, double> dram_pj_per_bit;  // keyed by DRAM kind (see dram_energy_reference)
+  std::map<std::string, double> dram_pj_per_bit;
   std::optional<double> noc_pj_per_flit_hop;
-  std::optional<double> vector_op_pj;       // one element operation of the vector unit
-  std::optional<double> dma_descriptor_pj;  // decode and issue of one DMA descriptor
-  double leakage_w = 0.5;                   // E: static power of the whole NPU; set it per preset
+  std::optional<double> vector_op_pj;
+  std::optional<double> dma_descriptor_pj;
+  double leakage_w = 0.5;
+  static constexpr auto fields();
 };
+constexpr auto EnergyConfig::fields() {
+  using E = EnergyConfig;
+  return std::array{
+      field<&E::technology_node_nm>("technology_node_nm", "nm",
+                                    "logic node; scales the 45 nm reference energies")
+          .positive()
+          .within(kMinTechnologyNodeNm, kMaxTechnologyNodeNm,
+                  "the range of the Stillmaker & Baas scaling table")
+          .sourced("E: iso-process with the A100 baseline"),
+      field<&E::mac_pj>("mac_pj", "pJ", "one multiply-accumulate, by operand type")
+          .non_negative()
+          .keyed_by(mac_energy_dtype_names),
+      field<&E::sram_read_pj_per_byte>("sram_read_pj_per_byte", "pJ/byte", "scratchpad read").non_negative(),
+      field<&E::sram_write_pj_per_byte>("sram_write_pj_per_byte", "pJ/byte", "scratchpad write")
+          .non_negative(),
+      field<&E::dram_pj_per_bit>("dram_pj_per_bit", "pJ/bit", "DRAM access, by dram.kind")
+          .non_negative()
+          .keyed_by(dram_energy_kind_names),
+      field<&E::noc_pj_per_flit_hop>("noc_pj_per_flit_hop", "pJ", "one flit over one hop").non_negative(),
+      field<&E::vector_op_pj>("vector_op_pj", "pJ", "one element operation of the vector unit")
+          .non_negative(),
+      field<&E::dma_descriptor_pj>("dma_descriptor_pj", "pJ", "decode and issue of one DMA descriptor")
+          .non_negative(),
+      field<&E::leakage_w>("leakage_w", "W", "static power of the whole NPU")
+          .non_negative()
+          .sourced("E: set it per preset"),
+  };
+}
 
 // Reads the fields of an "energy" object (the caller passes reader.child("energy")); calls finish().
 void parse_energy_config(ObjectReader reader, EnergyConfig& config);

@@ -116,13 +116,16 @@ void ObjectReader::read_positive(const char* key, uint64_t& out) {
 }
 
 int ObjectReader::read_choice(const char* key, std::initializer_list<const char*> allowed) {
+  return read_choice(key, allowed.begin(), allowed.size());
+}
+
+int ObjectReader::read_choice(const char* key, const char* const* allowed, size_t count) {
   const nlohmann::json* value = lookup(key);
   if (value == nullptr) return -1;
   std::string names;
-  int index = 0;
-  for (const char* name : allowed) {
-    if (value->is_string() && value->get<std::string>() == name) return index;
-    names += (index++ ? ", " : "") + std::string(name);
+  for (size_t index = 0; index < count; ++index) {
+    if (value->is_string() && value->get<std::string>() == allowed[index]) return static_cast<int>(index);
+    names += (index > 0 ? ", " : "") + std::string(allowed[index]);
   }
   fail(key, describe_json(*value) + " is not one of: " + names);
 }

@@ -30,9 +30,13 @@ class ObjectReader {
   void read_positive(const char* key, uint64_t& out);
   // A string that must be one of `allowed`; returns its index or -1 when absent.
   int read_choice(const char* key, std::initializer_list<const char*> allowed);
+  int read_choice(const char* key, const char* const* allowed, size_t count);
   std::vector<std::string> read_string_list(const char* key);  // empty when absent
 
   bool has(const char* key) const;
+  // The raw value (nullptr when absent), marked as read: for values no read() above covers.
+  const nlohmann::json* take(const char* key) { return lookup(key); }
+  const std::string& file() const { return file_; }
   // A nested object; an absent key gives a reader over an empty object.
   ObjectReader child(const char* key);
   std::string path_of(const char* key) const;

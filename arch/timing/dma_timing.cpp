@@ -31,12 +31,12 @@ std::vector<Bytes> interleave_split(uint64_t address, Bytes bytes, Bytes interle
   return out;
 }
 
-ByteRate dram_total_rate(const NpuConfig& config) {
-  return byte_rate_from_double(dram_bytes_per_cycle(config));
+ByteRate dram_total_rate(const DramConfig& dram, double clock_mhz) {
+  return byte_rate_from_double(dram_bytes_per_cycle(dram, clock_mhz));
 }
 
-ByteRate dram_channel_rate(const NpuConfig& config) {
-  return divide_rate(dram_total_rate(config), config.dram.channels);
+ByteRate dram_channel_rate(const DramConfig& dram, double clock_mhz) {
+  return divide_rate(dram_total_rate(dram, clock_mhz), dram.channels);
 }
 
 Cycles isolated_dma_cycles(const NpuConfig& config, Bytes bytes) {
@@ -49,7 +49,7 @@ Cycles isolated_dma_cycles(const NpuConfig& config, Bytes bytes) {
   const Cycles latency = dram_latency_cycles(config);
   for (Bytes part : split) {
     if (part == 0) continue;
-    BandwidthServer channel(dram_channel_rate(config), latency);
+    BandwidthServer channel(dram_channel_rate(config.dram, config.clock_mhz), latency);
     done = std::max(done, channel.reserve(start, part).done);
   }
   return done;

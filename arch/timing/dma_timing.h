@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "arch/timing/bandwidth_server.h"
 #include "arch/spec/npu_config.h"
 #include "arch/spec/units.h"
+#include "arch/timing/bandwidth_server.h"
 
 namespace npusim {
 
@@ -15,8 +15,8 @@ namespace npusim {
 std::vector<Bytes> interleave_split(uint64_t address, Bytes bytes, Bytes interleave_bytes, uint32_t channels);
 
 // Exact rates the models use: all DRAM channels together, one channel, and the SRAM port.
-ByteRate dram_total_rate(const NpuConfig& config);
-ByteRate dram_channel_rate(const NpuConfig& config);
+ByteRate dram_total_rate(const DramConfig& dram, double clock_mhz);
+ByteRate dram_channel_rate(const DramConfig& dram, double clock_mhz);
 
 // One transfer on otherwise idle resources, starting at address 0 (what the DMA model produces for
 // a lone descriptor): setup + the slowest of {engine port, SRAM port + SRAM latency,

@@ -30,6 +30,10 @@ int list_command() {
 }
 
 int validate_command(const ValidateOptions& options) {
+  if (options.fields) {
+    std::cout << npu_config_fields_markdown();
+    return 0;
+  }
   std::string source;
   const NpuConfig config = resolve_npu_config(options.config, options.overrides, &source);
   if (options.print) {

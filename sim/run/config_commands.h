@@ -14,6 +14,7 @@ struct ValidateOptions {
   std::string config;                  // preset name, JSON file or SCALE-Sim .cfg
   std::vector<std::string> overrides;  // "npu.sram.banks=8"
   bool print = false;                  // print the resolved config as JSON instead of "ok"
+  bool fields = false;                 // print every config field as a Markdown table (no config needed)
 };
 
 // Bad input throws InputError; returns the exit code.
