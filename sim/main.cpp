@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
     {"run", npusim::cmd_run, "simulate workloads on an NPU config and report per layer and in total"},
     {"list", npusim::cmd_list, "list NPU presets and zoo workloads"},
     {"validate", npusim::cmd_validate, "check an NPU config and print it resolved"},
+    {"validate-gpu", npusim::cmd_validate_gpu,
+     "print the GPU baseline's error on every published calibration point (MLPerf set)"},
     {"bench", npusim::cmd_bench,
      "measure simulator speed: wall seconds per network, simulated cycles/s, peak memory"},
     {"export-trace", npusim::cmd_export_trace,

@@ -104,9 +104,30 @@ void parse_tiles(ObjectReader reader, GpuConfig& config) {
   reader.finish();
 }
 
-void parse_power_model(ObjectReader reader, GpuConfig& config) {
+void parse_power_modes(ObjectReader reader, const nlohmann::json* modes, GpuPowerCap& cap) {
+  if (modes == nullptr || modes->is_null()) return reader.finish();
+  cap.modes_w.clear();
+  for (const auto& item : modes->items()) {
+    double watts = 0.0;
+    reader.read_positive(item.key().c_str(), watts);
+    cap.modes_w[item.key()] = watts;
+  }
+  reader.finish();
+}
+
+void parse_power_model(ObjectReader reader, const nlohmann::json& document, GpuConfig& config) {
   reader.read_non_negative("w_compute", config.w_compute);
   reader.read_non_negative("w_memory", config.w_memory);
+  const auto modes = document.find("modes_w");
+  parse_power_modes(reader.child("modes_w"), modes == document.end() ? nullptr : &*modes, config.power_cap);
+  reader.read("mode", config.power_cap.mode);
+  if (!config.power_cap.mode.empty() && config.power_cap.modes_w.count(config.power_cap.mode) == 0) {
+    std::string known;
+    for (const auto& [name, watts] : config.power_cap.modes_w) known += (known.empty() ? "" : ", ") + name;
+    reader.fail("mode", "'" + config.power_cap.mode + "' is not one of gpu.power_model.modes_w: " +
+                            (known.empty() ? std::string("(none defined)") : known));
+  }
+  read_fraction(reader, "min_clock_ratio", config.power_cap.min_clock_ratio);
   reader.finish();
 }
 
@@ -120,6 +141,19 @@ void parse_sources(ObjectReader reader, const nlohmann::json* document, GpuConfi
   reader.finish();
 }
 
+void parse_compute_dtype(ObjectReader& reader, GpuConfig& config) {
+  reader.read("compute_dtype", config.compute_dtype);
+  if (config.compute_dtype.empty()) return;
+  if (!is_gpu_dtype(config.compute_dtype)) {
+    reader.fail("compute_dtype",
+                "'" + config.compute_dtype + "' is not a known data type: " + known_gpu_dtype_names());
+  }
+  if (config.compute_dtype != "fp32" && config.peak_tensor_tflops.count(config.compute_dtype) == 0) {
+    reader.fail("compute_dtype", config.name + " has no " + config.compute_dtype +
+                                     " tensor throughput (absent from gpu.peak_tensor_tflops)");
+  }
+}
+
 nlohmann::json tile_list(const std::vector<GpuTile>& tiles) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& tile : tiles) list.push_back(std::to_string(tile.m) + "x" + std::to_string(tile.n));
@@ -130,6 +164,11 @@ nlohmann::json tile_list(const std::vector<GpuTile>& tiles) {
 
 const char* kernel_overhead_mode_name(KernelOverheadMode mode) {
   return mode == KernelOverheadMode::kGraphs ? "graphs" : "eager";
+}
+
+double gpu_power_cap_w(const GpuConfig& config) {
+  const auto it = config.power_cap.modes_w.find(config.power_cap.mode);
+  return it != config.power_cap.modes_w.end() ? it->second : config.tdp_w;
 }
 
 const std::vector<std::string>& gpu_dtype_names() {
@@ -188,7 +227,12 @@ GpuConfig parse_gpu_config(const nlohmann::json& document, const std::string& fi
     reader.fail("idle_w", "idle power " + format_number(config.idle_w) + " W exceeds gpu.tdp_w " +
                               format_number(config.tdp_w) + " W");
   }
-  parse_power_model(reader.child("power_model"), config);
+  {
+    const auto it = document.find("power_model");
+    static const nlohmann::json kEmpty = nlohmann::json::object();
+    parse_power_model(reader.child("power_model"), it == document.end() || !it->is_object() ? kEmpty : *it,
+                      config);
+  }
   {
     const auto it = document.find("achievable");
     static const nlohmann::json kEmpty = nlohmann::json::object();
@@ -198,17 +242,10 @@ GpuConfig parse_gpu_config(const nlohmann::json& document, const std::string& fi
   parse_overhead(reader.child("kernel_overhead"), config.kernel_overhead);
   parse_tiles(reader.child("tiles"), config);
   reader.read("fuse_elementwise", config.fuse_elementwise);
-  reader.read("compute_dtype", config.compute_dtype);
-  if (!config.compute_dtype.empty()) {
-    if (!is_gpu_dtype(config.compute_dtype)) {
-      reader.fail("compute_dtype",
-                  "'" + config.compute_dtype + "' is not a known data type: " + known_gpu_dtype_names());
-    }
-    if (config.compute_dtype != "fp32" && config.peak_tensor_tflops.count(config.compute_dtype) == 0) {
-      reader.fail("compute_dtype", config.name + " has no " + config.compute_dtype +
-                                       " tensor throughput (absent from gpu.peak_tensor_tflops)");
-    }
-  }
+  reader.read("l2_residency", config.l2_residency);
+  read_fraction(reader, "l2_residency_fraction", config.l2_residency_fraction);
+  reader.read("engine_batch_search", config.engine_batch_search);
+  parse_compute_dtype(reader, config);
   reader.finish();
   return config;
 }
@@ -234,7 +271,12 @@ nlohmann::json gpu_config_to_json(const GpuConfig& c) {
       {"smem_per_sm_bytes", c.smem_per_sm_bytes},
       {"tdp_w", c.tdp_w},
       {"idle_w", c.idle_w},
-      {"power_model", {{"w_compute", c.w_compute}, {"w_memory", c.w_memory}}},
+      {"power_model",
+       {{"w_compute", c.w_compute},
+        {"w_memory", c.w_memory},
+        {"modes_w", c.power_cap.modes_w},
+        {"mode", c.power_cap.mode},
+        {"min_clock_ratio", c.power_cap.min_clock_ratio}}},
       {"achievable", achievable},
       {"kernel_overhead",
        {{"mode", kernel_overhead_mode_name(c.kernel_overhead.mode)},
@@ -245,6 +287,9 @@ nlohmann::json gpu_config_to_json(const GpuConfig& c) {
         {"ctas_per_sm", c.ctas_per_sm},
         {"prefer_larger_within", c.prefer_larger_within}}},
       {"fuse_elementwise", c.fuse_elementwise},
+      {"l2_residency", c.l2_residency},
+      {"l2_residency_fraction", c.l2_residency_fraction},
+      {"engine_batch_search", c.engine_batch_search},
       {"compute_dtype", c.compute_dtype},
   };
   if (!c.sources.empty()) out["sources"] = c.sources;

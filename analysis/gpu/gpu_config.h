@@ -35,6 +35,13 @@ struct GpuKernelOverhead {
   double per_kernel_us() const { return mode == KernelOverheadMode::kGraphs ? graphs_us : eager_us; }
 };
 
+// Sustained clock under a power cap (gpu_dvfs.h): compute power scales with f^3 (f·V^2, V ~ f).
+struct GpuPowerCap {
+  std::map<std::string, double> modes_w;  // named power modes (Jetson nvpmodel), cap in W
+  std::string mode;                       // empty: the cap is tdp_w; else one of modes_w
+  double min_clock_ratio = 0.3;           // the DVFS floor, as a fraction of the configured clock
+};
+
 struct GpuTile {
   uint32_t m = 128;
   uint32_t n = 128;
@@ -63,12 +70,23 @@ struct GpuConfig {
   std::vector<GpuTile> tiles{{256, 128}, {128, 256}, {128, 128}, {64, 128}, {128, 64}, {64, 64}};
   uint32_t ctas_per_sm = 1;
   double prefer_larger_within = 0.15;
-  double w_compute = 0.6;  // power model weights (REFERENCE.md §3.3)
+  // Power weights (REFERENCE.md §3.3): share of (tdp - idle) drawn at full tensor (memory) utilization at
+  // the configured clock. A sum above 1 means the part cannot hold that clock at full load (L4).
+  double w_compute = 0.6;
   double w_memory = 0.4;
+  GpuPowerCap power_cap;
   bool fuse_elementwise = true;  // elementwise ops run as epilogues of their producer (gpu_model.h)
+  // Activations that fit in l2_residency_fraction of L2 stay there between kernels (gpu_l2_residency.h).
+  bool l2_residency = true;
+  double l2_residency_fraction = 0.5;
+  // An offline engine runs a batch of B as B/b batches of b (b = B/2^k) when that is faster (gpu_model.h).
+  bool engine_batch_search = true;
   std::string compute_dtype;     // empty: each operator's dtype; else every op runs in this one ("fp8")
   std::string file;              // where it was parsed from, for error messages; not a model parameter
 };
+
+// The power the GPU is held to: the selected mode's cap, else tdp_w.
+double gpu_power_cap_w(const GpuConfig& config);
 
 // Operand types the GPU model knows: "int8, fp8, fp16, bf16, tf32, fp32".
 const std::vector<std::string>& gpu_dtype_names();

@@ -1,10 +1,12 @@
 // Analytical GPU baseline: per-operator time (roofline with achievable fractions, tile and wave
 // quantization, fixed kernel overhead), power (idle + activity-weighted share of TDP - idle) and energy.
 //
-// Per kernel:  compute_s = work / (peak · fraction(class) · eff_tile · eff_wave)
+// Per kernel, at clock ratio r (sustained / configured clock, gpu_dvfs.h):
+//              compute_s = work / (peak · r · fraction(class) · eff_tile · eff_wave)
 //              memory_s  = DRAM bytes / (bandwidth · fraction(class))
 //              time_s    = max(compute_s, memory_s) + kernel overhead
-//              power_w   = idle + (tdp - idle) · clamp(w_compute · u_compute + w_memory · u_dram, 0, 1)
+//              power_w   = idle + (tdp - idle) · (w_compute · u_compute · r^2 + w_memory · u_dram)
+// with u the achieved fractions of the configured peaks (u_compute · r^2 = u at clock r times r^3).
 // DRAM bytes = inputs + weights + outputs when the smaller GEMM operand fits in L2 (read once); else the
 // larger one is re-read once per L2-sized pass over the smaller.
 //
@@ -12,7 +14,9 @@
 // elements and no other consumer runs as that producer's epilogue. It launches no kernel and adds no
 // output traffic (the producer writes the result once); its extra operands (a residual add's second
 // tensor) are read inside the producer's kernel, adding to the producer's DRAM bytes. Its own row shows
-// zero time and energy and names the kernel it joined.
+// zero time and energy and names the kernel it joined. Activations (conv/GEMM + bias + activation
+// [+ residual add], as TensorRT fuses them) then stay in L2 between kernels when they fit
+// (gpu_l2_residency.h), and the offline engine batch is searched (estimate_gpu_workload).
 #pragma once
 
 #include <cstdint>
@@ -27,7 +31,8 @@ namespace npusim {
 
 enum class GpuOpClass : uint8_t {
   kLargeGemm,      // tensor cores at achievable.large_gemm; memory side at weight_streaming
-  kSmallKGemm,     // K <= small_k_max: tensor cores at small_k_gemm; memory side at streaming
+  kSmallKGemm,     // K <= small_k_max: tensor cores at small_k_gemm; memory side at weight_streaming
+                   // for convs/FCs, streaming for matmuls of two activations and attention
   kGemv,           // M <= gemv_max_m: weight streaming, no tile/wave quantization (split-K kernels)
   kStreaming,      // elementwise, pooling, depthwise conv: CUDA cores; memory side at streaming
   kFusedEpilogue,  // folded into its producer's kernel
@@ -74,19 +79,33 @@ struct GpuOpEstimate {
   double time_s = 0.0;
   double compute_utilization = 0.0;  // achieved / peak of the unit it runs on, over time_s
   double dram_utilization = 0.0;     // achieved / peak DRAM bandwidth, over time_s
+  double l2_hit_bytes = 0.0;  // activation bytes served by L2 residency instead of DRAM
   double power_w = 0.0;
   double energy_j = 0.0;
 };
 
-// One standalone kernel for `op` (no fusion).
+// One standalone kernel for `op` (no fusion, no L2 residency), at the clock its own power allows.
 GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config);
+
+// The row of `op` without times: class, work, rates and DRAM bytes; finish_gpu_row adds the rest.
+GpuOpEstimate plan_gpu_op(const Operator& op, const GpuConfig& config);
+// Time, utilisation, power and energy of a planned row at `clock_ratio` of the configured clock.
+void finish_gpu_row(GpuOpEstimate& row, const GpuConfig& config, double clock_ratio);
 
 struct GpuRunEstimate {
   std::string gpu;
   std::string overhead_mode;  // "graphs" or "eager": say which in every report
   double kernel_overhead_us = 0.0;
   bool fuse_elementwise = true;
-  std::vector<GpuOpEstimate> ops;  // one row per workload operator, in order
+  bool l2_residency = false;       // activations kept in L2 between kernels when they fit
+  double l2_hit_bytes = 0.0;       // all chunks together
+  uint32_t batch = 1;              // the workload's batch; 0 when its operators differ (no search)
+  uint32_t engine_batch = 1;       // the batch each engine run takes (batch / engine_batch runs)
+  double clock_mhz = 0.0;          // sustained: configured clock x derate x the DVFS ratio
+  double clock_ratio = 1.0;        // sustained / configured (after clock_derate)
+  double power_cap_w = 0.0;        // the cap the clock is held to (tdp_w or the power mode's)
+  std::string power_mode;          // empty: no named mode
+  std::vector<GpuOpEstimate> ops;  // one row per workload operator, in order (all engine runs together)
   uint64_t kernels = 0;
   double flops = 0.0;
   double time_s = 0.0;           // kernels back to back, overheads included
@@ -98,7 +117,13 @@ struct GpuRunEstimate {
   double tflops_per_w_at_tdp = 0.0;  // divides by TDP, as vendor perf/W claims do
 };
 
+// The whole workload: fusion, L2 residency, the sustained clock for the run's average power, and (with
+// engine_batch_search, when every op has the same batch B) the engine batch b in B, B/2, B/4, ... that
+// runs B items fastest as B/b engine runs; the rows then hold all runs together.
 GpuRunEstimate estimate_gpu_workload(const Workload& workload, const GpuConfig& config);
+
+// One line for reports: the overhead, fusion, L2 residency, engine batch and sustained clock assumed.
+std::string gpu_run_assumptions(const GpuRunEstimate& estimate);
 
 nlohmann::json gpu_run_estimate_to_json(const GpuRunEstimate& estimate);
 

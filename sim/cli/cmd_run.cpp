@@ -36,6 +36,9 @@ po::options_description run_options(RunOptions& options, RunFlags& flags) {
        "(SCALE-Sim .csv, npusim trace .json, .onnx); repeatable (default: resnet50 and bert-base)")
       ("batch", po::value(&flags.batch), "batch size for every workload")
       ("dtype", po::value(&options.dtype), "operand data type: int8, fp16, bf16, fp32 (default: the NPU's first)")
+      ("seq-dist", po::value(&options.seq_dist),
+       "encoders (bert-base, bert-large): lengths of the real sequences, run unpadded at their mean, clipped at "
+       "the workload's seq: fixed:N, uniform:A:B, normal:mean=M,std=S, lognormal:mean=M,sigma=S, csv:FILE:COLUMN")
       ("set", po::value(&options.overrides)->composing(),
        "override a config field: npu.sram.banks=8, gpu.tdp_w=300 (repeatable)")
       ("out", po::value(&options.out_dir), "write DIR/result.json and DIR/layers.csv")
@@ -65,6 +68,7 @@ LlmOptions llm_options(const po::variables_map& values, const RunFlags& flags, c
   }
   if (!values.count("decode")) throw InputError("<cli>", "--prefill", "needs --decode (LLM mode)");
   if (!options.timeline_file.empty()) throw InputError("<cli>", "--timeline", "not supported in LLM mode");
+  if (!options.seq_dist.empty()) throw InputError("<cli>", "--seq-dist", "applies to encoders, not LLM mode");
   return LlmOptions{static_cast<uint64_t>(flags.prefill), static_cast<uint64_t>(flags.decode),
                     static_cast<uint32_t>(flags.decode_samples)};
 }

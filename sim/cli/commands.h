@@ -12,6 +12,7 @@ using Args = std::vector<std::string>;
 int cmd_run(const Args& args);
 int cmd_list(const Args& args);
 int cmd_validate(const Args& args);
+int cmd_validate_gpu(const Args& args);
 int cmd_bench(const Args& args);
 int cmd_export_trace(const Args& args);
 int cmd_sweep(const Args& args);

@@ -250,6 +250,12 @@ nlohmann::ordered_json comparison_json(const nlohmann::ordered_json& npu, const 
   g["inferences_per_j_at_tdp"] = ratio(batch, gpu.tdp_w * gpu.time_s);
   g["tops_per_w"] = ratio(ops / 1e12, gpu.energy_j);
   g["tops_per_w_at_tdp"] = ratio(ops / 1e12, gpu.tdp_w * gpu.time_s);
+  g["fuse_elementwise"] = gpu.fuse_elementwise;
+  g["l2_residency"] = gpu.l2_residency;
+  g["engine_batch"] = gpu.engine_batch;
+  g["sustained_clock_mhz"] = gpu.clock_mhz;
+  g["power_cap_w"] = gpu.power_cap_w;
+  g["assumptions"] = gpu_run_assumptions(gpu);
   nlohmann::ordered_json c;
   c["power_basis"] =
       "perf/W divides by modeled average power (energy / time) for both NPU and GPU; *_at_tdp divides the "

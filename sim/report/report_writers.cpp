@@ -114,7 +114,10 @@ nlohmann::ordered_json gpu_section(const GpuBaseline& gpu) {
       {"points", gpu.calibration.points},
       {"rms_relative_error", gpu.calibration.rms_relative},
       {"max_relative_error", gpu.calibration.max_abs_relative},
-      {"note", "only the A100 GEMM curve is calibrated; other GPUs use datasheet peaks and estimated fractions"}};
+      {"note",
+       "the A100 GEMM curve fixes the 16-bit GEMM fractions; the INT8 fraction and L2 residency share are fitted to "
+       "MLPerf Inference v3.0 (analysis/calibration/mlperf_v3_0.csv), whose per-point errors `npusim validate-gpu` "
+       "prints; other parameters are datasheet peaks and estimated fractions"}};
   return section;
 }
 
@@ -132,6 +135,7 @@ std::string comparison_lines(const nlohmann::ordered_json& npu, const nlohmann::
   line("average power", npu["average_power_w"].get<double>(), g["average_power_w"].get<double>(), "W", 1.0);
   line("inferences per joule", npu.value("inferences_per_j", 0.0), g["inferences_per_j"].get<double>(), "inf/J", 1.0);
   line("TOPS/W", npu["tops_per_w"].get<double>(), g["tops_per_w"].get<double>(), "", 1.0);
+  out += "    GPU assumed: " + g["assumptions"].get<std::string>() + "\n";
   out += fmt::format("    NPU is {:.2f}x the GPU's speed and {:.2f}x its inferences/J ({:.2f}x against GPU TDP); "
                      "perf/W divides by modeled average power\n",
                      c["speedup_npu_over_gpu"].get<double>(), c["inferences_per_j_ratio_npu_over_gpu"].get<double>(),
@@ -159,6 +163,7 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
                                    {"totals", workload_totals(report, w)}};
     if (w.gpu) item["comparison"] = comparison_json(item["totals"], *w.gpu, workload_macs(report, w), w.batch);
     if (!w.warnings.empty()) item["warnings"] = w.warnings;
+    if (!w.notes.empty()) item["notes"] = w.notes;
     workloads.push_back(item);
   }
   root["workloads"] = workloads;
@@ -202,10 +207,12 @@ std::string report_to_table(const RunReport& report) {
     for (size_t i = w.first_layer; i < w.end_layer; ++i) out += layer_line(report.layers[i]);
     const nlohmann::ordered_json totals = workload_totals(report, w);
     out += totals_lines(totals);
+    for (const auto& note : w.notes) out += "  assumed: " + note + "\n";
     if (w.gpu) out += comparison_lines(totals, comparison_json(totals, *w.gpu, workload_macs(report, w), w.batch));
   }
   if (report.gpu) {
-    out += fmt::format("\nGPU model error on its calibration data (A100 FP16 GEMM sweep): RMS {:.1f}%, max {:.1f}%\n",
+    out += fmt::format("\nGPU model error on its calibration data (A100 FP16 GEMM sweep): RMS {:.1f}%, max {:.1f}%; "
+                       "on whole networks (MLPerf Inference v3.0 set): npusim validate-gpu\n",
                        100.0 * report.gpu->calibration.rms_relative, 100.0 * report.gpu->calibration.max_abs_relative);
   }
   return out;

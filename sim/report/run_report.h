@@ -34,6 +34,7 @@ struct WorkloadSummary {
   size_t end_layer = 0;
   std::optional<GpuRunEstimate> gpu;  // the same workload on the GPU baseline
   std::vector<std::string> warnings;  // importer warnings (ONNX operators skipped by --allow-unsupported)
+  std::vector<std::string> notes;     // modelling assumptions (the effective sequence length)
 };
 
 struct GpuBaseline {

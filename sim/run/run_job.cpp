@@ -92,7 +92,7 @@ std::vector<TimelineLayer> timeline_layers(const RunReport& report, const NpuRun
 std::vector<Workload> load_workloads(const RunOptions& options, DType default_dtype) {
   std::vector<Workload> workloads;
   for (const auto& spec : options.workloads.empty() ? default_workloads() : options.workloads) {
-    WorkloadRequest request{spec, options.batch, std::nullopt, options.allow_unsupported};
+    WorkloadRequest request{spec, options.batch, std::nullopt, options.allow_unsupported, options.seq_dist};
     workloads.push_back(load_workload(request, default_dtype));
     for (const auto& warning : workloads.back().warnings) std::cerr << "npusim: warning: " << warning << "\n";
   }
@@ -108,7 +108,7 @@ void add_layer_rows(const std::vector<Workload>& workloads,
   for (size_t w = 0; w < workloads.size(); ++w) {
     const Workload& workload = workloads[w];
     WorkloadSummary summary{workload.name, workload.source, 1, default_dtype, layer, layer, gpu_runs[w],
-                            workload.warnings};
+                            workload.warnings, workload.notes};
     for (size_t i = 0; i < workload.ops.size(); ++i, ++layer) {
       const Operator& op = workload.ops[i];
       summary.batch = op.batch;

@@ -20,6 +20,7 @@ struct RunOptions {
   std::vector<std::string> overrides;  // "npu.sram.banks=8", "gpu.tdp_w=300"
   uint32_t batch = 0;                  // 0: each workload's default
   std::string dtype;                   // empty: the NPU's first supported data type
+  std::string seq_dist;                // encoders: DIST of real sequence lengths (unpadded); empty: padded
   std::string out_dir;                 // empty: terminal only
   bool quiet = false;                  // no table on stdout
   std::string host_stats_file;         // wall time and memory of this process, for `npusim bench`

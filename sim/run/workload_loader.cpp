@@ -7,6 +7,7 @@
 #include "workloads/importers/scalesim_topology.h"
 #include "workloads/importers/trace_json.h"
 #include "workloads/workload_spec.h"
+#include "workloads/zoo/effective_seq.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace npusim {
@@ -45,10 +46,18 @@ Workload load_workload(const WorkloadRequest& request, DType default_dtype) {
   const DType dtype = request.dtype.value_or(default_dtype);
   const bool is_file = request.spec.find('/') != std::string::npos || has_extension(request.spec, ".csv") ||
                        has_extension(request.spec, ".json") || has_extension(request.spec, ".onnx");
+  if (is_file && !request.seq_dist.empty()) {
+    throw InputError("<cli>", "--seq-dist", "applies to zoo encoders (bert-base, bert-large), not " + request.spec);
+  }
   if (is_file) return load_file_workload(request, dtype);
   WorkloadSpec spec = parse_workload_spec(request.spec);
   if (request.batch > 0) spec.params["batch"] = std::to_string(request.batch);
-  return build_zoo_workload(spec, dtype);
+  if (request.seq_dist.empty()) return build_zoo_workload(spec, dtype);
+  const TokenDistribution distribution = parse_token_distribution(request.seq_dist, "--seq-dist");
+  const EffectiveSeq effective = apply_effective_seq(spec, distribution, "<cli>", "--seq-dist");
+  Workload workload = build_zoo_workload(spec, dtype);
+  workload.notes.push_back(effective.note());
+  return workload;
 }
 
 }  // namespace npusim

@@ -15,6 +15,7 @@ struct WorkloadRequest {
   uint32_t batch = 0;            // 0: the workload's own default
   std::optional<DType> dtype;    // unset: the NPU's default data type
   bool allow_unsupported = false;  // ONNX: skip unsupported operators with a warning instead of failing
+  std::string seq_dist{};          // encoders: DIST of real sequence lengths, run unpadded; empty: padded
 };
 
 Workload load_workload(const WorkloadRequest& request, DType default_dtype);

@@ -15,8 +15,11 @@ namespace npusim {
 
 class GpuStepCosts final : public StepCostModel {
  public:
+  // A serving engine runs the scheduler's batch as one forward pass: no offline engine-batch search.
   GpuStepCosts(GpuConfig config, std::string model, DType dtype, uint32_t layers)
-      : config_(std::move(config)), model_(std::move(model)), dtype_(dtype), layers_(layers) {}
+      : config_(std::move(config)), model_(std::move(model)), dtype_(dtype), layers_(layers) {
+    config_.engine_batch_search = false;
+  }
   StepCost cost(const StepShape& shape) const override;
   double idle_power_w() const override { return config_.idle_w; }
 

@@ -48,6 +48,22 @@ TEST_CASE("gpu calibration: the A100 preset reproduces the measured FP16 GEMM sw
   CHECK(summary.points == 10);
   CHECK(summary.max_abs_relative <= 0.15);
   CHECK(summary.rms_relative <= summary.max_abs_relative);
+  CHECK(summary.rms_relative <= 0.05);  // issue 14: large GEMMs keep their accuracy
+}
+
+TEST_CASE("gpu calibration: decode-shaped GEMMs stream the weights no faster than the measured M = 64") {
+  // M = 1..32 rows against the same 12288 x 12288 FP16 weight as the sweep: every one streams the 302 MB
+  // weight once, as the measured M = 64 point does (0.1900 ms, memory-bound), so each must come within
+  // 5% of it and never below the weight-streaming floor 12288^2 · 2 B / 2039 GB/s = 0.148 ms.
+  const GpuConfig config = a100_eager();
+  const double measured_ms = a100_gemm_measurements().front().measured_ms;
+  for (uint64_t m : {1, 4, 8, 16, 32}) {
+    const double modeled_ms = modeled_calibration_gemm_ms(m, config);
+    CAPTURE(m);
+    CAPTURE(modeled_ms);
+    CHECK(std::fabs(modeled_ms - measured_ms) / measured_ms <= 0.05);
+    CHECK(modeled_ms > 12288.0 * 12288.0 * 2.0 / 2039e9 * 1e3);
+  }
 }
 
 TEST_CASE("gpu calibration: the C++ model agrees with calibrate_gpu.py's fit table") {

@@ -64,7 +64,15 @@ TEST_CASE("gpu config: the A100 preset carries REFERENCE.md §3.1's numbers") {
   const GpuConfig h100 = load_gpu_preset("h100-sxm5");
   CHECK(h100.peak_tensor_tflops.at("fp8") == 1979.0);
   CHECK(h100.achievable.large_gemm_by_dtype.at("fp8") == approx(0.71));
-  CHECK(load_gpu_preset("l4").clock_derate == approx(0.8));
+  // The L4's sustained clock comes from its power draw against 72 W (gpu_dvfs.h), not a fixed derate.
+  const GpuConfig l4 = load_gpu_preset("l4");
+  CHECK(l4.clock_derate == 1.0);
+  CHECK(l4.w_compute + l4.w_memory > 1.0);  // full load at boost would exceed the TDP
+  CHECK(gpu_power_cap_w(l4) == 72.0);
+  const GpuConfig orin = load_gpu_preset("jetson-agx-orin");
+  CHECK(orin.power_cap.mode == "maxn");
+  CHECK(gpu_power_cap_w(orin) == 60.0);
+  CHECK(orin.power_cap.modes_w.at("15w") == 15.0);
 }
 
 TEST_CASE("gpu config: --set overrides use the same dotted paths") {

@@ -137,6 +137,7 @@ struct Workload {
   std::vector<Operator> ops;
   std::vector<InferenceRequest> requests;  // arrival order; empty unless a trace supplies them
   std::vector<std::string> warnings;       // importer notes for the report (skipped ONNX operators)
+  std::vector<std::string> notes;          // modelling assumptions reports repeat (effective sequence length)
 };
 
 // Output spatial extent of a convolution or pooling window (floor division, as frameworks do).

@@ -1,9 +1,11 @@
+// Per-operator GPU estimates: operator class, work, DRAM bytes, tile choice, and time and power at a clock.
 #include "analysis/gpu/gpu_model.h"
 
 #include <algorithm>
 #include <cmath>
 #include <variant>
 
+#include "analysis/gpu/gpu_dvfs.h"
 #include "arch/spec/input_error.h"
 
 namespace npusim {
@@ -54,30 +56,6 @@ double gemm_dram_bytes(const GemmOperands& operands, uint64_t gemm_count, double
   return bytes;
 }
 
-double clamp01(double value) { return std::min(1.0, std::max(0.0, value)); }
-
-// Time, utilisation, power and energy from the row's work, bytes, rates and overhead.
-void finish_row(GpuOpEstimate& row, const GpuConfig& config) {
-  const double bandwidth = config.dram_bandwidth_gbytes_per_s * kBytesPerGbyte;
-  const double quantization = row.tile.tile_efficiency * row.tile.wave_efficiency;
-  row.compute_s = row.compute_work > 0.0
-                      ? row.compute_work / (row.peak_flops_per_s * row.compute_fraction * quantization)
-                      : 0.0;
-  row.memory_s = row.dram_bytes > 0.0 ? row.dram_bytes / (bandwidth * row.bandwidth_fraction) : 0.0;
-  row.time_s = std::max(row.compute_s, row.memory_s) + row.overhead_s;
-  if (row.time_s > 0.0) {
-    row.compute_utilization =
-        row.compute_work > 0.0 ? row.compute_work / (row.time_s * row.peak_flops_per_s) : 0.0;
-    row.dram_utilization = row.dram_bytes / (row.time_s * bandwidth);
-  } else {
-    row.compute_utilization = row.dram_utilization = 0.0;
-  }
-  const double activity =
-      clamp01(config.w_compute * row.compute_utilization + config.w_memory * row.dram_utilization);
-  row.power_w = config.idle_w + (config.tdp_w - config.idle_w) * activity;
-  row.energy_j = row.power_w * row.time_s;
-}
-
 std::string gpu_dtype_of(const Operator& op, const GpuConfig& config) {
   return config.compute_dtype.empty() ? std::string(dtype_name(op.dtype)) : config.compute_dtype;
 }
@@ -85,6 +63,23 @@ std::string gpu_dtype_of(const Operator& op, const GpuConfig& config) {
 double large_gemm_fraction(const GpuConfig& config, const std::string& dtype) {
   const auto it = config.achievable.large_gemm_by_dtype.find(dtype);
   return it != config.achievable.large_gemm_by_dtype.end() ? it->second : config.achievable.large_gemm;
+}
+
+bool has_weights(const Operator& op) {
+  const auto* mm = std::get_if<MatMulParams>(&op.params);
+  return mm == nullptr || mm->b_is_weight;
+}
+
+// The GEMM the GPU launches: a batched matmul against shared weights (a transformer's linear layer over
+// the sequences of a batch) is one tall GEMM over every row, as cuBLAS runs it, not one per sequence.
+GemmView gpu_gemm_view(const Operator& op) {
+  GemmView view = gemm_view(op);
+  const auto* mm = std::get_if<MatMulParams>(&op.params);
+  if (mm != nullptr && mm->b_is_weight && view.gemm_count > 1) {
+    view.m *= view.gemm_count;
+    view.gemm_count = 1;
+  }
+  return view;
 }
 
 // Element operations of a non-GEMM op, run on CUDA cores.
@@ -98,19 +93,6 @@ double streaming_ops(const Operator& op) {
     return as_double(op_output_elements(op) * std::max<uint32_t>(elt->inputs, 1));
   }
   return 2.0 * as_double(op_macs(op));  // depthwise conv
-}
-
-std::vector<uint32_t> consumer_counts(const Workload& workload) {
-  std::vector<uint32_t> counts(workload.ops.size(), 0);
-  for (const auto& op : workload.ops) {
-    std::vector<uint32_t> producers = op.inputs;
-    std::sort(producers.begin(), producers.end());
-    producers.erase(std::unique(producers.begin(), producers.end()), producers.end());
-    for (uint32_t producer : producers) {
-      if (producer < counts.size()) ++counts[producer];
-    }
-  }
-  return counts;
 }
 
 }  // namespace
@@ -163,7 +145,32 @@ GpuTileChoice choose_gpu_tile(const GemmView& view, const GpuConfig& config) {
   return choices.empty() ? GpuTileChoice{} : choices.front();
 }
 
+void finish_gpu_row(GpuOpEstimate& row, const GpuConfig& config, double clock_ratio) {
+  const double bandwidth = config.dram_bandwidth_gbytes_per_s * kBytesPerGbyte;
+  const double quantization = row.tile.tile_efficiency * row.tile.wave_efficiency;
+  const double clocked_peak = row.peak_flops_per_s * clock_ratio;
+  row.compute_s =
+      row.compute_work > 0.0 ? row.compute_work / (clocked_peak * row.compute_fraction * quantization) : 0.0;
+  row.memory_s = row.dram_bytes > 0.0 ? row.dram_bytes / (bandwidth * row.bandwidth_fraction) : 0.0;
+  row.time_s = std::max(row.compute_s, row.memory_s) + row.overhead_s;
+  if (row.time_s > 0.0) {
+    row.compute_utilization =
+        row.compute_work > 0.0 ? row.compute_work / (row.time_s * row.peak_flops_per_s) : 0.0;
+    row.dram_utilization = row.dram_bytes / (row.time_s * bandwidth);
+  } else {
+    row.compute_utilization = row.dram_utilization = 0.0;
+  }
+  row.power_w = gpu_power_w(config, row.compute_utilization, row.dram_utilization, clock_ratio);
+  row.energy_j = row.power_w * row.time_s;
+}
+
 GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
+  std::vector<GpuOpEstimate> rows{plan_gpu_op(op, config)};
+  solve_sustained_clock(rows, config);
+  return rows.front();
+}
+
+GpuOpEstimate plan_gpu_op(const Operator& op, const GpuConfig& config) {
   GpuOpEstimate row;
   row.name = op.name;
   row.dtype = gpu_dtype_of(op, config);
@@ -174,7 +181,7 @@ GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
   const bool depthwise = op.kind == OpKind::kConv2d && is_depthwise(std::get<ConvParams>(op.params));
 
   if (has_gemm_view(op) && !depthwise) {
-    const GemmView view = gemm_view(op);
+    const GemmView view = gpu_gemm_view(op);
     const GpuPeak peak = gpu_peak(config, row.dtype);
     row.tensor_cores = peak.tensor_cores;
     row.peak_flops_per_s = peak.tflops * kFlopsPerTflop;
@@ -184,9 +191,11 @@ GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
       row.compute_fraction = large_gemm_fraction(config, row.dtype);
       row.bandwidth_fraction = achievable.weight_streaming;
     } else if (view.k <= achievable.small_k_max) {
+      // Short main loops (1x1 convs on few channels, attention-like matmuls). A conv or FC streams its
+      // activations as GEMMs do; a matmul of two activations streams like elementwise kernels.
       row.op_class = GpuOpClass::kSmallKGemm;
       row.compute_fraction = achievable.small_k_gemm;
-      row.bandwidth_fraction = achievable.streaming;
+      row.bandwidth_fraction = has_weights(op) ? achievable.weight_streaming : achievable.streaming;
       row.tile = choose_gpu_tile(view, config);
     } else {
       row.op_class = GpuOpClass::kLargeGemm;
@@ -218,102 +227,7 @@ GpuOpEstimate estimate_gpu_op(const Operator& op, const GpuConfig& config) {
     row.bandwidth_fraction = achievable.streaming;
     row.dram_bytes = as_double(op_input_bytes(op) + op_weight_bytes(op) + op_output_bytes(op)) * byte_scale;
   }
-  finish_row(row, config);
   return row;
-}
-
-GpuRunEstimate estimate_gpu_workload(const Workload& workload, const GpuConfig& config) {
-  GpuRunEstimate run;
-  run.gpu = config.name;
-  run.overhead_mode = kernel_overhead_mode_name(config.kernel_overhead.mode);
-  run.kernel_overhead_us = config.kernel_overhead.per_kernel_us();
-  run.fuse_elementwise = config.fuse_elementwise;
-  run.tdp_w = config.tdp_w;
-  const std::vector<uint32_t> consumers = consumer_counts(workload);
-
-  for (size_t index = 0; index < workload.ops.size(); ++index) {
-    const Operator& op = workload.ops[index];
-    const uint32_t producer = op.inputs.empty() ? 0 : op.inputs.front();
-    const bool fuse = config.fuse_elementwise && op.kind == OpKind::kElementwise && !op.inputs.empty() &&
-                      producer < index && consumers[producer] == 1 &&
-                      op_output_elements(workload.ops[producer]) == op_output_elements(op);
-    if (!fuse) {
-      run.ops.push_back(estimate_gpu_op(op, config));
-      continue;
-    }
-    // Join the kernel the producer belongs to (a chain of epilogues joins the same one).
-    const auto kernel = static_cast<size_t>(
-        run.ops[producer].fused_into >= 0 ? run.ops[producer].fused_into : static_cast<int64_t>(producer));
-    GpuOpEstimate row;
-    row.name = op.name;
-    row.op_class = GpuOpClass::kFusedEpilogue;
-    row.dtype = gpu_dtype_of(op, config);
-    row.fused_into = static_cast<int64_t>(kernel);
-    const auto& elt = std::get<EltwiseParams>(op.params);
-    const double extra_bytes = as_double(op_output_elements(op) * (std::max<uint32_t>(elt.inputs, 1) - 1)) *
-                               as_double(gpu_dtype_bytes(row.dtype));
-    run.ops[kernel].dram_bytes += extra_bytes;
-    finish_row(run.ops[kernel], config);
-    run.ops.push_back(row);
-  }
-
-  for (const auto& row : run.ops) {
-    if (row.op_class != GpuOpClass::kFusedEpilogue) ++run.kernels;
-    run.flops += row.flops;
-    run.time_s += row.time_s;
-    run.energy_j += row.energy_j;
-  }
-  if (run.time_s > 0.0) {
-    run.average_power_w = run.energy_j / run.time_s;
-    run.achieved_tflops = run.flops / run.time_s / kFlopsPerTflop;
-    run.tflops_per_w_at_tdp = run.achieved_tflops / config.tdp_w;
-  }
-  if (run.energy_j > 0.0) run.tflops_per_w = run.flops / run.energy_j / kFlopsPerTflop;
-  return run;
-}
-
-nlohmann::json gpu_run_estimate_to_json(const GpuRunEstimate& estimate) {
-  nlohmann::json ops = nlohmann::json::array();
-  for (const auto& row : estimate.ops) {
-    nlohmann::json item = {{"name", row.name},
-                           {"class", gpu_op_class_name(row.op_class)},
-                           {"dtype", row.dtype},
-                           {"tensor_cores", row.tensor_cores},
-                           {"flops", row.flops},
-                           {"dram_bytes", row.dram_bytes},
-                           {"compute_s", row.compute_s},
-                           {"memory_s", row.memory_s},
-                           {"overhead_s", row.overhead_s},
-                           {"time_s", row.time_s},
-                           {"compute_utilization", row.compute_utilization},
-                           {"dram_utilization", row.dram_utilization},
-                           {"power_w", row.power_w},
-                           {"energy_j", row.energy_j}};
-    if (row.tile.tiles > 0) {
-      item["tile"] = std::to_string(row.tile.tile.m) + "x" + std::to_string(row.tile.tile.n);
-      item["tile_efficiency"] = row.tile.tile_efficiency;
-      item["wave_efficiency"] = row.tile.wave_efficiency;
-    }
-    if (row.fused_into >= 0) item["fused_into"] = row.fused_into;
-    ops.push_back(item);
-  }
-  return {{"gpu", estimate.gpu},
-          {"overhead_mode", estimate.overhead_mode},
-          {"kernel_overhead_us", estimate.kernel_overhead_us},
-          {"fuse_elementwise", estimate.fuse_elementwise},
-          {"kernels", estimate.kernels},
-          {"flops", estimate.flops},
-          {"time_s", estimate.time_s},
-          {"energy_j", estimate.energy_j},
-          {"average_power_w", estimate.average_power_w},
-          {"tdp_w", estimate.tdp_w},
-          {"achieved_tflops", estimate.achieved_tflops},
-          {"tflops_per_w", estimate.tflops_per_w},
-          {"tflops_per_w_at_tdp", estimate.tflops_per_w_at_tdp},
-          {"power_note",
-           "average_power_w integrates modeled power over every kernel, overheads included; "
-           "tflops_per_w_at_tdp divides by TDP as vendor claims do"},
-          {"ops", ops}};
 }
 
 }  // namespace npusim
