@@ -16,6 +16,7 @@ const char* command_kind_name(CommandKind kind) {
 }
 
 uint32_t CommandStream::add(Command command, const std::vector<uint32_t>& dependencies) {
+  if (commands.size() >= kMaxCommandsPerStream) throw CommandLimitExceeded();
   const auto id = static_cast<uint32_t>(commands.size());
   command.dep_begin = static_cast<uint32_t>(deps.size());
   command.dep_count = static_cast<uint32_t>(dependencies.size());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,14 @@ struct LayerMapping {
   // "batch", "groups") and over how many cores; tile/tiles/folds above describe core 0's part.
   std::string split = "none";
   uint32_t cores_used = 1;
+};
+
+// A layer needing more commands than this on one core is refused rather than simulated: 4 Mi commands
+// take ~250 MB and minutes; real layers on real arrays need thousands. Caught by the mapper and reported
+// as an input error naming the layer.
+constexpr size_t kMaxCommandsPerStream = size_t{1} << 22;
+struct CommandLimitExceeded : std::length_error {
+  CommandLimitExceeded() : std::length_error("a layer program exceeds kMaxCommandsPerStream commands") {}
 };
 
 // One core's commands for one layer; dependencies name commands of the same stream.

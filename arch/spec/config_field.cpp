@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "arch/spec/config_field_ops.h"
+#include "arch/spec/unit_limits.h"
 
 namespace npusim {
 namespace {
@@ -26,11 +27,26 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// The unit's physical limit applies where the declaration states no range of its own; counts ("" unit)
+// are limited only when they are integers (a unitless number may be a ratio).
+const UnitLimit* implied_limit(const FieldInfo& info, bool integer) {
+  if (info.min < info.max || (!integer && info.unit[0] == '\0')) return nullptr;
+  return unit_limit(info.unit);
+}
+
+std::string limit_problem(const FieldInfo& info, bool integer, double value) {
+  return implied_limit(info, integer) == nullptr ? "" : unit_limit_problem(info.unit, value);
+}
+
 std::string bound_text(const FieldInfo& info, bool integer) {
   std::string text = info.bound == Bound::kPositive                   ? "> 0"
                      : (integer || info.bound == Bound::kNonNegative) ? ">= 0"
                                                                       : "";
   if (info.min < info.max) text = number_text(info.min) + " to " + number_text(info.max);
+  if (const UnitLimit* limit = implied_limit(info, integer)) {
+    const bool above_zero = info.bound == Bound::kPositive && limit->min == 0;
+    text = (above_zero ? std::string("> 0") : number_text(limit->min)) + " to " + number_text(limit->max);
+  }
   return text;
 }
 
@@ -51,6 +67,25 @@ void read_number(ObjectReader& reader, const char* key, const FieldInfo& info, d
     reader.fail(key, "expected " + number_text(info.min) + " to " + number_text(info.max) + " " + info.unit +
                          " (" + info.range_reason + "), got " + number_text(value));
   }
+  const std::string problem = limit_problem(info, false, value);
+  if (!problem.empty()) reader.fail(key, problem);
+}
+
+std::string count_problem(const FieldInfo& info, uint64_t value) {
+  const auto number = static_cast<double>(value);
+  if (info.min < info.max && (number < info.min || number > info.max)) {
+    return "expected " + number_text(info.min) + " to " + number_text(info.max) +
+           (info.unit[0] == '\0' ? "" : " ") + info.unit + " (" + info.range_reason + "), got " +
+           std::to_string(value);
+  }
+  return limit_problem(info, true, number);
+}
+
+template <class T>
+void read_count(ObjectReader& reader, const char* key, const FieldInfo& info, T& value) {
+  info.bound == Bound::kPositive ? reader.read_positive(key, value) : reader.read(key, value);
+  const std::string problem = count_problem(info, value);
+  if (!problem.empty()) reader.fail(key, problem);
 }
 
 template <class T>
@@ -67,10 +102,10 @@ FieldRow row_of(const char* type, const T& default_value, std::string range) {
 // ---- integers ----
 
 void read_value(ObjectReader& reader, const char* key, const FieldInfo& info, uint32_t& value) {
-  info.bound == Bound::kPositive ? reader.read_positive(key, value) : reader.read(key, value);
+  read_count(reader, key, info, value);
 }
 void read_value(ObjectReader& reader, const char* key, const FieldInfo& info, uint64_t& value) {
-  info.bound == Bound::kPositive ? reader.read_positive(key, value) : reader.read(key, value);
+  read_count(reader, key, info, value);
 }
 void write_value(nlohmann::json& out, const char* key, const FieldInfo&, const uint32_t& value) {
   out[key] = value;
@@ -83,7 +118,7 @@ std::string check_value(const FieldInfo& info, const uint32_t& value) {
 }
 std::string check_value(const FieldInfo& info, const uint64_t& value) {
   if (info.bound == Bound::kPositive && value == 0) return "expected a positive integer, got 0";
-  return "";
+  return count_problem(info, value);
 }
 FieldRow describe_value(const FieldInfo& info, const uint32_t& value) {
   return row_of("integer", value, bound_text(info, true));
@@ -108,7 +143,7 @@ std::string check_value(const FieldInfo& info, const double& value) {
   if (info.min < info.max && (value < info.min || value > info.max)) {
     return "expected " + number_text(info.min) + " to " + number_text(info.max) + " " + info.unit + got;
   }
-  return "";
+  return limit_problem(info, false, value);
 }
 FieldRow describe_value(const FieldInfo& info, const double& value) {
   return row_of("number", value, bound_text(info, false));

@@ -85,7 +85,8 @@ constexpr auto NpuConfig::fields() {
       field<&C::description>("description", "", "free text: what the preset models"),
       field<&C::sources>("sources", "", "provenance notes per value (P/S/D/E), kept as given"),
       field<&C::clock_mhz>("clock_mhz", "MHz", "NPU clock").positive(),
-      field<&C::cores>("cores", "", "cores, each with its own array, vector unit, SRAM and DMA").positive(),
+      field<&C::cores>("cores", "", "cores, each with its own array, vector unit, SRAM and DMA")
+          .within(1, 1024, "every core is elaborated as SystemC modules; larger parts are systems of chips"),
       field<&C::array>("array", "", ""),
       field<&C::sram>("sram", "", ""),
       field<&C::dma>("dma", "", ""),

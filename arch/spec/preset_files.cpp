@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "arch/spec/input_error.h"
+#include "arch/spec/input_file.h"
+#include "arch/spec/json_text.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -33,19 +35,7 @@ std::vector<std::string> list_presets(const std::string& kind) {
 }
 
 nlohmann::json load_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& error) {
-    // nlohmann reports the byte offset; turn it into a line number for humans.
-    const std::string content = text.str();
-    const size_t offset = std::min<size_t>(error.byte, content.size());
-    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(offset), '\n');
-    throw InputError(path, "line " + std::to_string(line), "malformed JSON: " + std::string(error.what()));
-  }
+  return parse_json_text(read_input_file(path, "JSON"), path);
 }
 
 }  // namespace npusim

@@ -21,6 +21,7 @@ int cmd_bench(const Args& args) {
                      "usage: npusim bench [--case NPU:WORKLOAD ...] [--repeat N]")) {
     return 0;
   }
+  check_output_options(values, {{"json", OutputKind::kFile}});
   if (options.repeats < 1) throw InputError("<cli>", "--repeat", "expected a positive integer");
   for (const auto& c : cases) {
     const size_t colon = c.find(':');

@@ -30,6 +30,7 @@ int cmd_export_trace(const Args& args) {
                      "--workload FILE.json` replays it.")) {
     return 0;
   }
+  check_output_options(values, {{"out", OutputKind::kFile}});
   if (!options.schema) {
     if (options.workload.empty()) throw InputError("<cli>", "--workload", "expected a workload (or --schema)");
     options.batch = batch_option(values, batch);

@@ -3,6 +3,8 @@
 // golden folder that does not match the suite.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "arch/spec/input_error.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
@@ -31,6 +33,7 @@ int cmd_regress(const Args& args) {
                      "usage: npusim regress --golden DIR [--update] [--suite FILE]")) {
     return 0;
   }
+  check_output_options(values, {{"out", OutputKind::kDirectory}});
   if (options.jobs < 1 || options.jobs > 1024)
     throw InputError("<cli>", "--jobs", fmt::format("expected 1 to 1024, got {}", options.jobs));
   const bool perturbed = !options.sets.empty() || !options.scales.empty();
@@ -39,6 +42,12 @@ int cmd_regress(const Args& args) {
   }
   if (!options.results_dir.empty() && (!options.out_dir.empty() || perturbed)) {
     throw InputError("<cli>", "--results", "reads earlier results; --out, --set and --scale need a run");
+  }
+  // A folder without results is a wrong path, not a run whose metrics all moved (exit 1).
+  if (!options.results_dir.empty() && !std::filesystem::is_regular_file(options.results_dir + "/results.jsonl")) {
+    throw InputError("<cli>", "--results",
+                     "'" + options.results_dir +
+                         "' holds no results.jsonl (expected the --out folder of an earlier regress or sweep)");
   }
   return regress_command(options);
 }

@@ -86,6 +86,9 @@ int cmd_run(const Args& args) {
           "usage: npusim run --npu CONFIG --workload WORKLOAD [--gpu GPU] [--batch N] [--set path=value] [--out DIR]")) {
     return 0;
   }
+  check_output_options(values, {{"out", OutputKind::kDirectory},
+                                {"timeline", OutputKind::kFile},
+                                {"host-stats", OutputKind::kFile}});
   options.batch = batch_option(values, flags.batch);
   if (flags.timeline_max_spans < 1 || flags.timeline_max_spans > 100000000) {
     throw InputError("<cli>", "--timeline-max-spans",

@@ -101,6 +101,7 @@ int cmd_serve(const Args& args) {
                      "[--find-max-rate] [--gpu GPU|none] [--out DIR]")) {
     return 0;
   }
+  check_output_options(values, {{"out", OutputKind::kDirectory}, {"timeline", OutputKind::kFile}});
   finish_options(raw, values, o);
   return serve_command(o);
 }

@@ -41,6 +41,7 @@ int cmd_sweep(const Args& args) {
           "input.")) {
     return 0;
   }
+  check_output_options(values, {{"out", OutputKind::kDirectory}});
   if (options.jobs < 1 || options.jobs > 1024) {
     throw InputError("<cli>", "--jobs", fmt::format("expected 1 to 1024, got {}", options.jobs));
   }

@@ -33,4 +33,12 @@ uint32_t batch_option(const po::variables_map& values, int64_t batch) {
   return static_cast<uint32_t>(batch);
 }
 
+void check_output_options(const po::variables_map& values, std::initializer_list<OutputOption> outputs) {
+  for (const OutputOption& output : outputs) {
+    if (!values.count(output.name)) continue;
+    const std::string flag = std::string("--") + output.name;
+    check_output_path(values[output.name].as<std::string>(), flag.c_str(), output.kind);
+  }
+}
+
 }  // namespace npusim

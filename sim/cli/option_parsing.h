@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "sim/io/output_path.h"
+
 namespace npusim {
 
 // Parses args (args[0] is the subcommand name). Returns false when --help was asked and printed.
@@ -16,5 +18,16 @@ bool parse_options(const std::vector<std::string>& args, const boost::program_op
 
 // --batch N when given (1 to 1000000, else InputError), 0 when not (each workload's own batch).
 uint32_t batch_option(const boost::program_options::variables_map& values, int64_t batch);
+
+// One output option: its name without "--" and what it names.
+struct OutputOption {
+  const char* name;
+  OutputKind kind;
+};
+
+// Checks every given output option before any work (check_output_path): an empty path, a symlink, FIFO,
+// device node or wrong kind of entry is an InputError naming the flag, so nothing is simulated or written.
+void check_output_options(const boost::program_options::variables_map& values,
+                          std::initializer_list<OutputOption> outputs);
 
 }  // namespace npusim

@@ -1,11 +1,20 @@
-// Writes result files all-or-nothing: a temp file beside the target, then rename.
+// Writes result files all-or-nothing: a temp file beside the target, fsync, then rename.
 #pragma once
 
 #include <string>
 
 namespace npusim {
 
-// Creates parent directories as needed; throws InputError naming the path on failure.
+// Creates parent directories as needed; refuses a target that is a symlink, FIFO, device or directory;
+// removes temporaries a killed writer left beside the target. Throws InputError naming the path and
+// the OS reason on failure.
 void write_file_atomically(const std::string& path, const std::string& content);
+
+// Writes content to a new file at path (which must not exist) and fsyncs it; throws InputError on failure.
+void write_new_file_synced(const std::string& path, const std::string& content);
+
+// fsyncs a directory so a rename inside it survives a crash; failures are ignored (not all file systems
+// support it, and the data itself is already synced).
+void sync_directory(const std::string& path);
 
 }  // namespace npusim

@@ -29,7 +29,8 @@ std::string resolve_base(const std::string& base, const std::string& including_f
   if (fs::exists(beside)) return beside.string();
   const fs::path under_configs = fs::path(configs_dir()) / base;
   if (fs::exists(under_configs)) return under_configs.string();
-  return base;
+  throw InputError(including_file, "base",
+                   "'" + base + "' is neither beside this file nor under " + configs_dir() + "/");
 }
 
 nlohmann::json load_layered(const std::string& path, int depth) {

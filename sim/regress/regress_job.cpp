@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
 
+#include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/text_file.h"
 #include "sim/regress/regress_suite.h"
@@ -64,7 +67,8 @@ ResultSet suite_results(const RegressOptions& options, const RegressionSuite& su
   std::string dir = options.out_dir;
   if (dir.empty()) {
     std::string pattern = (fs::temp_directory_path() / "npusim-regress-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a temporary folder");
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw InputError(pattern, "", std::string("cannot create a temporary folder: ") + std::strerror(errno));
     dir = pattern;
   } else {
     std::error_code error;

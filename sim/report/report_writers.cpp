@@ -4,8 +4,9 @@
 #include <stdexcept>
 
 #include "analysis/gpu/gpu_config.h"
-#include "sim/io/atomic_file.h"
 #include "sim/io/csv_cell.h"
+#include "sim/io/finite_numbers.h"
+#include "sim/io/result_set.h"
 #include "arch/spec/npu_config_parse.h"
 #include "sim/report/run_report.h"
 
@@ -188,10 +189,11 @@ std::string report_to_csv(const RunReport& report) {
 }
 
 void write_result_files(const RunReport& report, const std::string& out_dir) {
-  const std::string json = report_to_json(report).dump(2) + "\n";
+  const nlohmann::ordered_json result = report_to_json(report);
+  require_finite_numbers(result, "result.json");
+  const std::string json = result.dump(2) + "\n";
   const std::string csv = report_to_csv(report);
-  write_file_atomically(out_dir + "/layers.csv", csv);
-  write_file_atomically(out_dir + "/result.json", json);
+  write_result_set(out_dir, {{"layers.csv", csv}, {"result.json", json}});
 }
 
 std::string report_to_table(const RunReport& report) {

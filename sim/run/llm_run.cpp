@@ -103,7 +103,14 @@ LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuC
   request.prefill = llm.prefill_tokens > 0 ? llm.prefill_tokens : prompt_length(as_given);
   // The prefill and the last decode step bound the context: building them checks seq + past.
   const Workload prefill = load(options, pass_spec(request.spec, request.prefill, 0), dtype);
-  load(options, pass_spec(request.spec, 1, request.prefill + request.decode - 1), dtype);
+  try {
+    load(options, pass_spec(request.spec, 1, request.prefill + request.decode - 1), dtype);
+  } catch (const InputError& error) {
+    // The zoo names its own parameter (past); the user set --prefill and --decode.
+    throw InputError("<cli>", "--decode",
+                     fmt::format("prefill {} + decode {} tokens do not fit the model: {}", request.prefill,
+                                 request.decode, error.message()));
+  }
 
   request.batch = prefill.ops.front().batch;
   request.weight_bytes = workload_parameters(prefill) * dtype_bytes(prefill.ops.front().dtype);
@@ -155,7 +162,9 @@ std::vector<uint64_t> sampled_decode_steps(uint64_t steps, uint32_t samples) {
     for (uint64_t step = 0; step < steps; ++step) sampled.push_back(step);
     return sampled;
   }
-  if (samples == 1) return {0};
+  // One sample cannot include both ends; the first and last steps are the least a line through the
+  // decode can be drawn from (README: "first and last included").
+  if (samples == 1) samples = 2;
   for (uint32_t k = 0; k < samples; ++k) {
     // Rounded to the nearest step: k * (steps - 1) / (samples - 1).
     const uint64_t step = (2 * k * (steps - 1) + (samples - 1)) / (2 * uint64_t{samples - 1});
@@ -245,8 +254,7 @@ RunReport execute_llm_run(const RunOptions& options, const LlmOptions& llm) {
 
 int llm_run_command(const RunOptions& options, const LlmOptions& llm) {
   const RunReport report = execute_llm_run(options, llm);
-  if (!options.quiet) std::cout << report_to_table(report);
-  std::cout << summary_lines(report.totals) << std::flush;
+  if (!options.quiet) std::cout << report_to_table(report) << summary_lines(report.totals) << std::flush;
   if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   return 0;
 }

@@ -214,11 +214,11 @@ int run_command(const RunOptions& options) {
   HostStats host;
   std::string timeline;
   const RunReport report = execute_run_timed(options, host, &timeline);
-  // Written first: a bad --timeline path fails before any result file exists.
+  // Side files first: a path that cannot be written fails before any result file exists.
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
+  if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
   if (!options.quiet) std::cout << report_to_table(report) << std::flush;
   if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
-  if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
   return 0;
 }
 

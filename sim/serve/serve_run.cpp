@@ -8,6 +8,8 @@
 
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/finite_numbers.h"
+#include "sim/io/result_set.h"
 #include "sim/run/run_job.h"
 #include "sim/serve/gpu_step_costs.h"
 #include "sim/serve/serve_report.h"
@@ -181,12 +183,12 @@ nlohmann::ordered_json result_header(const ServeOptions& options, const std::str
 // Every output is rendered before the first is written, so a failure leaves none half written.
 void write_outputs(const ServeOptions& options, const nlohmann::ordered_json& result,
                    const std::vector<ServeRequest>& requests, const std::vector<DeviceServing>& served) {
+  require_finite_numbers(result, "result.json");
   const std::string json = result.dump(2) + "\n";
   const std::string csv = options.out_dir.empty() ? "" : requests_csv(requests, served);
   const std::string timeline = options.timeline_file.empty() ? "" : serving_timeline_json(requests, served);
   if (!options.out_dir.empty()) {
-    write_file_atomically(options.out_dir + "/requests.csv", csv);
-    write_file_atomically(options.out_dir + "/result.json", json);
+    write_result_set(options.out_dir, {{"requests.csv", csv}, {"result.json", json}});
   }
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
 }

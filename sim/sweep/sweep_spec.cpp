@@ -159,6 +159,14 @@ void parse_run_settings(const nlohmann::json& document, const std::string& file,
   ObjectReader reader(document, file, "");
   spec.name = fs::path(file).stem().string();
   reader.read("name", spec.name);
+  // The name becomes sweeps/<name>: it must stay one plain folder name inside sweeps/.
+  const bool plain = !spec.name.empty() && spec.name.size() <= 100 && spec.name.front() != '.' &&
+                     spec.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+                         std::string::npos;
+  if (!plain) {
+    throw InputError(file, "name",
+                     "expected 1 to 100 of letters, digits, '.', '_' and '-', not starting with '.', got '" + spec.name + "'");
+  }
   std::string description;
   reader.read("description", description);
   if (!reader.has("npu")) throw InputError(file, "npu", "missing (required): a preset name or config file");

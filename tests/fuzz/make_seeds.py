@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpora: small npusim traces (every op kind) and small ONNX models (python3-onnx;
 weights without values, so each file is a few hundred bytes). Run from the repository root after changing
-the formats:  python3 tests/fuzz/make_seeds.py  (needs build/npusim for the traces)."""
+the formats:  python3 tests/fuzz/make_seeds.py  (needs build/npusim for the traces; --text-only writes
+just the config, SCALE-Sim, workload-string and sweep-file seeds)."""
 
 import os
 import subprocess
@@ -58,7 +59,40 @@ def onnx_models():
                helper.make_tensor("ax", TP.INT64, [1], [0]), helper.make_tensor("sc", TP.FLOAT, [4], [1, 1, 2, 2])])
 
 
+def write_seed(folder, name, data):
+    os.makedirs(os.path.join(HERE, folder), exist_ok=True)
+    with open(os.path.join(HERE, folder, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def read(path):
+    with open(os.path.join(HERE, "..", "..", path), "rb") as f:
+        return f.read()
+
+
+def text_seeds():
+    """Seeds of the config, SCALE-Sim, workload-string and sweep-file targets, from the repository's own files."""
+    edge = read("configs/npu/edge-int8.json")
+    write_seed("seeds_config", "edge", b"\n" + edge)
+    write_seed("seeds_config", "edge-set", b"npu.clock_mhz=500;npu.array.rows=16;npu.noc.kind=mesh\n" + edge)
+    write_seed("seeds_config", "tpu-v4", b"\n" + read("configs/npu/tpu-v4.json"))
+    write_seed("seeds_scalesim", "google-cfg", b"\x00" + read("tests/data/scalesim/google.cfg"))
+    write_seed("seeds_scalesim", "user-cfg", b"\x00" + read("tests/data/scalesim/scale_user.cfg"))
+    write_seed("seeds_scalesim", "resnet18-csv", b"\x01" + read("tests/data/scalesim-topologies/Resnet18.csv"))
+    write_seed("seeds_scalesim", "ncf-csv", b"\x01" + read("tests/data/scalesim-topologies/NCF.csv"))
+    for name, spec in {"resnet": "resnet50:batch=2", "gemm": "gemm:m=8,n=8,k=8", "conv": "conv:h=8,w=8,c=4,k=8,r=3",
+                       "llama": "llama2-7b:layers=1,seq=8", "gpt2": "gpt2:layers=1,seq=4,past=4",
+                       "bert": "bert-base:layers=1,seq=16"}.items():
+        write_seed("seeds_workload_spec", name, spec)
+    write_seed("seeds_sweep_files", "spec", b"\x00" + read("configs/sweeps/array-sram-dram.json"))
+    write_seed("seeds_sweep_files", "suite", b"\x02" + read("tests/regression/suite.json"))
+    write_seed("seeds_sweep_files", "results", b"\x01" + b'{"id": "a1", "index": 0, "status": "ok", '
+               b'"axes": {"npu.array.rows": 16}, "workload": "gemm:m=8,n=8,k=8", "totals": {"cycles": 10}}\n')
+
+
 if __name__ == "__main__":
     npusim = sys.argv[1] if len(sys.argv) > 1 else "build/npusim"
-    traces(npusim)
-    onnx_models()
+    text_seeds()
+    if "--text-only" not in sys.argv:
+        traces(npusim)
+        onnx_models()

@@ -13,7 +13,7 @@ TEST_CASE("llm sampling: evenly spread decode steps, first and last included") {
   CHECK(sampled_decode_steps(128, 8) == std::vector<uint64_t>{0, 18, 36, 54, 73, 91, 109, 127});
   CHECK(sampled_decode_steps(5, 8) == std::vector<uint64_t>{0, 1, 2, 3, 4});  // fewer steps than samples
   CHECK(sampled_decode_steps(5, 0) == std::vector<uint64_t>{0, 1, 2, 3, 4});  // 0: every step
-  CHECK(sampled_decode_steps(9, 1) == std::vector<uint64_t>{0});
+  CHECK(sampled_decode_steps(9, 1) == std::vector<uint64_t>{0, 8});  // 1 is taken as 2: both ends
   CHECK(sampled_decode_steps(9, 2) == std::vector<uint64_t>{0, 8});
 }
 

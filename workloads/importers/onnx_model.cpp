@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "arch/spec/input_error.h"
-#include "workloads/importers/input_file.h"
+#include "arch/spec/input_file.h"
 
 #ifdef NPUSIM_HAVE_ONNX
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
-#include "workloads/importers/input_file.h"
+#include "arch/spec/input_file.h"
 
 namespace npusim {
 namespace {

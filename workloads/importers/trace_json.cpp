@@ -10,8 +10,8 @@
 
 #include "arch/spec/input_error.h"
 #include "workloads/exporters/trace_schema.h"
-#include "workloads/importers/input_file.h"
-#include "workloads/importers/json_text.h"
+#include "arch/spec/input_file.h"
+#include "arch/spec/json_text.h"
 #include "workloads/importers/trace_checks.h"
 #include "workloads/importers/trace_field_reader.h"
 #include "workloads/importers/trace_graph.h"

@@ -1,6 +1,8 @@
 // The mapper's entry point: every operator lowered in order, then the global-SRAM placement.
 #include "workloads/mapper/mapper.h"
 
+#include "arch/spec/input_error.h"
+#include "workloads/ir/workload_limits.h"
 #include "workloads/mapper/core_partition.h"
 #include "workloads/mapper/global_sram_placement.h"
 #include "workloads/mapper/scalesim_lowering.h"
@@ -8,12 +10,19 @@
 namespace npusim {
 
 std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config) {
+  check_workload_limits(workload);
   std::vector<LayerProgram> programs;
   programs.reserve(workload.ops.size());
   for (uint32_t i = 0; i < workload.ops.size(); ++i) {
     const Operator& op = workload.ops[i];
-    programs.push_back(config.timing_mode == TimingMode::kScaleSim ? lower_scalesim_layer(op, i, config)
-                                                                   : map_operator_on_cores(op, i, config));
+    try {
+      programs.push_back(config.timing_mode == TimingMode::kScaleSim ? lower_scalesim_layer(op, i, config)
+                                                                     : map_operator_on_cores(op, i, config));
+    } catch (const CommandLimitExceeded&) {
+      throw InputError(workload.source.empty() ? workload.name : workload.source, "operator '" + op.name + "'",
+                       "needs more than " + std::to_string(kMaxCommandsPerStream) +
+                           " commands on one core of this NPU; split it or give the core more SRAM");
+    }
   }
   place_activations_in_global_sram(workload, programs, config);
   return programs;
