@@ -46,6 +46,20 @@ nlohmann::json load_layered(const std::string& path, int depth) {
   return merged;
 }
 
+// nlohmann refuses to write strings that are not UTF-8 (type_error 316), so text from the command line
+// must be checked where it enters.
+bool valid_utf8(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += length;
+  }
+  return true;
+}
+
 }  // namespace
 
 ConfigDocument load_config_document(const std::string& spec, const std::string& kind) {
@@ -63,6 +77,7 @@ ConfigDocument load_config_document(const std::string& spec, const std::string& 
 }
 
 void apply_override(ConfigDocument& config, const std::string& root, const std::string& assignment) {
+  if (!valid_utf8(assignment)) throw InputError("<cli>", "--set", "expected UTF-8 text");
   const size_t equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0) {
     throw InputError("<cli>", "--set", "expected dotted.path=value, got '" + assignment + "'");

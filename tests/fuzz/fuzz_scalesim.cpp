@@ -2,6 +2,7 @@
 // CSV); the rest is the file. Any input either parses or raises InputError; a parsed topology stays
 // within the workload limits every importer promises.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "arch/spec/input_error.h"

@@ -62,7 +62,7 @@ TEST_CASE("cli: results are deterministic bit for bit") {
 TEST_CASE("cli: bad configs are rejected naming file and field") {
   const std::string dir = fresh_dir("configs");
   const std::string broken = write_file(dir, "broken.json", "{\"array\": {\"rows\": }");
-  check_rejected("run --npu " + broken + " --workload resnet50", "broken.json: line 1: malformed JSON");
+  check_rejected("run --npu " + broken + " --workload resnet50", "broken.json: line 1, column 20: expected valid JSON");
   const std::string unknown = write_file(dir, "unknown.json", R"({"array": {"rowz": 4}})");
   check_rejected("run --npu " + unknown + " --workload resnet50", "npu.array.rowz: unknown field");
   const std::string wrong = write_file(dir, "wrong.json", R"({"sram": {"capacity_bytes": -5}})");

@@ -37,7 +37,7 @@ TEST_CASE("cli llm: decode needs a decoder workload with a KV cache") {
                  "--prefill: conflicts");
   // The last step attends over 1000 + 99 tokens: past GPT-2's 1024 positions.
   check_rejected("run --npu datacenter-bf16 --workload gpt2 --prefill 1000 --decode 100",
-                 "gpt2.past: expected seq + past <= 1024");
+                 "--decode: prefill 1000 + decode 100 tokens do not fit the model: expected seq + past <= 1024");
 }
 
 TEST_CASE("cli llm: a KV cache larger than the DRAM is rejected") {
@@ -60,7 +60,6 @@ TEST_CASE("cli llm: prefill and sampled decode steps report TTFT, TPOT and token
   // round(k * 7 / 2) for k = 0, 1, 2 = 0, 4 (3.5 rounds up), 7.
   const CommandResult result = run_npusim(
       "run --npu edge-int8 --workload gpt2:layers=2,batch=2 --prefill 32 --decode 8 --decode-samples 3 "
-      "--quiet "
       "--out " +
       out);
   CAPTURE(result.output);

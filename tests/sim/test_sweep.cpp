@@ -298,7 +298,7 @@ TEST_CASE("cli sweep: bad specs exit 2 with one line and write nothing") {
     std::string where;
   };
   const std::vector<Case> cases{
-      {"{\"npu\": \"edge-int8\", \"axes\": [", "spec.json: line 1: malformed JSON"},
+      {"{\"npu\": \"edge-int8\", \"axes\": [", "spec.json: line 1, column 31: expected valid JSON"},
       {R"({"npu": "edge-int8", "axes": [{"path": "npu.array.rowz", "values": [8]}], "workloads": ["resnet50"]})",
        "spec.json: axes[0].path: 'npu.array.rowz' is not a config field"},
       {R"({"npu": "edge-int8", "axes": [{"path": "npu.array.rows", "values": [8, true]}], "workloads": ["resnet50"]})",

@@ -133,7 +133,11 @@ TEST_CASE("trace cli: bad traces: exit 2, one line naming the file, the operator
   check_rejected("run --workload " + write_file(dir, "config.json", R"({"array": {"rows": 8}})"),
                  "config.json: format: missing; expected \"npusim-trace\" (is this an npusim op trace?)");
   check_rejected("run --workload " + dir + "/absent.json", "absent.json: workload file not found");
-  check_rejected("export-trace --workload " + dir + "/cycle.json", "cycle.json: operators[0].inputs");
+  // export-trace's --out is a file, so the harness's --out folder does not apply.
+  const CommandResult exported = run_npusim("export-trace --workload " + dir + "/cycle.json --out " + dir + "/x.json");
+  CHECK(exported.exit_code == 2);
+  CHECK(exported.output.find("cycle.json: operators[0].inputs") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/x.json"));
 }
 
 TEST_CASE("trace cli: bad ONNX files: truncated, not ONNX, dynamic shapes, unsupported operators") {

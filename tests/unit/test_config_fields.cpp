@@ -39,7 +39,7 @@ TEST_CASE("config fields: README.md holds the generated field table (run `npusim
 
 TEST_CASE("config fields: a row per declared field with its type, unit, default, range and description") {
   const std::string table = npu_config_fields_markdown();
-  CHECK(table.find("| `npu.sram.banks` | integer |  | `16` | > 0 | banks of the scratchpad |\n") !=
+  CHECK(table.find("| `npu.sram.banks` | integer |  | `16` | > 0 to 65536 | banks of the scratchpad |\n") !=
         std::string::npos);
   CHECK(table.find("| `npu.array.dataflow` | string |  | `\"ws\"` | os, ws, is |") != std::string::npos);
   CHECK(table.find("| `npu.timing.mode` | string |  | `\"default\"` | default, scalesim |") !=
@@ -48,7 +48,7 @@ TEST_CASE("config fields: a row per declared field with its type, unit, default,
         std::string::npos);
   CHECK(table.find("| `npu.noc.kind` | string |  | `\"mesh\"` | mesh, ring, crossbar, ideal |") !=
         std::string::npos);
-  CHECK(table.find("| `npu.noc.nodes` | integer | nodes | `0` | >= 0 | (kind ring)") != std::string::npos);
+  CHECK(table.find("| `npu.noc.nodes` | integer | nodes | `0` | 0 to 65536 | (kind ring)") != std::string::npos);
 }
 
 TEST_CASE("config fields: every preset's resolved config parses back to itself") {

@@ -185,7 +185,7 @@ TEST_CASE("noc config: bad NoCs are rejected with the field path") {
         "x.json: npu.noc.global_sram_node: node 2 is outside the 2-node crossbar (nodes 0..1)");
   CHECK(error_of({{"noc", {{"link_bytes_per_cycle", 0}}}}).find("npu.noc.link_bytes_per_cycle") !=
         std::string::npos);
-  CHECK(error_of({{"cores", 0}}).find("npu.cores: expected a positive integer") != std::string::npos);
+  CHECK(error_of({{"cores", 0}}).find("npu.cores: expected 1 to 1024") != std::string::npos);
   CHECK(error_of({{"cores", 2}, {"timing", {{"mode", "scalesim"}}}}).find("npu.cores") != std::string::npos);
   CHECK(error_of({{"noc", {{"bogus", 1}}}}) == "x.json: npu.noc.bogus: unknown field");
   CHECK(error_of({{"sources", 3}}).find("npu.sources: expected an object") != std::string::npos);

@@ -100,7 +100,7 @@ TEST_CASE("config: --set overrides use the same dotted paths as errors") {
 
 TEST_CASE("config: malformed JSON names the file and line") {
   const std::string path = write_temp("broken.json", "{\n  \"array\": {\n    \"rows\": ,\n  }\n}\n");
-  CHECK_THROWS_WITH_AS(load_config_document(path, "npu"), doctest::Contains("broken.json: line 3: malformed JSON"),
+  CHECK_THROWS_WITH_AS(load_config_document(path, "npu"), doctest::Contains("broken.json: line 3, column 13: expected valid JSON"),
                        InputError);
 }
 
