@@ -52,11 +52,20 @@ ScaleSimOperandStream::ScaleSimOperandStream(const ScaleSimMemorySetup& setup, c
       break;
   }
   blocks_ = ceil_div(spatial_limit_, width_);
+  size_ = blocks_ * block_rows_ * width_;
+  // ifmap -1s past the edge appear only when the stride leaves an overhang; im2col addresses repeat
+  // only when windows overlap.
+  if (ifmap) {
+    in_bounds_ = (shape.ifmap_h - shape.filter_h) % shape.stride_h == 0 &&
+                 (shape.ifmap_w - shape.filter_w) % shape.stride_w == 0;
+    unique_addresses_ = (ofmap_h == 1 || shape.filter_h <= shape.stride_h) &&
+                        (ofmap_w_ == 1 || shape.filter_w <= shape.stride_w);
+  }
   if (address_count_ >= uint64_t{std::numeric_limits<int32_t>::max()} ||
-      blocks_ * block_rows_ * width_ >= uint64_t{std::numeric_limits<uint32_t>::max()}) {
+      size_ >= uint64_t{std::numeric_limits<uint32_t>::max()}) {
     throw std::length_error("SCALE-Sim replay: layer too large for 32-bit stream positions");
   }
-  build_stream();
+  build_validity();
 }
 
 // operand_matrix.calc_ifmap_elem_addr(px, w) without the offset, and calc_filter_elem_addr(w, f).
@@ -86,33 +95,52 @@ int64_t ScaleSimOperandStream::element(uint64_t row, uint64_t col) const {
   return operand_address(spatial, row % block_rows_);
 }
 
+uint64_t ScaleSimOperandStream::position(uint64_t spatial, uint64_t temporal) const {
+  const uint64_t row = (spatial / width_) * block_rows_ + temporal, col = spatial % width_;
+  if (!diagonal_) return row * width_ + col;
+  const uint64_t d = row + col;
+  return diagonal_start_[d] + (std::min(d, blocks_ * block_rows_ - 1) - row);
+}
+
 // create_*_prefetch_mat(): for diag_id in range(M + N): rows min(diag_id, M-1) down to
 // max(0, diag_id - N + 1); or plainly row-major.
-void ScaleSimOperandStream::build_stream() {
+void ScaleSimOperandStream::build_validity() {
   const uint64_t m = blocks_ * block_rows_, n = width_;
-  addresses_.resize(m * n);
+  all_valid_ = in_bounds_ && spatial_limit_ % width_ == 0;
+  if (diagonal_) diagonal_start_.resize(m + n);
+  if (all_valid_ && !diagonal_) return;
+  if (!all_valid_) valid_bits_.assign(size_ / 64 + 1, 0);
+  const auto mark = [&](uint64_t pos, uint64_t row, uint64_t col) {
+    if (all_valid_) return;
+    const bool valid = in_bounds_ ? (row / block_rows_) * width_ + col < spatial_limit_ : element(row, col) >= 0;
+    if (valid) valid_bits_[pos / 64] |= uint64_t{1} << (pos % 64);
+  };
   uint64_t pos = 0;
   if (diagonal_) {
-    diagonal_start_.resize(m + n);
     for (uint64_t d = 0; d + 1 < m + n; ++d) {
       diagonal_start_[d] = pos;
       const uint64_t max_row = std::min(d, m - 1);
       const uint64_t min_row = d + 1 > n ? d + 1 - n : 0;
-      for (uint64_t row = max_row + 1; row-- > min_row;) addresses_[pos++] = static_cast<int32_t>(element(row, d - row));
+      if (all_valid_) {
+        pos += max_row - min_row + 1;
+        continue;
+      }
+      for (uint64_t row = max_row + 1; row-- > min_row;) mark(pos++, row, d - row);
     }
     diagonal_start_[m + n - 1] = pos;
+    if (all_valid_) return;
   } else {
     for (uint64_t row = 0; row < m; ++row) {
-      for (uint64_t col = 0; col < n; ++col) addresses_[pos++] = static_cast<int32_t>(element(row, col));
+      for (uint64_t col = 0; col < n; ++col) mark(pos++, row, col);
     }
   }
-  valid_before_.resize(addresses_.size() + 1);
+  valid_prefix_.resize(valid_bits_.size() + 1);
   uint32_t valid = 0;
-  for (uint64_t i = 0; i < addresses_.size(); ++i) {
-    valid_before_[i] = valid;
-    valid += addresses_[i] >= 0 ? 1 : 0;
+  for (size_t word = 0; word < valid_bits_.size(); ++word) {
+    valid_prefix_[word] = valid;
+    valid += static_cast<uint32_t>(__builtin_popcountll(valid_bits_[word]));
   }
-  valid_before_[addresses_.size()] = valid;
+  valid_prefix_[valid_bits_.size()] = valid;
 }
 
 ScaleSimStreamSlice ScaleSimOperandStream::demand_row(uint64_t col_fold, uint64_t row_fold, uint64_t t) const {

@@ -20,40 +20,15 @@ ScaleSimUserReadBuffer::ScaleSimUserReadBuffer(const ScaleSimOperandStream& stre
   prefetch_lines_ = std::min(lines_ - active_lines_, ceil_div(prefetch_words, elems_per_line_));
   fill_rows_ = std::min(ceil_div(active_words, bandwidth_), ceil_div(stream.size(), bandwidth_));
   prefetch_rows_ = ceil_div(prefetch_words, bandwidth_);
-  if (active_lines_ == lines_) return;  // everything stays resident: no address ever misses
-  // Lines holding each address (an im2col address recurs in overlapping windows).
-  const uint64_t addresses = stream.address_count();
-  std::vector<uint32_t> last_line(addresses, UINT32_MAX);
-  line_begin_.assign(addresses + 1, 0);
-  for (int pass = 0; pass < 2; ++pass) {
-    std::vector<uint32_t> cursor = line_begin_;
-    for (uint64_t pos = 0; pos < stream.size(); ++pos) {
-      const int64_t a = stream.address(pos);
-      if (a < 0) continue;
-      const auto line = static_cast<uint32_t>(stream.valid_before(pos) / elems_per_line_);
-      if (last_line[a] == line) continue;
-      last_line[a] = line;
-      if (pass == 0) {
-        ++line_begin_[a + 1];
-      } else {
-        line_ids_[cursor[a]++] = line;
-      }
-    }
-    if (pass == 0) {
-      for (uint64_t a = 0; a < addresses; ++a) line_begin_[a + 1] += line_begin_[a];
-      line_ids_.resize(line_begin_[addresses]);
-      std::fill(last_line.begin(), last_line.end(), UINT32_MAX);
-    }
-  }
 }
 
-bool ScaleSimUserReadBuffer::hit(uint64_t pos) const {
-  if (in_window(stream_.valid_before(pos) / elems_per_line_)) return true;
-  const int64_t a = stream_.address(pos);
-  for (uint32_t i = line_begin_[a]; i < line_begin_[a + 1]; ++i) {
-    if (in_window(line_ids_[i])) return true;
-  }
-  return false;
+// Hit when a line holding the address is in the window: its own position's line first, then (im2col
+// repeats) the lines of its other positions.
+bool ScaleSimUserReadBuffer::hit(uint64_t pos, int64_t address) const {
+  const auto line_in_window = [&](uint64_t p) { return in_window(stream_.valid_before(p) / elems_per_line_); };
+  if (line_in_window(pos)) return true;
+  if (stream_.unique_addresses()) return false;
+  return stream_.any_position_of(address, line_in_window);
 }
 
 // prefetch_active_buffer(): rows served at c0 - f + i, i < f.
@@ -83,15 +58,14 @@ int64_t ScaleSimUserReadBuffer::service_row(const ScaleSimStreamSlice& row, int6
   const uint64_t first_rel = (first + lines_ - window_start_) % lines_;
   const uint64_t last_rel = (last + lines_ - window_start_) % lines_;
   if (first_rel < active_lines_ && last_rel < active_lines_ && first_rel <= last_rel) return cycle + offset;
-  for (uint64_t pos = row.begin; pos < row.end; ++pos) {
-    if (stream_.address(pos) < 0) continue;
-    while (!hit(pos)) {
+  stream_.for_each_valid(row.begin, row.end, [&](uint64_t pos, int64_t address) {
+    while (!hit(pos, address)) {
       if (prefetch_lines_ == 0) throw std::logic_error("SCALE-Sim replay: address missing from the stream");
       new_prefetch();
       const int64_t potential_stall = last_prefetch_cycle_ - (cycle + offset);
       if (potential_stall > 0) offset += potential_stall;
     }
-  }
+  });
   return cycle + offset;
 }
 
@@ -111,17 +85,15 @@ void ScaleSimCalcReadBuffer::service_row(const ScaleSimStreamSlice& row, int64_t
     first_request_seen_ = true;
     first_request_cycle_ = cycle;
   }
-  for (uint64_t pos = row.begin; pos < row.end; ++pos) {
-    const int64_t a = stream_.address(pos);
-    if (a < 0) continue;
+  stream_.for_each_valid(row.begin, row.end, [&](uint64_t, int64_t a) {
     const int64_t set = last_set_[a];
-    if (set >= window_start_ && set < std::min(current_set_, window_end_ + 1)) continue;  // check_hit()
-    if (set == current_set_) continue;                                                    // in current set
+    if (set >= window_start_ && set < std::min(current_set_, window_end_ + 1)) return;  // check_hit()
+    if (set == current_set_) return;                                                    // in current set
     last_set_[a] = current_set_;
-    if (++items_current_set_ < items_per_set_) continue;
+    if (++items_current_set_ < items_per_set_) return;
     items_current_set_ = 0;
     if (++current_set_ == window_end_ + 1) set_filled(cycle);
-  }
+  });
 }
 
 // manage_prefetches() when the set after the active window fills.

@@ -41,7 +41,7 @@ class ScaleSimUserReadBuffer {
 
  private:
   bool in_window(uint64_t line) const { return (line + lines_ - window_start_) % lines_ < active_lines_; }
-  bool hit(uint64_t pos) const;
+  bool hit(uint64_t pos, int64_t address) const;
   void new_prefetch();
   void fill_active(int64_t cycle);
 
@@ -52,8 +52,6 @@ class ScaleSimUserReadBuffer {
   int64_t last_prefetch_cycle_ = -1;
   bool filled_ = false;
   ScaleSimDramWindow dram_;
-  std::vector<uint32_t> line_begin_;  // per address: its lines, ascending, in line_ids_
-  std::vector<uint32_t> line_ids_;
 };
 
 class ScaleSimCalcReadBuffer {
