@@ -3,12 +3,11 @@
 // Writes fill lines of `bw` words; 1024 finished lines are moved at a time into the drain queue,
 // or all lines (the current partial one included) when a drain starts. Per written word, free space
 // drops by one; then, if a drain is still running (cycle < drain end) and no space is left, the row
-// waits for the drain's end (stall); else, if free space is below the active half
-// (words - ceil(words/2) = drain size... i.e. less than ceil(words/2) words free), a drain of up to
-// ceil(drain size / bw) queued lines starts at the current cycle, one line per cycle (write port
-// latency 0), and frees lines * bw words minus the -1 slots of its last line (a partial line inside
-// a drain counts as full, as in SCALE-Sim). At the end, the queue drains back to back from the last
-// row's cycle.
+// waits for the drain's end (a stall); else, if fewer than ceil(words/2) words are free, a drain of up
+// to ceil((words - ceil(words/2)) / bw) queued lines starts at the current cycle, one line per cycle
+// (write port latency 0), and frees lines * bw words minus the -1 slots of its last line (a partial
+// line inside a drain counts as full, as in SCALE-Sim). At the end the queue drains back to back
+// from the last row's cycle.
 #pragma once
 
 #include <cstdint>

@@ -63,7 +63,7 @@ BAD_INPUTS = [  # (what, cfg text, topology text, fragments the one-line message
     ('non-numeric', BAD_CFG.replace('ArrayWidth: 8', 'ArrayWidth: eight'), None,
      ['bad.cfg', 'line 5', 'architecture_presets.ArrayWidth', "'eight'"]),
     ('sparsity on', BAD_CFG + '[sparsity]\nSparsitySupport: true\n', None,
-     ['bad.cfg', 'line 15', 'sparsity.SparsitySupport', 'expected False']),
+     ['bad.cfg', 'line 14', 'sparsity.SparsitySupport', 'expected False']),
     ('missing column', None, 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, '
      'Num Filter, Strides,\nC1, 8, 8, 3, 3, 4,\n', ['topo.csv', 'line 2', 'expected']),
     ('negative dimension', None, 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, '
