@@ -4,6 +4,8 @@
 // check_reference.py compares whole reports with SCALE-Sim's own output.
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "arch/timing/scalesim_memory_replay.h"
 #include "arch/timing/scalesim_operand_stream.h"
 #include "sim/io/python_repr.h"
@@ -94,18 +96,35 @@ TEST_CASE("scalesim operand stream: OS ifmap demand rows are anti-diagonals of t
   const ScaleSimMemorySetup setup = setup_4x4(Dataflow::kOutputStationary, false);
   const ScaleSimOperandStream stream(setup, kGemm4, ScaleSimOperand::kIfmap);
   CHECK(stream.size() == 16);  // T x H = 4 x 4
-  // Row 0 is diagonal 0: the single element (0, 0) = ifmap address of pixel 0, window 0.
-  const ScaleSimStreamSlice first = stream.demand_row(0, 0, 0);
-  CHECK(first.end - first.begin == 1);
-  CHECK(stream.address(first.begin) == 0);
-  // Row 3 is diagonal 3: four elements, pixels 3, 2, 1, 0 at window positions 0..3.
-  const ScaleSimStreamSlice fourth = stream.demand_row(0, 0, 3);
-  CHECK(fourth.end - fourth.begin == 4);
-  CHECK(stream.address(fourth.begin) == 3 * 4 + 0);
-  CHECK(stream.address(fourth.end - 1) == 0 * 4 + 3);
-  // Rows past T + H - 1 = 7 carry nothing.
+  CHECK(stream.unique_addresses());  // GEMM: ofmap width 1, no overlapping windows
+  const auto addresses = [&](const ScaleSimStreamSlice& slice) {
+    std::vector<int64_t> out;
+    stream.for_each_valid(slice.begin, slice.end, [&](uint64_t, int64_t a) { out.push_back(a); });
+    return out;
+  };
+  // Prefetch matrix P(w, px) = ifmap(px, w) = px*4 + w. Demand row 0 is anti-diagonal 0: P(0, 0).
+  CHECK(addresses(stream.demand_row(0, 0, 0)) == std::vector<int64_t>{0});
+  // Row 3 is anti-diagonal 3, rows (w) descending: pixels 0..3 at window positions 3..0.
+  CHECK(addresses(stream.demand_row(0, 0, 3)) == std::vector<int64_t>{3, 6, 9, 12});
+  // Rows past T + H - 2 = 6 carry nothing.
   const ScaleSimStreamSlice idle = stream.demand_row(0, 0, 7);
   CHECK(idle.begin == idle.end);
+}
+
+TEST_CASE("scalesim operand stream: an im2col address is found at every window covering it") {
+  // 4x4 ifmap, 3x3 filter, stride 1: ofmap 2x2; ifmap pixel (1, 1) lies in all four windows.
+  const ScaleSimMemorySetup setup = setup_4x4(Dataflow::kOutputStationary, false);
+  const ScaleSimOperandStream stream(setup, ScaleSimLayerShape{4, 4, 3, 3, 1, 2, 1, 1}, ScaleSimOperand::kIfmap);
+  CHECK_FALSE(stream.unique_addresses());
+  int found = 0;
+  stream.any_position_of(1 * 4 + 1, [&](uint64_t pos) {
+    int64_t at = -1;
+    stream.for_each_valid(pos, pos + 1, [&](uint64_t, int64_t a) { at = a; });
+    CHECK(at == 5);
+    ++found;
+    return false;
+  });
+  CHECK(found == 4);
 }
 
 TEST_CASE("python float repr: CPython's str(float)") {
