@@ -82,7 +82,8 @@ class ReadSide {
 };
 
 double dram_bandwidth(const ScaleSimOperandAccess& a) {
-  return static_cast<double>(a.dram_accesses) / static_cast<double>(a.dram_stop_cycle - a.dram_start_cycle + 1);
+  return static_cast<double>(a.dram_accesses) /
+         static_cast<double>(a.dram_stop_cycle - a.dram_start_cycle + 1);
 }
 
 void fill_compute_columns(const ScaleSimMemorySetup& setup, const ScaleSimLayerShape& shape,

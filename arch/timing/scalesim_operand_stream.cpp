@@ -16,8 +16,8 @@ uint64_t ofmap_extent(uint32_t in, uint32_t filter, uint32_t stride) {
 
 }  // namespace
 
-ScaleSimOperandStream::ScaleSimOperandStream(const ScaleSimMemorySetup& setup, const ScaleSimLayerShape& shape,
-                                             ScaleSimOperand operand)
+ScaleSimOperandStream::ScaleSimOperandStream(const ScaleSimMemorySetup& setup,
+                                             const ScaleSimLayerShape& shape, ScaleSimOperand operand)
     : shape_(shape), operand_(operand), dataflow_(setup.dataflow), array_rows_(setup.array.rows) {
   const uint64_t ofmap_h = ofmap_extent(shape.ifmap_h, shape.filter_h, shape.stride_h);
   ofmap_w_ = ofmap_extent(shape.ifmap_w, shape.filter_w, shape.stride_w);
@@ -40,7 +40,8 @@ ScaleSimOperandStream::ScaleSimOperandStream(const ScaleSimMemorySetup& setup, c
       if (ifmap) {
         block_rows_ = px, width_ = h, spatial_limit_ = window_, pre_ = h;
       } else {
-        block_rows_ = window_, width_ = w, spatial_limit_ = filters, diagonal_ = false, block_is_col_fold_ = true;
+        block_rows_ = window_, width_ = w, spatial_limit_ = filters, diagonal_ = false,
+        block_is_col_fold_ = true;
       }
       break;
     case Dataflow::kInputStationary:
@@ -72,7 +73,7 @@ ScaleSimOperandStream::ScaleSimOperandStream(const ScaleSimMemorySetup& setup, c
 int64_t ScaleSimOperandStream::operand_address(uint64_t spatial, uint64_t temporal) const {
   const bool ifmap = operand_ == ScaleSimOperand::kIfmap;
   // Which index is the output pixel / filter and which the window position, per dataflow.
-  const bool spatial_is_window = dataflow_ == Dataflow::kWeightStationary ? ifmap
+  const bool spatial_is_window = dataflow_ == Dataflow::kWeightStationary  ? ifmap
                                  : dataflow_ == Dataflow::kInputStationary ? !ifmap
                                                                            : false;
   const uint64_t outer = spatial_is_window ? temporal : spatial;  // px (ifmap) or filter index
@@ -112,7 +113,8 @@ void ScaleSimOperandStream::build_validity() {
   if (!all_valid_) valid_bits_.assign(size_ / 64 + 1, 0);
   const auto mark = [&](uint64_t pos, uint64_t row, uint64_t col) {
     if (all_valid_) return;
-    const bool valid = in_bounds_ ? (row / block_rows_) * width_ + col < spatial_limit_ : element(row, col) >= 0;
+    const bool valid =
+        in_bounds_ ? (row / block_rows_) * width_ + col < spatial_limit_ : element(row, col) >= 0;
     if (valid) valid_bits_[pos / 64] |= uint64_t{1} << (pos % 64);
   };
   uint64_t pos = 0;
@@ -143,7 +145,8 @@ void ScaleSimOperandStream::build_validity() {
   valid_prefix_[valid_bits_.size()] = valid;
 }
 
-ScaleSimStreamSlice ScaleSimOperandStream::demand_row(uint64_t col_fold, uint64_t row_fold, uint64_t t) const {
+ScaleSimStreamSlice ScaleSimOperandStream::demand_row(uint64_t col_fold, uint64_t row_fold,
+                                                      uint64_t t) const {
   const uint64_t block = block_is_col_fold_ ? col_fold : row_fold;
   if (!diagonal_) {  // direct: H rows of the fold's block, flipped
     if (t >= array_rows_) return {};

@@ -37,7 +37,8 @@ struct ScaleSimStreamSlice {
 // addresses are recomputed where a replay needs them (misses, CALC mode).
 class ScaleSimOperandStream {
  public:
-  ScaleSimOperandStream(const ScaleSimMemorySetup& setup, const ScaleSimLayerShape& shape, ScaleSimOperand operand);
+  ScaleSimOperandStream(const ScaleSimMemorySetup& setup, const ScaleSimLayerShape& shape,
+                        ScaleSimOperand operand);
 
   // Valid (non -1) elements before `pos`.
   uint64_t valid_before(uint64_t pos) const {
@@ -94,7 +95,8 @@ bool ScaleSimOperandStream::any_position_of(int64_t address, Visit&& visit) cons
   const uint64_t ih = a / (in_w * channels), iw = (a / channels) % in_w, ch = a % channels;
   const uint64_t fh = shape_.filter_h, fw = shape_.filter_w, sh = shape_.stride_h, sw = shape_.stride_w;
   const uint64_t ofmap_h = (uint64_t{shape_.ifmap_h} - fh + sh + sh - 1) / sh;
-  const bool spatial_is_window = dataflow_ == Dataflow::kWeightStationary;  // ifmap: WS puts the window on rows
+  const bool spatial_is_window =
+      dataflow_ == Dataflow::kWeightStationary;  // ifmap: WS puts the window on rows
   for (uint64_t oh = ih + 1 > fh ? (ih + 1 - fh + sh - 1) / sh : 0; oh <= ih / sh && oh < ofmap_h; ++oh) {
     for (uint64_t ow = iw + 1 > fw ? (iw + 1 - fw + sw - 1) / sw : 0; ow <= iw / sw && ow < ofmap_w_; ++ow) {
       const uint64_t px = oh * ofmap_w_ + ow;
@@ -120,7 +122,8 @@ void ScaleSimOperandStream::for_each_valid(uint64_t begin, uint64_t end, Visit&&
   }
   // Anti-diagonal d holds rows min(d, m-1) down to max(0, d-n+1).
   uint64_t d = static_cast<uint64_t>(std::upper_bound(diagonal_start_.begin(), diagonal_start_.end(), begin) -
-                                     diagonal_start_.begin()) - 1;
+                                     diagonal_start_.begin()) -
+               1;
   uint64_t row = std::min(d, m - 1) - (begin - diagonal_start_[d]);
   for (uint64_t pos = begin; pos < end; ++pos) {
     const int64_t a = element(row, d - row);

@@ -25,7 +25,9 @@ ScaleSimUserReadBuffer::ScaleSimUserReadBuffer(const ScaleSimOperandStream& stre
 // Hit when a line holding the address is in the window: its own position's line first, then (im2col
 // repeats) the lines of its other positions.
 bool ScaleSimUserReadBuffer::hit(uint64_t pos, int64_t address) const {
-  const auto line_in_window = [&](uint64_t p) { return in_window(stream_.valid_before(p) / elems_per_line_); };
+  const auto line_in_window = [&](uint64_t p) {
+    return in_window(stream_.valid_before(p) / elems_per_line_);
+  };
   if (line_in_window(pos)) return true;
   if (stream_.unique_addresses()) return false;
   return stream_.any_position_of(address, line_in_window);
@@ -73,7 +75,9 @@ int64_t ScaleSimUserReadBuffer::service_row(const ScaleSimStreamSlice& row, int6
 
 ScaleSimCalcReadBuffer::ScaleSimCalcReadBuffer(const ScaleSimOperandStream& stream, uint64_t size_words,
                                                uint64_t bandwidth_words)
-    : stream_(stream), items_per_set_(size_words / 100), bandwidth_(bandwidth_words),
+    : stream_(stream),
+      items_per_set_(size_words / 100),
+      bandwidth_(bandwidth_words),
       last_set_(stream.address_count(), -1) {
   if (items_per_set_ == 0) throw std::domain_error("SCALE-Sim CALC mode needs SRAMs of at least 100 words");
 }
@@ -136,7 +140,8 @@ void ScaleSimCalcReadBuffer::finish() {
   if (!active_done_) {
     const auto sets = static_cast<uint64_t>(current_set_ + 1);
     prefetch_end_cycle_ = -1 - 1;
-    prefetch_start_cycle_ = prefetch_end_cycle_ - static_cast<int64_t>(ceil_div(sets * items_per_set_, bandwidth_)) + 1;
+    prefetch_start_cycle_ =
+        prefetch_end_cycle_ - static_cast<int64_t>(ceil_div(sets * items_per_set_, bandwidth_)) + 1;
     active_done_ = true;
     log_prefetch(words_of(0));
   } else {

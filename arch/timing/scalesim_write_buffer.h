@@ -33,9 +33,9 @@ class ScaleSimWriteBuffer {
   uint64_t bandwidth_ = 1;
   int64_t active_words_ = 0, free_words_ = 0;
   uint64_t lines_per_drain_ = 1;
-  uint64_t line_fill_ = 0;       // words in the line being filled
-  uint64_t cached_lines_ = 0;    // finished lines not yet queued
-  uint64_t queued_lines_ = 0;    // lines in the drain queue (trace matrix), drained or not
+  uint64_t line_fill_ = 0;     // words in the line being filled
+  uint64_t cached_lines_ = 0;  // finished lines not yet queued
+  uint64_t queued_lines_ = 0;  // lines in the drain queue (trace matrix), drained or not
   uint64_t drained_lines_ = 0;
   std::vector<uint32_t> line_fills_;  // words per finished line, in order
   int64_t drain_end_cycle_ = 0;

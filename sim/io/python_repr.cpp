@@ -22,7 +22,7 @@ std::string python_float_repr(double value) {
   }
   const int exponent = std::atoi(text.c_str() + e + 1);
   const std::string sign = value < 0 ? "-" : "";
-  const int point = exponent + 1;  // digits are 0.DIGITS * 10^point
+  const int point = exponent + 1;   // digits are 0.DIGITS * 10^point
   if (point > -4 && point <= 16) {  // float_repr_style 'short', type 'r'
     std::string out;
     if (point <= 0) {

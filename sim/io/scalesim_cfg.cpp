@@ -2,18 +2,18 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
-#include <vector>
 #include <cctype>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "arch/spec/input_error.h"
-#include "sim/io/text_file.h"
 #include "arch/spec/units.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace {
@@ -102,10 +102,13 @@ class IniFile {
   template <typename Known>
   void require_known(const Known& known) const {
     for (const auto& [section, keys] : sections_) {
-      const auto entry = std::find_if(known.begin(), known.end(), [&](const auto& k) { return section == k.first; });
+      const auto entry =
+          std::find_if(known.begin(), known.end(), [&](const auto& k) { return section == k.first; });
       for (const auto& [key, value] : keys) {
-        const std::string where = "line " + std::to_string(lines_.at(section + "." + key)) + ": " + section + "." + key;
-        if (entry == known.end()) fail(where, "unknown section [" + section + "] (SCALE-Sim v2/v3 have none such)");
+        const std::string where =
+            "line " + std::to_string(lines_.at(section + "." + key)) + ": " + section + "." + key;
+        if (entry == known.end())
+          fail(where, "unknown section [" + section + "] (SCALE-Sim v2/v3 have none such)");
         const auto& names = entry->second;
         if (std::none_of(names.begin(), names.end(), [&](const char* n) { return lower(n) == key; })) {
           fail(where, "unknown key in [" + section + "]");
@@ -148,7 +151,8 @@ const KnownKeys& known_keys() {
       {"layout",
        {"IfmapCustomLayout", "FilterCustomLayout", "IfmapSRAMBankBandwidth", "IfmapSRAMBankNum",
         "IfmapSRAMBankPort", "FilterSRAMBankBandwidth", "FilterSRAMBankNum", "FilterSRAMBankPort"}},
-      {"sparsity", {"SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize", "RandomNumberGeneratorSeed"}},
+      {"sparsity",
+       {"SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize", "RandomNumberGeneratorSeed"}},
       {"run_presets", {"InterfaceBandwidth", "UseRamulatorTrace"}},
       {"network_presets", {"TopologyCsvLoc"}},
   }};
@@ -169,15 +173,18 @@ bool is_true(const std::string& value) {
 
 // Features npusim does not model must be off: v3's sparsity, custom layouts and Ramulator traces.
 void reject_unmodelled(const IniFile& ini) {
-  const std::pair<const char*, const char*> switches[] = {
-      {"sparsity", "SparsitySupport"},           {"layout", "IfmapCustomLayout"},
-      {"layout", "FilterCustomLayout"},          {"architecture_presets", "IfmapCustomLayout"},
-      {"architecture_presets", "FilterCustomLayout"}, {"run_presets", "UseRamulatorTrace"}};
+  const std::pair<const char*, const char*> switches[] = {{"sparsity", "SparsitySupport"},
+                                                          {"layout", "IfmapCustomLayout"},
+                                                          {"layout", "FilterCustomLayout"},
+                                                          {"architecture_presets", "IfmapCustomLayout"},
+                                                          {"architecture_presets", "FilterCustomLayout"},
+                                                          {"run_presets", "UseRamulatorTrace"}};
   for (const auto& [section, key] : switches) {
     const std::string* value = ini.find(section, key);
     if (value && is_true(*value)) {
-      ini.fail(ini.at(section, key), "expected False (npusim models dense layers in SCALE-Sim's default layout, "
-                                     "without Ramulator)");
+      ini.fail(ini.at(section, key),
+               "expected False (npusim models dense layers in SCALE-Sim's default layout, "
+               "without Ramulator)");
     }
   }
 }
@@ -189,7 +196,8 @@ void check_integers(const IniFile& ini) {
     const std::string* value = ini.find(arch, key);
     if (!value) continue;
     const std::string v = trim(*value);
-    if (v.empty() || v.size() > 12 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (v.empty() || v.size() > 12 ||
+        !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
       ini.fail(ini.at(arch, key), "expected a non-negative integer, got '" + *value + "'");
   }
   for (const char* key : {"MemoryBanks", "ReadRequestBuffer", "WriteRequestBuffer"}) {

@@ -45,9 +45,10 @@ ScaleSimReportFiles format_scalesim_reports(const std::vector<ScaleSimLayerRepor
   ScaleSimReportFiles files{kComputeHeader, kBandwidthHeader, kDetailHeader};
   for (size_t i = 0; i < layers.size(); ++i) {
     const ScaleSimLayerReport& r = layers[i];
-    files.compute += row(i, {std::to_string(r.total_cycles), std::to_string(r.stall_cycles),
-                             python_float_repr(r.overall_util_percent), python_float_repr(r.mapping_efficiency_percent),
-                             python_float_repr(r.compute_util_percent)});
+    files.compute +=
+        row(i, {std::to_string(r.total_cycles), std::to_string(r.stall_cycles),
+                python_float_repr(r.overall_util_percent), python_float_repr(r.mapping_efficiency_percent),
+                python_float_repr(r.compute_util_percent)});
     files.bandwidth += row(i, {python_float_repr(r.ifmap_sram_bw), python_float_repr(r.filter_sram_bw),
                                python_float_repr(r.ofmap_sram_bw), python_float_repr(r.ifmap_dram_bw),
                                python_float_repr(r.filter_dram_bw), python_float_repr(r.ofmap_dram_bw)});

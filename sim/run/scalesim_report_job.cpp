@@ -17,7 +17,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 ScaleSimMemorySetup memory_setup(const NpuConfig& config, const std::string& source) {
   if (config.timing_mode != TimingMode::kScaleSim) {
-    throw InputError(source, "timing.mode", "--scalesim-reports needs a SCALE-Sim config (.cfg or timing.mode scalesim)");
+    throw InputError(source, "timing.mode",
+                     "--scalesim-reports needs a SCALE-Sim config (.cfg or timing.mode scalesim)");
   }
   const double bandwidth = config.scalesim.bandwidth_words_per_cycle;
   if (!config.scalesim.calc_bandwidth && (bandwidth != std::floor(bandwidth) || bandwidth > 1e9)) {
@@ -45,7 +46,8 @@ ScaleSimLayerShape layer_shape(const Operator& op) {
 
 ScaleSimReportFiles scalesim_report_files(const RunOptions& options) {
   if (options.workloads.size() != 1 || !ends_with(options.workloads.front(), ".csv")) {
-    throw InputError("<cli>", "--scalesim-reports", "expected exactly one --workload, a SCALE-Sim topology .csv");
+    throw InputError("<cli>", "--scalesim-reports",
+                     "expected exactly one --workload, a SCALE-Sim topology .csv");
   }
   std::string source;
   const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &source);

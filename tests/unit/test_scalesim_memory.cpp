@@ -95,7 +95,7 @@ TEST_CASE("scalesim replay: a read buffer smaller than its operand stalls the ar
 TEST_CASE("scalesim operand stream: OS ifmap demand rows are anti-diagonals of the prefetch stream") {
   const ScaleSimMemorySetup setup = setup_4x4(Dataflow::kOutputStationary, false);
   const ScaleSimOperandStream stream(setup, kGemm4, ScaleSimOperand::kIfmap);
-  CHECK(stream.size() == 16);  // T x H = 4 x 4
+  CHECK(stream.size() == 16);        // T x H = 4 x 4
   CHECK(stream.unique_addresses());  // GEMM: ofmap width 1, no overlapping windows
   const auto addresses = [&](const ScaleSimStreamSlice& slice) {
     std::vector<int64_t> out;
@@ -114,7 +114,8 @@ TEST_CASE("scalesim operand stream: OS ifmap demand rows are anti-diagonals of t
 TEST_CASE("scalesim operand stream: an im2col address is found at every window covering it") {
   // 4x4 ifmap, 3x3 filter, stride 1: ofmap 2x2; ifmap pixel (1, 1) lies in all four windows.
   const ScaleSimMemorySetup setup = setup_4x4(Dataflow::kOutputStationary, false);
-  const ScaleSimOperandStream stream(setup, ScaleSimLayerShape{4, 4, 3, 3, 1, 2, 1, 1}, ScaleSimOperand::kIfmap);
+  const ScaleSimOperandStream stream(setup, ScaleSimLayerShape{4, 4, 3, 3, 1, 2, 1, 1},
+                                     ScaleSimOperand::kIfmap);
   CHECK_FALSE(stream.unique_addresses());
   int found = 0;
   stream.any_position_of(1 * 4 + 1, [&](uint64_t pos) {
@@ -149,7 +150,8 @@ TEST_CASE("scalesim reports: SCALE-Sim's headers and row layout") {
   r.ifmap.dram_start_cycle = -128;
   const ScaleSimReportFiles files = format_scalesim_reports({r});
   CHECK(files.compute.rfind("LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, "
-                            "Compute Util %,\n0, 6264, 4315, 0.0, 100.0, 0.0,\n", 0) == 0);
+                            "Compute Util %,\n0, 6264, 4315, 0.0, 100.0, 0.0,\n",
+                            0) == 0);
   CHECK(files.detailed_access.find("\n0, 0.0, 0.0, 0, 0.0, 0.0, 0, 0.0, 0.0, 0, -128.0, 0.0, 0,") !=
         std::string::npos);
 }
