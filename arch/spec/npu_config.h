@@ -46,6 +46,7 @@ struct ScaleSimConfig {
   uint32_t filter_sram_kb = 64;
   uint32_t ofmap_sram_kb = 64;
   double bandwidth_words_per_cycle = 10.0;
+  bool calc_bandwidth = false;  // InterfaceBandwidth CALC
   static constexpr auto fields();
 };
 constexpr auto ScaleSimConfig::fields() {
@@ -56,6 +57,8 @@ constexpr auto ScaleSimConfig::fields() {
       field<&ScaleSimConfig::bandwidth_words_per_cycle>("bandwidth_words_per_cycle", "words/cycle",
                                                         "SCALE-Sim DRAM interface bandwidth")
           .positive(),
+      field<&ScaleSimConfig::calc_bandwidth>("calc_bandwidth", "",
+                                             "SCALE-Sim InterfaceBandwidth CALC (true) or USER (false)"),
   };
 }
 

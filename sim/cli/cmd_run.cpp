@@ -46,6 +46,9 @@ po::options_description run_options(RunOptions& options, RunFlags& flags) {
       ("allow-unsupported", po::bool_switch(&options.allow_unsupported),
        "ONNX workloads: skip unsupported operators with a warning (kept in result.json) instead of failing")
       ("host-stats", po::value(&options.host_stats_file), "write this process's wall times and peak memory (JSON)")
+      ("scalesim-reports", po::value(&options.scalesim_reports_dir),
+       "SCALE-Sim drop-in: write its COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv "
+       "for --workload T.csv on --npu X.cfg into DIR, number for number (replaces the simulation)")
       ("timeline", po::value(&options.timeline_file), "write a Perfetto/Chrome trace of every unit's spans (open in ui.perfetto.dev)")
       ("timeline-max-spans", po::value(&flags.timeline_max_spans)->default_value(flags.timeline_max_spans),
        "--timeline: past this many spans, merge each track's spans per layer (then further) to stay under it")

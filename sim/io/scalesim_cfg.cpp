@@ -1,16 +1,19 @@
 #include "sim/io/scalesim_cfg.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "arch/spec/input_error.h"
-#include "sim/io/text_file.h"
 #include "arch/spec/units.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace {
@@ -64,6 +67,7 @@ class IniFile {
       auto [it, inserted] =
           sections_[section].emplace(key, trim(std::string_view(line).substr(separator + 1)));
       if (!inserted) fail(where, "duplicate key '" + key + "' in [" + section + "]");
+      lines_[section + "." + key] = line_no;
       last_value = &it->second;
     }
   }
@@ -81,9 +85,36 @@ class IniFile {
 
   // config.get(section, key) raises when either is missing.
   const std::string& require(const std::string& section, const std::string& key) const {
+    if (!sections_.count(section)) fail("[" + section + "]", "missing section (SCALE-Sim requires it)");
     const std::string* value = find(section, key);
     if (!value) fail(section + "." + key, "missing (SCALE-Sim requires it)");
     return *value;
+  }
+
+  // "line N: section.Key" for a key present in the file.
+  std::string at(const std::string& section, const std::string& key) const {
+    const auto line = lines_.find(section + "." + lower(key));
+    const std::string path = section + "." + key;
+    return line == lines_.end() ? path : "line " + std::to_string(line->second) + ": " + path;
+  }
+
+  // Every section and key must be one SCALE-Sim v2 or v3 reads (a typo would otherwise be ignored).
+  template <typename Known>
+  void require_known(const Known& known) const {
+    for (const auto& [section, keys] : sections_) {
+      const auto entry =
+          std::find_if(known.begin(), known.end(), [&](const auto& k) { return section == k.first; });
+      for (const auto& [key, value] : keys) {
+        const std::string where =
+            "line " + std::to_string(lines_.at(section + "." + key)) + ": " + section + "." + key;
+        if (entry == known.end())
+          fail(where, "unknown section [" + section + "] (SCALE-Sim v2/v3 have none such)");
+        const auto& names = entry->second;
+        if (std::none_of(names.begin(), names.end(), [&](const char* n) { return lower(n) == key; })) {
+          fail(where, "unknown key in [" + section + "]");
+        }
+      }
+    }
   }
 
   uint32_t positive(const std::string& section, const std::string& key, const std::string& text) const {
@@ -92,7 +123,7 @@ class IniFile {
     const bool ok = !digits.empty() && digits.size() <= 10 &&
                     std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
                     std::stoull(digits) > 0 && std::stoull(digits) <= std::numeric_limits<uint32_t>::max();
-    if (!ok) fail(section + "." + key, "expected a positive integer, got '" + text + "'");
+    if (!ok) fail(at(section, key), "expected a positive integer, got '" + text + "'");
     return static_cast<uint32_t>(std::stoull(digits));
   }
 
@@ -104,7 +135,29 @@ class IniFile {
   using Section = std::map<std::string, std::string>;
   std::string file_;
   std::map<std::string, Section> sections_;
+  std::map<std::string, size_t> lines_;  // "section.key" -> line number
 };
+
+// The sections and keys SCALE-Sim v2 and v3 read (scale_config.read_conf_file()); MemoryBanks and the
+// offsets are read but change no report number of a dense run.
+using KnownKeys = std::array<std::pair<const char*, std::vector<const char*>>, 6>;
+const KnownKeys& known_keys() {
+  static const KnownKeys known{{
+      {"general", {"run_name"}},
+      {"architecture_presets",
+       {"ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB", "OfmapSramSzkB", "IfmapOffset",
+        "FilterOffset", "OfmapOffset", "Dataflow", "Bandwidth", "MemoryBanks", "ReadRequestBuffer",
+        "WriteRequestBuffer", "IfmapCustomLayout", "FilterCustomLayout"}},
+      {"layout",
+       {"IfmapCustomLayout", "FilterCustomLayout", "IfmapSRAMBankBandwidth", "IfmapSRAMBankNum",
+        "IfmapSRAMBankPort", "FilterSRAMBankBandwidth", "FilterSRAMBankNum", "FilterSRAMBankPort"}},
+      {"sparsity",
+       {"SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize", "RandomNumberGeneratorSeed"}},
+      {"run_presets", {"InterfaceBandwidth", "UseRamulatorTrace"}},
+      {"network_presets", {"TopologyCsvLoc"}},
+  }};
+  return known;
+}
 
 // USER: Bandwidth is a comma-separated list (one per memory bank); SCALE-Sim feeds bws[0] to all three.
 double words_per_cycle(const IniFile& ini, bool user_bandwidth) {
@@ -113,15 +166,55 @@ double words_per_cycle(const IniFile& ini, bool user_bandwidth) {
   return ini.positive("architecture_presets", "Bandwidth", list.substr(0, list.find(',')));
 }
 
+bool is_true(const std::string& value) {
+  const std::string v = lower(value);
+  return v == "true" || v == "1" || v == "yes" || v == "on";
+}
+
+// Features npusim does not model must be off: v3's sparsity, custom layouts and Ramulator traces.
+void reject_unmodelled(const IniFile& ini) {
+  const std::pair<const char*, const char*> switches[] = {{"sparsity", "SparsitySupport"},
+                                                          {"layout", "IfmapCustomLayout"},
+                                                          {"layout", "FilterCustomLayout"},
+                                                          {"architecture_presets", "IfmapCustomLayout"},
+                                                          {"architecture_presets", "FilterCustomLayout"},
+                                                          {"run_presets", "UseRamulatorTrace"}};
+  for (const auto& [section, key] : switches) {
+    const std::string* value = ini.find(section, key);
+    if (value && is_true(*value)) {
+      ini.fail(ini.at(section, key),
+               "expected False (npusim models dense layers in SCALE-Sim's default layout, "
+               "without Ramulator)");
+    }
+  }
+}
+
+// Offsets and the v3 request buffers are integers to SCALE-Sim (int()); MemoryBanks a positive one.
+void check_integers(const IniFile& ini) {
+  const char* arch = "architecture_presets";
+  for (const char* key : {"IfmapOffset", "FilterOffset", "OfmapOffset"}) {
+    const std::string* value = ini.find(arch, key);
+    if (!value) continue;
+    const std::string v = trim(*value);
+    if (v.empty() || v.size() > 12 ||
+        !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      ini.fail(ini.at(arch, key), "expected a non-negative integer, got '" + *value + "'");
+  }
+  for (const char* key : {"MemoryBanks", "ReadRequestBuffer", "WriteRequestBuffer"}) {
+    if (const std::string* value = ini.find(arch, key)) ini.positive(arch, key, *value);
+  }
+}
+
 }  // namespace
 
 nlohmann::json parse_scalesim_cfg(const std::string& text, const std::string& file) {
   const IniFile ini(text, file);
+  ini.require_known(known_keys());
   const std::string run_name = ini.require("general", "run_name");
 
   const std::string& mode = ini.require("run_presets", "InterfaceBandwidth");
   if (mode != "USER" && mode != "CALC") {
-    ini.fail("run_presets.InterfaceBandwidth", "expected USER or CALC, got '" + mode + "'");
+    ini.fail(ini.at("run_presets", "InterfaceBandwidth"), "expected USER or CALC, got '" + mode + "'");
   }
 
   const char* arch = "architecture_presets";
@@ -132,16 +225,11 @@ nlohmann::json parse_scalesim_cfg(const std::string& text, const std::string& fi
   const uint32_t ofmap_kb = ini.required_positive(arch, "OfmapSramSzkB");
   const std::string dataflow = lower(ini.require(arch, "Dataflow"));
   if (dataflow != "os" && dataflow != "ws" && dataflow != "is") {
-    ini.fail(std::string(arch) + ".Dataflow", "expected one of: os, ws, is, got '" + dataflow + "'");
+    ini.fail(ini.at(arch, "Dataflow"), "expected one of: os, ws, is, got '" + dataflow + "'");
   }
   const double bandwidth = words_per_cycle(ini, mode == "USER");
-
-  if (const std::string* sparse = ini.find("sparsity", "SparsitySupport")) {
-    const std::string value = lower(*sparse);
-    if (value == "true" || value == "1" || value == "yes" || value == "on") {
-      ini.fail("sparsity.SparsitySupport", "expected false (npusim models dense layers only)");
-    }
-  }
+  reject_unmodelled(ini);
+  check_integers(ini);
 
   // The array reads up to H ifmap + W filter words and writes W ofmap words per cycle; SCALE-Sim's SRAMs
   // never conflict, so the ports are sized to serve that (1 word = 1 byte).
@@ -171,7 +259,8 @@ nlohmann::json parse_scalesim_cfg(const std::string& text, const std::string& fi
        {{"ifmap_sram_kb", ifmap_kb},
         {"filter_sram_kb", filter_kb},
         {"ofmap_sram_kb", ofmap_kb},
-        {"bandwidth_words_per_cycle", bandwidth}}},
+        {"bandwidth_words_per_cycle", bandwidth},
+        {"calc_bandwidth", mode == "CALC"}}},
   };
 }
 

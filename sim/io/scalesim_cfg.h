@@ -17,8 +17,11 @@ namespace npusim {
 //   scalesim      <- the three SRAM sizes in kB and bandwidth_words_per_cycle
 // [run_presets] InterfaceBandwidth USER takes [architecture_presets] Bandwidth (its first value, as
 // SCALE-Sim uses bws[0] for all three buffers); CALC uses SCALE-Sim's CALC-mode 10 words/cycle.
-// Keys SCALE-Sim reads but npusim does not model (offsets, banks, layouts) are ignored; sparsity
-// support must be off. Errors: InputError(path, "section.Key", expectation) or (path, "line N", ...).
+// scalesim.calc_bandwidth <- InterfaceBandwidth CALC. Every section and key must be one SCALE-Sim v2
+// or v3 reads; offsets, MemoryBanks and v3's request buffers are validated, not used (they change no
+// report number); v3 sparsity, custom layouts and Ramulator traces must be off. Errors:
+// InputError(path, "line N: section.Key", expectation), (path, "section.Key", "missing ...") or
+// (path, "[section]", "missing section ...").
 nlohmann::json load_scalesim_cfg(const std::string& path);
 
 // The same from the file's text; `file` names it in errors.

@@ -10,6 +10,7 @@
 #include "analysis/gpu/gpu_config.h"
 #include "arch/npu_simulation.h"
 #include "sim/io/atomic_file.h"
+#include "sim/run/scalesim_report_job.h"
 #include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/npu_config_parse.h"
@@ -211,6 +212,11 @@ RunReport execute_run(const RunOptions& options) {
 }
 
 int run_command(const RunOptions& options) {
+  if (!options.scalesim_reports_dir.empty()) {
+    // SCALE-Sim's drop-in: its three reports only, from the memory-system replay (no event simulation).
+    write_scalesim_reports(options.scalesim_reports_dir, scalesim_report_files(options));
+    return 0;
+  }
   HostStats host;
   std::string timeline;
   const RunReport report = execute_run_timed(options, host, &timeline);

@@ -27,6 +27,7 @@ struct RunOptions {
   bool allow_unsupported = false;      // ONNX: skip unsupported operators with a warning instead of failing
   std::string timeline_file;           // Perfetto trace-event JSON of every unit's spans; empty: none
   uint64_t timeline_max_spans = 200000;  // past this, spans are merged per track and layer
+  std::string scalesim_reports_dir;      // SCALE-Sim's three CSV reports; empty: none
 };
 
 // The default when `npusim run` gets no --workload: a CNN and a transformer.

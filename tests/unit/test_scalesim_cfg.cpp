@@ -79,25 +79,58 @@ TEST_CASE("scalesim cfg: USER bandwidth, rectangular OS array, ignored keys") {
 
 TEST_CASE("scalesim cfg: errors name section.Key") {
   check_error(replace(kMinimal, "ArrayHeight: 8\n", ""), "architecture_presets.ArrayHeight", "missing");
-  check_error(replace(kMinimal, "ArrayWidth: 4", "ArrayWidth: four"), "architecture_presets.ArrayWidth",
-              "expected a positive integer, got 'four'");
-  check_error(replace(kMinimal, "IfmapSramSzkB: 1", "IfmapSramSzkB: 0"), "architecture_presets.IfmapSramSzkB",
-              "expected a positive integer");
-  check_error(replace(kMinimal, "Dataflow: is", "Dataflow: rs"), "architecture_presets.Dataflow",
+  check_error(replace(kMinimal, "ArrayWidth: 4", "ArrayWidth: four"),
+              "line 5: architecture_presets.ArrayWidth", "expected a positive integer, got 'four'");
+  check_error(replace(kMinimal, "IfmapSramSzkB: 1", "IfmapSramSzkB: 0"),
+              "line 6: architecture_presets.IfmapSramSzkB", "expected a positive integer");
+  check_error(replace(kMinimal, "Dataflow: is", "Dataflow: rs"), "line 9: architecture_presets.Dataflow",
               "expected one of: os, ws, is");
   check_error(replace(kMinimal, "InterfaceBandwidth: USER", "InterfaceBandwidth: AUTO"),
-              "run_presets.InterfaceBandwidth", "expected USER or CALC");
+              "line 12: run_presets.InterfaceBandwidth", "expected USER or CALC");
   check_error(replace(kMinimal, "Bandwidth: 5,7\n", ""), "architecture_presets.Bandwidth", "missing");
-  check_error(replace(kMinimal, "Bandwidth: 5,7", "Bandwidth: 2.5"), "architecture_presets.Bandwidth",
-              "expected a positive integer");
-  check_error(std::string(kMinimal) + "[sparsity]\nSparsitySupport: true\n", "sparsity.SparsitySupport",
-              "expected false");
+  check_error(replace(kMinimal, "Bandwidth: 5,7", "Bandwidth: 2.5"),
+              "line 10: architecture_presets.Bandwidth", "expected a positive integer");
+  check_error(std::string(kMinimal) + "[sparsity]\nSparsitySupport: true\n",
+              "line 14: sparsity.SparsitySupport", "expected False");
   check_error(replace(kMinimal, "run_name = r\n", ""), "general.run_name", "missing");
   check_error(replace(kMinimal, "[general]\n", ""), "line 1", "expected a [section] header");
   check_error(replace(kMinimal, "Dataflow: is", "Dataflow is"), "line 9",
               "expected '[section]' or 'key = value'");
   check_error(std::string(kMinimal) + "[general]\n", "line 13", "duplicate section [general]");
   CHECK_THROWS_AS(load_scalesim_cfg("/nonexistent/x.cfg"), InputError);
+  // Unknown keys and sections are errors (SCALE-Sim would silently ignore a misspelt key).
+  check_error(replace(kMinimal, "Dataflow: is", "Dataflow: is\nArrayDepth: 2"),
+              "line 10: architecture_presets.arraydepth", "unknown key in [architecture_presets]");
+  check_error(std::string(kMinimal) + "[memory]\nBanks: 2\n", "line 14: memory.banks",
+              "unknown section [memory]");
+  check_error(replace(kMinimal, "[run_presets]\nInterfaceBandwidth: USER\n", ""), "[run_presets]",
+              "missing section");
+  check_error(std::string(kMinimal) + "[layout]\nIfmapCustomLayout: True\n",
+              "line 14: layout.IfmapCustomLayout", "expected False");
+  check_error(
+      replace(kMinimal, "InterfaceBandwidth: USER", "InterfaceBandwidth: USER\nUseRamulatorTrace: True"),
+      "line 13: run_presets.UseRamulatorTrace", "expected False");
+  check_error(replace(kMinimal, "Dataflow: is", "Dataflow: is\nIfmapOffset: -5"),
+              "line 10: architecture_presets.IfmapOffset", "expected a non-negative integer");
+}
+
+TEST_CASE("scalesim cfg: a SCALE-Sim v3 config (layout, sparsity off, request buffers, Ramulator off)") {
+  const std::string v3 =
+      std::string(kMinimal) +
+      "[layout]\nIfmapCustomLayout: False\nIfmapSRAMBankBandwidth: 10\nIfmapSRAMBankNum: 10\n"
+      "IfmapSRAMBankPort: 2\nFilterCustomLayout: False\nFilterSRAMBankBandwidth: 10\n"
+      "FilterSRAMBankNum: 10\nFilterSRAMBankPort: 2\n[sparsity]\nSparsitySupport : false\n"
+      "SparseRep : ellpack_block\nOptimizedMapping : false\nBlockSize : 8\n"
+      "RandomNumberGeneratorSeed : 40\n";
+  const std::string with_buffers =
+      replace(replace(v3, "Dataflow: is",
+                      "Dataflow: is\nMemoryBanks: 1\nReadRequestBuffer: 32\n"
+                      "WriteRequestBuffer: 32"),
+              "InterfaceBandwidth: USER", "InterfaceBandwidth: CALC\nUseRamulatorTrace: False");
+  const nlohmann::json doc = parse_scalesim_cfg(with_buffers, "v3.cfg");
+  CHECK(doc["array"]["dataflow"] == "is");
+  CHECK(doc["scalesim"]["calc_bandwidth"] == true);
+  CHECK(parse_scalesim_cfg(kMinimal, "m.cfg")["scalesim"]["calc_bandwidth"] == false);
 }
 
 }  // namespace npusim
