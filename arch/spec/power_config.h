@@ -17,7 +17,7 @@ struct AreaConfig {
   std::optional<double> logic_mtr_per_mm2;   // absent: the node's table value
   std::optional<double> sram_bitcell_um2;    // absent: the node's table value
   double logic_density_fraction = 0.6;
-  double sram_array_efficiency = 0.5;
+  double sram_array_efficiency = 0.35;
   double integration_overhead = 0.3;
   static constexpr auto fields();
 };
@@ -45,7 +45,8 @@ constexpr auto AreaConfig::fields() {
                                        "bit-cell area / macro area of a large bank (periphery, redundancy)")
           .positive()
           .within(0.0, 1.0, "a fraction of the macro area")
-          .sourced("E: CACTI-class macros 0.4-0.7"),
+          .sourced("E: product SRAM with ECC, redundancy and routing ~0.25-0.4 of bit-cell density "
+                   "(IEDM test macros ~0.65)"),
       field<&A::integration_overhead>("integration_overhead", "",
                                       "top-level wiring, clocking, pads, test and white space, as a "
                                       "fraction of the blocks' sum")
