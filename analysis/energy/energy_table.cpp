@@ -53,8 +53,14 @@ double sram_read_pj_per_64b_45nm(double capacity_bytes) {
          std::pow(capacity_bytes / anchors.back().bytes, kSramCactiDepthExponent);
 }
 
-EnergyEventTable resolve_energy_table(const EnergyConfig& config, Bytes sram_capacity_bytes,
-                                      const std::string& dram_kind) {
+double sram_bank_read_pj_per_byte_45nm(double bank_bytes, double width_bytes) {
+  const double depth_words = bank_bytes / width_bytes;
+  const double width_factor = 0.7 * (8.0 * width_bytes) / 64.0 + 0.3;
+  return sram_read_pj_per_64b_45nm(depth_words * 8.0) * width_factor / width_bytes;
+}
+
+EnergyEventTable resolve_energy_table(const EnergyConfig& config, const SramConfig& sram_config,
+                                      const std::string& dram_kind, double idle_w) {
   EnergyEventTable table;
   table.technology_node_nm = config.technology_node_nm;
   const double logic = logic_energy_scale(config.technology_node_nm);
@@ -65,18 +71,24 @@ EnergyEventTable resolve_energy_table(const EnergyConfig& config, Bytes sram_cap
     table.mac_pj[static_cast<size_t>(dtype)] =
         it != config.mac_pj.end() ? it->second : mac_energy_reference_45nm(dtype).value * logic;
   }
+  table.sram_bank_bytes = static_cast<double>(sram_config.capacity_bytes) / sram_config.banks;
   const double read_pj_per_byte =
-      sram_read_pj_per_64b_45nm(static_cast<double>(sram_capacity_bytes)) / 8.0 * sram;
+      sram_bank_read_pj_per_byte_45nm(table.sram_bank_bytes, sram_config.bank_width_bytes) * sram;
   table.sram_read_pj_per_byte = config.sram_read_pj_per_byte.value_or(read_pj_per_byte);
   table.sram_write_pj_per_byte =
       config.sram_write_pj_per_byte.value_or(read_pj_per_byte * sram_write_to_read_ratio().value);
 
   table.dram_kind = dram_kind;
   const auto override_it = config.dram_pj_per_bit.find(dram_kind);
+  const DramEnergyEntry* entry = find_dram_energy(dram_kind);
+  if (entry != nullptr) {  // a property of the DRAM type and its interface: no node scaling
+    table.dram_device_pj_per_bit = entry->device_pj_per_bit;
+    table.dram_controller_phy_pj_per_bit = entry->controller_phy_pj_per_bit;
+  }
   if (override_it != config.dram_pj_per_bit.end()) {
     table.dram_pj_per_bit = override_it->second;
-  } else if (const DramEnergyEntry* entry = find_dram_energy(dram_kind)) {
-    table.dram_pj_per_bit = entry->pj_per_bit;  // a property of the DRAM type: no node scaling
+  } else if (entry != nullptr) {
+    table.dram_pj_per_bit = entry->pj_per_bit();
   } else {
     throw InputError("", "npu.dram.kind",
                      "'" + dram_kind + "' has no energy per bit; known: " + known_dram_kinds());
@@ -87,7 +99,7 @@ EnergyEventTable resolve_energy_table(const EnergyConfig& config, Bytes sram_cap
   table.vector_op_pj = config.vector_op_pj.value_or(vector_op_energy_reference_45nm().value * logic);
   table.dma_descriptor_pj =
       config.dma_descriptor_pj.value_or(dma_descriptor_energy_reference_45nm().value * logic);
-  table.leakage_w = config.leakage_w;
+  table.leakage_w = idle_w;
   return table;
 }
 
@@ -114,10 +126,13 @@ nlohmann::json energy_table_to_json(const EnergyEventTable& table, const EnergyC
       {"logic_scale_vs_45nm", logic_energy_scale(table.technology_node_nm)},
       {"sram_scale_vs_45nm", sram_energy_scale(table.technology_node_nm)},
       {"mac_pj", macs},
+      {"sram_bank_bytes", table.sram_bank_bytes},
       {"sram_read_pj_per_byte", table.sram_read_pj_per_byte},
       {"sram_write_pj_per_byte", table.sram_write_pj_per_byte},
       {"dram_kind", table.dram_kind},
       {"dram_pj_per_bit", table.dram_pj_per_bit},
+      {"dram_device_pj_per_bit", table.dram_device_pj_per_bit},
+      {"dram_controller_phy_pj_per_bit", table.dram_controller_phy_pj_per_bit},
       {"noc_pj_per_flit_hop", table.noc_pj_per_flit_hop},
       {"vector_op_pj", table.vector_op_pj},
       {"dma_descriptor_pj", table.dma_descriptor_pj},
@@ -128,18 +143,20 @@ nlohmann::json energy_table_to_json(const EnergyEventTable& table, const EnergyC
         {"sram_read_pj_per_byte",
          source(
              config.sram_read_pj_per_byte,
-             "64-bit read energy interpolated from 8 KB/32 KB/1 MB anchors (Horowitz 2014 P, S), CACTI depth "
-             "law beyond them, /8 per byte, logic-scaled to 22 nm then sqrt(node/22)")},
+             "per bank (capacity / banks): 64-bit read energy at the bank's depth interpolated from 8 KB/32 KB/1 MB "
+             "anchors (Horowitz 2014 P, S), CACTI depth law beyond them, x (0.7 width/64 + 0.3) for the bank "
+             "width, per byte of the access, logic-scaled to 22 nm then sqrt(node/22)")},
         {"sram_write_pj_per_byte", source(config.sram_write_pj_per_byte, sram_write_to_read_ratio().source)},
         {"dram_pj_per_bit", config.dram_pj_per_bit.count(table.dram_kind) ? std::string(kOverride)
-                            : dram != nullptr ? std::string(dram->source) + "; not node-scaled"
+                            : dram != nullptr ? std::string(dram->source) + " (device) + controller and PHY (E); not node-scaled"
                                               : std::string("?")},
         {"noc_pj_per_flit_hop",
          source(config.noc_pj_per_flit_hop, noc_flit_hop_energy_reference_45nm().source + scaled)},
         {"vector_op_pj", source(config.vector_op_pj, vector_op_energy_reference_45nm().source + scaled)},
         {"dma_descriptor_pj",
          source(config.dma_descriptor_pj, dma_descriptor_energy_reference_45nm().source + scaled)},
-        {"leakage_w", "npu.energy.leakage_w (default 0.5 W, E)"}}},
+        {"leakage_w", config.leakage_w ? std::string(kOverride)
+                                       : std::string("modeled idle power: area x idle density (power section)")}}},
   };
 }
 

@@ -31,7 +31,7 @@ struct EnergyConfig {
   std::optional<double> noc_pj_per_flit_hop;
   std::optional<double> vector_op_pj;
   std::optional<double> dma_descriptor_pj;
-  double leakage_w = 0.5;
+  std::optional<double> leakage_w;  // absent: modeled from die area (analysis/power)
   static constexpr auto fields();
 };
 constexpr auto EnergyConfig::fields() {
@@ -57,9 +57,10 @@ constexpr auto EnergyConfig::fields() {
           .non_negative(),
       field<&E::dma_descriptor_pj>("dma_descriptor_pj", "pJ", "decode and issue of one DMA descriptor")
           .non_negative(),
-      field<&E::leakage_w>("leakage_w", "W", "static power of the whole NPU")
-          .non_negative()
-          .sourced("E: set it per preset"),
+      field<&E::leakage_w>("leakage_w", "W",
+                           "idle (static) power of the whole NPU; absent = modeled per component from area, "
+                           "node and voltage (npu.area, npu.power)")
+          .non_negative(),
   };
 }
 
@@ -99,11 +100,14 @@ struct NodeScale {
 };
 const std::vector<NodeScale>& logic_energy_scale_table();
 
-// DRAM energy per bit by kind; does not scale with the logic node.
+// DRAM energy per bit by kind; does not scale with the logic node. The device part covers the DRAM core
+// and its I/O; the controller and PHY part is the NPU's side of the interface.
 struct DramEnergyEntry {
   const char* kind;
-  double pj_per_bit;
+  double device_pj_per_bit;
+  double controller_phy_pj_per_bit;
   const char* source;
+  double pj_per_bit() const { return device_pj_per_bit + controller_phy_pj_per_bit; }
 };
 const std::vector<DramEnergyEntry>& dram_energy_reference();
 const DramEnergyEntry* find_dram_energy(const std::string& kind);

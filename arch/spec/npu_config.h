@@ -14,6 +14,7 @@
 #include "arch/spec/energy_config.h"
 #include "arch/spec/memory_config.h"
 #include "arch/spec/noc_config.h"
+#include "arch/spec/power_config.h"
 #include "arch/spec/units.h"
 
 namespace npusim {
@@ -75,6 +76,8 @@ struct NpuConfig {
   VectorConfig vector;
   MapperConfig mapper;
   EnergyConfig energy;
+  AreaConfig area;
+  PowerConfig power;
   TimingMode timing_mode = TimingMode::kDefault;
   ScaleSimConfig scalesim;
   GlobalSramConfig global_sram;
@@ -97,6 +100,8 @@ constexpr auto NpuConfig::fields() {
       field<&C::vector>("vector", "", ""),
       field<&C::mapper>("mapper", "", ""),
       field<&C::energy>("energy", "", ""),
+      field<&C::area>("area", "", ""),
+      field<&C::power>("power", "", ""),
       field<&C::timing_mode>("timing.mode", "",
                              "default: npusim's model; scalesim: SCALE-Sim v2's per-fold "
                              "accounting (one core)")

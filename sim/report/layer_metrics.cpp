@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analysis/energy/npu_energy.h"
+#include "analysis/power/area_model.h"
 #include "arch/timing/scalesim_timing.h"
 #include "sim/report/run_report.h"
 
@@ -168,6 +169,16 @@ void add_energy_totals(const NpuConfig& config, const std::vector<nlohmann::orde
   totals["average_power_w"] = ratio(totals["energy_j"].get<double>(), time_s);
   totals["peak_power_w"] = peak_window_power_w(spans, std::max<Cycles>(window_cycles, 1), config.clock_mhz);
   totals["peak_power_window_s"] = kPeakPowerWindowS;
+  // Idle power is the leakage rate the rows were priced with; TDP and die area come from the config.
+  totals["idle_power_w"] = ratio(totals["leakage_energy_j"].get<double>(), time_s);
+  const PowerModel power = resolve_power_model(config);
+  totals["die_area_mm2"] = power.die_area_mm2;
+  const std::optional<double> tdp = config.power.tdp_w;
+  totals["tdp_w"] = tdp ? nlohmann::ordered_json(*tdp) : nlohmann::ordered_json(nullptr);
+  totals["average_power_over_tdp"] =
+      tdp ? nlohmann::ordered_json(totals["average_power_w"].get<double>() / *tdp) : nlohmann::ordered_json(nullptr);
+  totals["peak_power_over_tdp"] =
+      tdp ? nlohmann::ordered_json(totals["peak_power_w"].get<double>() / *tdp) : nlohmann::ordered_json(nullptr);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ std::string totals_lines(const nlohmann::ordered_json& totals) {
 }
 
 nlohmann::ordered_json workload_totals(const RunReport& report, const WorkloadSummary& w) {
-  return totals_over(report.config, report.layers, w.first_layer, w.end_layer, w.batch);
+  return totals_over(operating_config(report), report.layers, w.first_layer, w.end_layer, w.batch);
 }
 
 uint64_t workload_macs(const RunReport& report, const WorkloadSummary& w) {
@@ -154,6 +154,7 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
   root["timing_mode"] = timing_mode_name(report.config.timing_mode);
   root["energy"] = {{"model", "event counts x per-event energy + leakage x time (analysis/energy)"},
                     {"table", energy_table_to_json(report.energy, report.config.energy)}};
+  root["power"] = power_section(report);
   if (report.gpu) root["gpu"] = gpu_section(*report.gpu);
   nlohmann::ordered_json workloads = nlohmann::ordered_json::array();
   for (const auto& w : report.workloads) {
@@ -202,6 +203,13 @@ std::string report_to_table(const RunReport& report) {
                                 c.name, c.array.rows, c.array.cols, dataflow_name(c.array.dataflow),
                                 c.clock_mhz, c.sram.capacity_bytes / 1024, c.dram.kind,
                                 c.dram.bandwidth_gbytes_per_s, timing_mode_name(c.timing_mode));
+  const auto& published = c.area.published_die_mm2;
+  out += fmt::format("  die area {:.1f} mm2 modeled{}, idle power {:.3g} W at {:.3f} V, {} nm\n",
+                     report.power.die_area_mm2,
+                     published ? fmt::format(" vs {:.0f} published ({:+.0f}%)", *published,
+                                             100.0 * (report.power.die_area_mm2 / *published - 1.0))
+                               : std::string(" (no published figure)"),
+                     report.power.idle_w, report.power.voltage_v, report.power.node.node_nm);
   for (const auto& w : report.workloads) {
     out += fmt::format("\nWorkload {} (batch {}, {})\n", w.name, w.batch, dtype_name(w.dtype));
     out += fmt::format("{:>4} {:<28} {:<8} {:<6} {:>12} {:>7} {:>7} {:>8} {:>8}  {}\n", "#", "layer", "op",
@@ -209,6 +217,7 @@ std::string report_to_table(const RunReport& report) {
     for (size_t i = w.first_layer; i < w.end_layer; ++i) out += layer_line(report.layers[i]);
     const nlohmann::ordered_json totals = workload_totals(report, w);
     out += totals_lines(totals);
+    out += power_lines(report, totals);
     for (const auto& note : w.notes) out += "  assumed: " + note + "\n";
     if (w.gpu) out += comparison_lines(totals, comparison_json(totals, *w.gpu, workload_macs(report, w), w.batch));
   }

@@ -13,6 +13,7 @@
 #include "analysis/energy/energy_table.h"
 #include "analysis/gpu/gpu_calibration.h"
 #include "analysis/gpu/gpu_model.h"
+#include "analysis/power/area_model.h"
 #include "arch/isa/layer_stats.h"
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
@@ -43,10 +44,21 @@ struct GpuBaseline {
   CalibrationError calibration;  // the model's error on the A100 GEMM sweep (REFERENCE.md §3.2)
 };
 
+// Where the run's time and energy are priced: clock_mhz unless npu.power.cap_w lowered it (analysis/power/dvfs.h).
+struct OperatingPoint {
+  double clock_mhz = 0.0;
+  double voltage_v = 0.0;
+  double uncapped_average_power_w = 0.0;  // the whole run at clock_mhz
+  bool capped = false;                    // the cap lowered the clock
+  bool cap_met = true;                    // false: even the lowest DVFS clock exceeds the cap
+};
+
 struct RunReport {
   NpuConfig config;
   std::string npu_source;  // preset path or file
-  EnergyEventTable energy;
+  PowerModel power;
+  OperatingPoint operating;
+  EnergyEventTable energy;  // at the operating point
   std::optional<GpuBaseline> gpu;
   std::vector<WorkloadSummary> workloads;
   std::vector<nlohmann::ordered_json> layers;
@@ -69,6 +81,14 @@ nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nl
 // TOPS/W, and their ratios; says which power each perf/W divides by.
 nlohmann::ordered_json comparison_json(const nlohmann::ordered_json& npu_totals, const GpuRunEstimate& gpu,
                                        uint64_t macs, uint32_t batch);
+
+// The config the rows and totals are priced with: report.config at the operating point's clock.
+NpuConfig operating_config(const RunReport& report);
+
+// The "power" section of result.json: die area, idle power, TDP, and the operating point under the cap.
+nlohmann::ordered_json power_section(const RunReport& report);
+// Text lines: modeled average and peak power against the TDP, and the sustained clock under a cap.
+std::string power_lines(const RunReport& report, const nlohmann::ordered_json& totals);
 
 nlohmann::ordered_json report_to_json(const RunReport& report);
 std::string report_to_csv(const RunReport& report);

@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "analysis/power/area_model.h"
+#include "arch/spec/input_error.h"
 #include "arch/spec/npu_config_parse.h"
 #include "sim/io/config_loader.h"
 #include "sim/run/run_job.h"
@@ -36,8 +38,17 @@ int validate_command(const ValidateOptions& options) {
   }
   std::string source;
   const NpuConfig config = resolve_npu_config(options.config, options.overrides, &source);
+  PowerModel power;
+  try {
+    power = resolve_power_model(config);
+  } catch (const InputError& error) {
+    throw InputError(source, error.where(), error.message());
+  }
   if (options.print) {
-    std::cout << npu_config_to_json(config).dump(2) << "\n";
+    // The resolved config under "npu" (a valid config document) and what the models derive from it.
+    const nlohmann::ordered_json printed = {{"npu", npu_config_to_json(config)},
+                                            {"modeled", power_model_to_json(power, config)}};
+    std::cout << printed.dump(2) << "\n";
   } else {
     std::cout << source << ": ok (" << config.name << ")\n";
   }

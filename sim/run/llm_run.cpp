@@ -120,7 +120,7 @@ LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuC
 }
 
 double rows_time_s(const RunReport& report, const WorkloadSummary& workload) {
-  return totals_over(report.config, report.layers, workload.first_layer, workload.end_layer, 0)["time_s"]
+  return totals_over(operating_config(report), report.layers, workload.first_layer, workload.end_layer, 0)["time_s"]
       .get<double>();
 }
 

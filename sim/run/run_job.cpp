@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/gpu/gpu_config.h"
+#include "analysis/power/dvfs.h"
 #include "arch/npu_simulation.h"
 #include "sim/io/atomic_file.h"
 #include "sim/run/scalesim_report_job.h"
@@ -42,12 +43,46 @@ std::vector<std::string> overrides_for(const std::string& root, const std::vecto
   return selected;
 }
 
-EnergyEventTable resolve_energy(const NpuConfig& config, const std::string& source) {
+// The power model and the energy table at the nominal clock; errors name the config's file.
+void resolve_power_and_energy(RunReport& report) {
+  const NpuConfig& config = report.config;
   try {
-    return resolve_energy_table(config.energy, config.sram.capacity_bytes, config.dram.kind);
+    report.power = resolve_power_model(config);
+    report.energy = resolve_energy_table(config.energy, config.sram, config.dram.kind, report.power.idle_w);
   } catch (const InputError& error) {
-    throw InputError(source, error.where(), error.message());
+    throw InputError(report.npu_source, error.where(), error.message());
   }
+  report.operating = OperatingPoint{config.clock_mhz, report.power.voltage_v, 0.0, false, true};
+}
+
+// The run's average power at the nominal clock, split by how each part follows the DVFS law.
+PowerSplit nominal_power_split(const nlohmann::ordered_json& totals) {
+  const double time_s = totals["time_s"].get<double>();
+  if (!(time_s > 0.0)) return {};
+  const auto watts = [&](const char* key) { return totals[key].get<double>() / time_s; };
+  return {watts("mac_energy_j") + watts("sram_energy_j") + watts("vector_energy_j") + watts("noc_energy_j") +
+              watts("dma_energy_j"),
+          watts("dram_energy_j"), watts("leakage_energy_j")};
+}
+
+// npu.power.cap_w: when the run at clock_mhz averages above the cap, the clock and voltage drop along the
+// DVFS law until it fits; the energy table moves to the new voltage. Returns true when the rows must be
+// priced again.
+bool apply_power_cap(RunReport& report, const nlohmann::ordered_json& nominal_totals) {
+  const PowerConfig& power = report.config.power;
+  const PowerSplit nominal = nominal_power_split(nominal_totals);
+  report.operating.uncapped_average_power_w = nominal.total_w();
+  if (!power.cap_w) return false;
+  const DvfsLaw law{report.config.clock_mhz, report.power.voltage_v, power.dvfs_min_clock_fraction,
+                    power.dvfs_min_voltage_fraction};
+  const CappedPoint point = dvfs_capped_point(law, nominal, *power.cap_w);
+  report.operating.cap_met = point.cap_met;
+  if (point.clock_mhz >= report.config.clock_mhz) return false;
+  report.operating.clock_mhz = point.clock_mhz;
+  report.operating.voltage_v = point.voltage_v;
+  report.operating.capped = true;
+  report.energy = energy_table_at_voltage(report.energy, point.voltage_v / report.power.voltage_v);
+  return true;
 }
 
 std::vector<LayerProgram> map_workload_naming_config(const Workload& workload, const NpuConfig& config,
@@ -115,8 +150,8 @@ void add_layer_rows(const std::vector<Workload>& workloads,
       summary.batch = op.batch;
       summary.dtype = op.dtype;
       const GpuOpEstimate* gpu = summary.gpu ? &summary.gpu->ops[i] : nullptr;
-      report.layers.push_back(layer_row(report.config, report.energy, workload.name, i, op, programs[layer],
-                                        stats.layers[layer], gpu));
+      report.layers.push_back(layer_row(operating_config(report), report.energy, workload.name, i, op,
+                                        programs[layer], stats.layers[layer], gpu));
     }
     summary.end_layer = layer;
     report.workloads.push_back(summary);
@@ -128,7 +163,7 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   auto phase = Clock::now();
   RunReport report;
   report.config = resolve_npu_config(options.npu, options.overrides, &report.npu_source);
-  report.energy = resolve_energy(report.config, report.npu_source);
+  resolve_power_and_energy(report);
   if (options.gpu != "none") report.gpu = resolve_gpu_baseline(options.gpu, options.overrides);
   const DType default_dtype = resolve_dtype(options, report.config);
   const std::vector<Workload> workloads = load_workloads(options, default_dtype);
@@ -165,9 +200,15 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   add_layer_rows(workloads, gpu_runs, programs, stats, default_dtype, report);
   const uint32_t batch = report.workloads.size() == 1 ? report.workloads.front().batch : 0;
   report.totals = totals_over(report.config, report.layers, 0, report.layers.size(), batch);
+  if (apply_power_cap(report, report.totals)) {  // price the same cycles again at the capped point
+    report.layers.clear();
+    report.workloads.clear();
+    add_layer_rows(workloads, gpu_runs, programs, stats, default_dtype, report);
+    report.totals = totals_over(operating_config(report), report.layers, 0, report.layers.size(), batch);
+  }
   if (recorder) {
     recorder->finish();
-    *timeline_json = timeline_to_json(*recorder, timeline_layers(report, stats), report.config.clock_mhz);
+    *timeline_json = timeline_to_json(*recorder, timeline_layers(report, stats), report.operating.clock_mhz);
   }
   host.report_s = elapsed_s(phase);
   return report;

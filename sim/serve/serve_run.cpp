@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "analysis/power/area_model.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/finite_numbers.h"
@@ -228,7 +229,7 @@ int serve_command(const ServeOptions& options) {
   base.dtype = options.dtype;
   const StepGridLimits grid = grid_limits(options, model, traffic.requests);
   StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
-  tables.npu.idle_w = config.energy.leakage_w;
+  tables.npu.idle_w = resolve_power_model(config).idle_w;  // leaks through the gaps between steps too
   npu.costs = &tables.npu;
   npu.validation = tables.npu_validation;
   std::optional<GpuStepCosts> gpu_costs;

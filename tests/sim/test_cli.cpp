@@ -94,7 +94,7 @@ TEST_CASE("cli: validate prints ok for presets and rejects bad files") {
   CHECK(run_npusim("validate tpu-v1").exit_code == 0);
   const CommandResult printed = run_npusim("validate edge-int8 --print --set npu.array.rows=8");
   CHECK(printed.exit_code == 0);
-  CHECK(nlohmann::json::parse(printed.output)["array"]["rows"] == 8);
+  CHECK(nlohmann::json::parse(printed.output)["npu"]["array"]["rows"] == 8);
   const CommandResult bad = run_npusim("validate edge-int8 --set npu.dram.channels=0");
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("npu.dram.channels") != std::string::npos);

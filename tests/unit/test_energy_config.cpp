@@ -13,6 +13,15 @@ using nlohmann::json;
 
 namespace {
 
+// One 64-bit-wide bank of `capacity`: SRAM energy is that of the whole capacity (REFERENCE.md anchors).
+SramConfig one_bank(Bytes capacity) {
+  SramConfig sram;
+  sram.capacity_bytes = capacity;
+  sram.banks = 1;
+  sram.bank_width_bytes = 8;
+  return sram;
+}
+
 // doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
 // here (microseconds, picojoules): compare relatively.
 doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
@@ -53,7 +62,7 @@ TEST_CASE("energy config: defaults, overrides and round trip") {
   CHECK(*config.sram_read_pj_per_byte == 0.4);
   CHECK(config.dram_pj_per_bit.at("hbm3") == 3.5);
   CHECK(*config.dma_descriptor_pj == 0.0);
-  CHECK(config.leakage_w == 2.5);
+  CHECK(*config.leakage_w == 2.5);
   const json out = energy_config_to_json(config);
   CHECK(energy_config_to_json(parse_energy(out)) == out);
 }
@@ -107,13 +116,13 @@ TEST_CASE("energy SRAM: 64-bit read energy interpolated over capacity") {
 TEST_CASE("energy table: 45 nm defaults are the reference numbers") {
   EnergyConfig config;
   config.technology_node_nm = 45.0;
-  const EnergyEventTable table = resolve_energy_table(config, 8 * kKiB, "lpddr4");
+  const EnergyEventTable table = resolve_energy_table(config, one_bank(8 * kKiB), "lpddr4", 0.5);
   CHECK(table.mac_pj_of(DType::kInt8) == approx(0.2 + 0.1));  // int8 mult + int32 add
   CHECK(table.mac_pj_of(DType::kFp16) == approx(1.1 + 0.9));  // fp16 mult + fp32 add
   CHECK(table.mac_pj_of(DType::kFp32) == approx(3.7 + 0.9));
   CHECK(table.sram_read_pj_per_byte == approx(10.0 / 8));  // 10 pJ per 64 bits
   CHECK(table.sram_write_pj_per_byte == approx(10.0 / 8));
-  CHECK(table.dram_pj_per_bit == 8.0);
+  CHECK(table.dram_pj_per_bit == 8.0 + 1.0);  // Accelergy's LPDDR4 device + 1 pJ/bit controller and PHY
   CHECK(table.vector_op_pj == approx(0.9));
   CHECK(table.noc_pj_per_flit_hop == approx(100.0));
   CHECK(table.dma_descriptor_pj == approx(50.0));
@@ -127,15 +136,16 @@ TEST_CASE("energy table: logic scales with the node, DRAM does not") {
   at7.technology_node_nm = 7.0;
   for (const char* kind : {"ddr3", "lpddr4x", "hbm2e", "gddr6"}) {
     CAPTURE(kind);
-    const EnergyEventTable t45 = resolve_energy_table(at45, 2 * kMiB, kind);
-    const EnergyEventTable t7 = resolve_energy_table(at7, 2 * kMiB, kind);
+    const EnergyEventTable t45 = resolve_energy_table(at45, one_bank(2 * kMiB), kind, 0.5);
+    const EnergyEventTable t7 = resolve_energy_table(at7, one_bank(2 * kMiB), kind, 0.5);
     CHECK(t7.dram_pj_per_bit == t45.dram_pj_per_bit);
     CHECK(t7.mac_pj_of(DType::kInt8) == approx(t45.mac_pj_of(DType::kInt8) * 0.094));
     CHECK(t7.vector_op_pj == approx(t45.vector_op_pj * 0.094));
     CHECK(t7.sram_read_pj_per_byte == approx(t45.sram_read_pj_per_byte * sram_energy_scale(7.0)));
   }
-  CHECK(resolve_energy_table(at7, 2 * kMiB, "ddr3").dram_pj_per_bit == 70.0);
-  CHECK(resolve_energy_table(at7, 2 * kMiB, "hbm2").dram_pj_per_bit == 3.9);
+  // Device (Horowitz's 20-40 pJ/bit midpoint; Accelergy's HBM2) + controller and PHY.
+  CHECK(resolve_energy_table(at7, one_bank(2 * kMiB), "ddr3", 0.5).dram_pj_per_bit == 30.0 + 2.0);
+  CHECK(resolve_energy_table(at7, one_bank(2 * kMiB), "hbm2", 0.5).dram_pj_per_bit == 3.9 + 0.5);
 }
 
 TEST_CASE("energy table: an override replaces the derived value, unscaled") {
@@ -144,7 +154,7 @@ TEST_CASE("energy table: an override replaces the derived value, unscaled") {
   config.mac_pj[DType::kInt8] = 0.05;
   config.sram_read_pj_per_byte = 0.3;
   config.dram_pj_per_bit["lpddr5"] = 4.0;
-  const EnergyEventTable table = resolve_energy_table(config, 4 * kMiB, "lpddr5");
+  const EnergyEventTable table = resolve_energy_table(config, one_bank(4 * kMiB), "lpddr5", 0.5);
   CHECK(table.mac_pj_of(DType::kInt8) == 0.05);
   CHECK(table.mac_pj_of(DType::kFp16) == approx(2.0 * 0.094));  // not overridden
   CHECK(table.sram_read_pj_per_byte == 0.3);
@@ -156,11 +166,56 @@ TEST_CASE("energy table: an override replaces the derived value, unscaled") {
 
 TEST_CASE("energy table: an unknown DRAM kind is an input error listing the known kinds") {
   try {
-    resolve_energy_table(EnergyConfig{}, 2 * kMiB, "rambus");
+    resolve_energy_table(EnergyConfig{}, one_bank(2 * kMiB), "rambus", 0.5);
     FAIL("expected an InputError");
   } catch (const InputError& error) {
     CHECK(error.where() == "npu.dram.kind");
     CHECK(std::string(error.what()).find("'rambus' has no energy per bit; known: lpddr4, lpddr4x") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("energy DRAM: per-bit energy ordered by generation, device plus controller and PHY") {
+  const auto total = [](const char* kind) { return find_dram_energy(kind)->pj_per_bit(); };
+  // Later parts at lower voltage never cost more per bit than the part they replace.
+  CHECK(total("hbm3e") <= total("hbm3"));
+  CHECK(total("hbm3") < total("hbm2e"));
+  CHECK(total("hbm2e") <= total("hbm2"));
+  CHECK(total("lpddr5") < total("lpddr4x"));
+  CHECK(total("lpddr4x") < total("lpddr4"));
+  CHECK(total("gddr6") < total("gddr5"));
+  CHECK(total("ddr4") < total("ddr3"));
+  // Stacked HBM on an interposer is the cheapest per bit, DDR over a board the dearest.
+  CHECK(total("hbm2") < total("lpddr5"));
+  CHECK(total("lpddr4") < total("ddr4"));
+  // HBM3: HBM2's 3.9 pJ/bit x (1.1 / 1.2)^2 = 3.28 (rounded 3.3) + 0.5 controller and PHY.
+  CHECK(find_dram_energy("hbm3")->device_pj_per_bit == doctest::Approx(3.9 * (1.1 / 1.2) * (1.1 / 1.2)).epsilon(0.01));
+  for (const auto& entry : dram_energy_reference()) {
+    CAPTURE(entry.kind);
+    CHECK(entry.controller_phy_pj_per_bit > 0.0);
+    CHECK(entry.pj_per_bit() == entry.device_pj_per_bit + entry.controller_phy_pj_per_bit);
+  }
+}
+
+TEST_CASE("energy SRAM: priced per bank, not per total capacity") {
+  // A 64-bit bank of 1 MB reads at the 1 MB anchor: 100 pJ / 8 B = 12.5 pJ/B (45 nm).
+  CHECK(sram_bank_read_pj_per_byte_45nm(1024.0 * 1024, 8) == approx(12.5));
+  // The same 1 MB bank read 64 B wide: depth 16384 words, the 64-bit energy of a 128 KB array, log-log
+  // between 32 KB (20 pJ) and 1 MB (100 pJ): t = ln(4) / ln(32) = 0.4, 20 · 5^0.4 = 38.07 pJ; width law
+  // 0.7 · 512/64 + 0.3 = 5.9; per byte 38.07 · 5.9 / 64 = 3.51 pJ/B.
+  const double e128k = 20.0 * std::pow(5.0, std::log(4.0) / std::log(32.0));
+  CHECK(sram_bank_read_pj_per_byte_45nm(1024.0 * 1024, 64) == approx(e128k * 5.9 / 64));
+  // 32 MiB in 32 banks of 1 MiB costs what one 1 MiB bank costs, far below one 32 MiB block:
+  // 100 · 32^0.78 / 8 = 186 pJ/B (the monolithic figure the model used to charge).
+  EnergyConfig config;
+  config.technology_node_nm = 45.0;
+  SramConfig banked;
+  banked.capacity_bytes = 32 * kMiB;
+  banked.banks = 32;
+  banked.bank_width_bytes = 8;
+  const EnergyEventTable table = resolve_energy_table(config, banked, "hbm3", 0.0);
+  CHECK(table.sram_bank_bytes == 1024.0 * 1024);
+  CHECK(table.sram_read_pj_per_byte == approx(12.5));
+  CHECK(resolve_energy_table(config, one_bank(32 * kMiB), "hbm3", 0.0).sram_read_pj_per_byte ==
+        approx(100.0 * std::pow(32.0, 0.78) / 8));
 }

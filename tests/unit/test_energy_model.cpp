@@ -7,15 +7,24 @@ using namespace npusim;
 
 namespace {
 
+// One 64-bit-wide bank of `capacity`: SRAM energy is that of the whole capacity (REFERENCE.md anchors).
+SramConfig one_bank(Bytes capacity) {
+  SramConfig sram;
+  sram.capacity_bytes = capacity;
+  sram.banks = 1;
+  sram.bank_width_bytes = 8;
+  return sram;
+}
+
 // doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
 // here (microseconds, picojoules): compare relatively.
 doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
 
-// 45 nm, an 8 KB scratchpad and LPDDR4: the table is REFERENCE.md §1's numbers unscaled.
+// 45 nm, an 8 KB scratchpad in one 64-bit bank and LPDDR4: the table is REFERENCE.md §1's numbers unscaled.
 EnergyEventTable reference_table() {
   EnergyConfig config;
   config.technology_node_nm = 45.0;
-  return resolve_energy_table(config, 8 * kKiB, "lpddr4");
+  return resolve_energy_table(config, one_bank(8 * kKiB), "lpddr4", 0.5);
 }
 
 }  // namespace
@@ -36,12 +45,12 @@ TEST_CASE("energy of a GEMM layer equals its counted events times the table") {
 
   CHECK(energy.mac_j == approx(4096 * 0.3e-12));             // 1228.8 pJ
   CHECK(energy.sram_j == approx((1024 + 1024) * 1.25e-12));  // 10 pJ / 8 B = 1.25 pJ/B: 2560 pJ
-  CHECK(energy.dram_j == approx((512 + 256) * 8 * 8e-12));   // 8 pJ/bit: 49152 pJ
+  CHECK(energy.dram_j == approx((512 + 256) * 8 * 9e-12));   // 8 pJ/bit device + 1 controller/PHY: 55296 pJ
   CHECK(energy.vector_j == approx(256 * 0.9e-12));           // 230.4 pJ
   CHECK(energy.dma_j == approx(3 * 50e-12));                 // 150 pJ
   CHECK(energy.noc_j == 0.0);                                // no NoC counter yet
   CHECK(energy.leakage_j == approx(0.5 * 1e-6));             // 0.5 W x 1 us = 500000 pJ
-  const double expected_pj = 1228.8 + 2560 + 49152 + 230.4 + 150 + 500000;
+  const double expected_pj = 1228.8 + 2560 + 55296 + 230.4 + 150 + 500000;
   CHECK(energy.total_j == approx(expected_pj * 1e-12));
   CHECK(energy.total_j == energy.mac_j + energy.sram_j + energy.dram_j + energy.vector_j + energy.noc_j +
                               energy.dma_j + energy.leakage_j);
@@ -68,7 +77,7 @@ TEST_CASE("energy breakdowns add component by component") {
   EnergyBreakdown sum = npu_layer_energy(a, DType::kInt8, table, 1e-9);
   sum += npu_layer_energy(b, DType::kInt8, table, 2e-9);
   CHECK(sum.mac_j == approx(100 * 0.3e-12));
-  CHECK(sum.dram_j == approx(10 * 8 * 8e-12));
+  CHECK(sum.dram_j == approx(10 * 8 * 9e-12));  // LPDDR4 8 pJ/bit device + 1 controller and PHY
   CHECK(sum.sram_j == approx(40 * 1.25e-12));
   CHECK(sum.dma_j == approx(2 * 50e-12));
   CHECK(sum.leakage_j == approx(0.5 * 3e-9));
