@@ -14,7 +14,7 @@ namespace npusim {
 
 struct EnergyEventTable {
   double technology_node_nm = 7.0;
-  std::array<double, 4> mac_pj{};  // indexed by DType
+  std::array<double, 5> mac_pj{};  // indexed by DType
   double sram_read_pj_per_byte = 0.0;
   double sram_write_pj_per_byte = 0.0;
   std::string dram_kind;

@@ -56,7 +56,15 @@ TEST_CASE("config: bad values name the file, the dotted path and the expectation
   CHECK(error_of({{"array", {{"rows", "32"}}}}).find("expected a positive integer, got \"32\"") != std::string::npos);
   CHECK(error_of({{"array", {{"rows", 2.5}}}}).find("npu.array.rows") != std::string::npos);
   CHECK(error_of({{"array", {{"dataflow", "rs"}}}}) == "x.json: npu.array.dataflow: \"rs\" is not one of: os, ws, is");
-  CHECK(error_of({{"array", {{"dtypes", {"fp8"}}}}}).find("'fp8' is not one of: int8") != std::string::npos);
+  CHECK(error_of({{"array", {{"dtypes", {"fp4"}}}}}).find("'fp4' is not one of: int8, fp8") != std::string::npos);
+  CHECK(error_of({{"array", {{"count", 0}}}}).find("npu.array.count: expected a positive integer") != std::string::npos);
+  CHECK(error_of({{"array", {{"macs_per_pe_cycle", {{"int8", 0}}}}}}).find("npu.array.macs_per_pe_cycle.int8") !=
+        std::string::npos);
+  CHECK(error_of({{"array", {{"macs_per_pe_cycle", {{"int8", -0.5}}}}}}).find("npu.array.macs_per_pe_cycle.int8") !=
+        std::string::npos);
+  CHECK(error_of({{"array", {{"dtypes", {"int8"}}, {"macs_per_pe_cycle", {{"bf16", 0.5}}}}}}) ==
+        "x.json: npu.array.macs_per_pe_cycle.bf16: the array does not support bf16 (npu.array.dtypes); a rate "
+        "for it would do nothing");
   CHECK(error_of({{"array", {{"dtypes", json::array()}}}}).find("at least one") != std::string::npos);
   CHECK(error_of({{"dram", {{"bandwidth_gbytes_per_s", -1.0}}}}).find("npu.dram.bandwidth_gbytes_per_s") !=
         std::string::npos);

@@ -188,13 +188,13 @@ TEST_CASE("partition: the estimate is the slowest core or all DRAM bytes over th
   b.add(load, {});
   // Each core alone: 10000 B / min(256 port, 100 DRAM) = 100 cycles, + one transfer exposed (100).
   // Both: 20000 B / 100 B/cycle = 200 cycles over the shared DRAM. max(200, 200) = 200.
-  const PartitionEstimate both = estimate_streams({&a, &b}, config);
+  const PartitionEstimate both = estimate_streams({&a, &b}, config, DType::kInt8);
   CHECK(both.dram_bytes == 20000);
   CHECK(both.cycles == doctest::Approx(200.0));
   // WS 32x32, one fold: T + 2H + W - 2 = 1024 + 64 + 32 - 2 = 1118 cycles.
   a.add(compute_command(ComputeTile{1024, 32, 32}), {0});
   // Core a: max(1118 array, 100 DMA) + 100 exposed = 1218 > 200 of shared DRAM.
-  CHECK(estimate_streams({&a, &b}, config).cycles == doctest::Approx(1118.0 + 100.0));
+  CHECK(estimate_streams({&a, &b}, config, DType::kInt8).cycles == doctest::Approx(1118.0 + 100.0));
 }
 
 TEST_CASE("partition: with a global SRAM, activations that fit stay on chip between layers") {

@@ -3,6 +3,7 @@
 
 #include "workloads/mapper/core_partition.h"
 #include "workloads/mapper/global_sram_placement.h"
+#include "workloads/mapper/partition_estimate.h"
 #include "workloads/mapper/scalesim_lowering.h"
 
 namespace npusim {
@@ -16,6 +17,7 @@ std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig
                                                                    : map_operator_on_cores(op, i, config));
   }
   place_activations_in_global_sram(workload, programs, config);
+  for (LayerProgram& program : programs) program.mapping.estimated_cycles = estimate_layer_cycles(program, config);
   return programs;
 }
 

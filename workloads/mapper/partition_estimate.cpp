@@ -30,9 +30,9 @@ double noc_bytes_per_cycle_into(const NpuConfig& config, uint32_t core) {
 
 }  // namespace
 
-PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams,
-                                   const NpuConfig& config) {
-  const ArrayShape array{config.array.rows, config.array.cols};
+PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
+                                   DType dtype) {
+  const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
   PartitionEstimate estimate;
@@ -70,6 +70,12 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   }
   estimate.cycles = std::max(slowest, static_cast<double>(estimate.dram_bytes) / dram_bw + fixed);
   return estimate;
+}
+
+double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config) {
+  std::vector<const CommandStream*> streams{&program};
+  for (const CommandStream& stream : program.more_cores) streams.push_back(&stream);
+  return estimate_streams(streams, config, program.dtype).cycles;
 }
 
 }  // namespace npusim
