@@ -48,7 +48,8 @@ Bytes gemm_footprint_bytes(const GemmProblem& problem, const MTiling& m_tiling, 
                            uint64_t k_tile_units);
 GemmPlan evaluate_gemm_plan(const GemmProblem& problem, const MTiling& m_tiling, uint64_t n_tile,
                             uint64_t k_tile_units, LoopOrder order);
-// Sum of gemm_tile_cycles over every tile: the last tie-break between equally good tilings.
+// Array cycles of every tile run back to back (streamed; one pipeline fill and drain), as the array
+// model runs them.
 Cycles estimate_gemm_cycles(const GemmProblem& problem, const MTiling& m_tiling, uint64_t n_tile,
                             uint64_t k_tile_units, const NpuConfig& config);
 

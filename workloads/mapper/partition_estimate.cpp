@@ -43,11 +43,15 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
     uint64_t transfers = 0;
     for (const Command& c : streams[core]->commands) {
       switch (c.kind) {
-        case CommandKind::kCompute:
-          array_cycles +=
-              gemm_tile_cycles(array, config.array.dataflow, GemmShape{c.tile.m, c.tile.n, c.tile.k},
-                               config.array.overlap_folds);
+        case CommandKind::kCompute: {
+          // Compute-bound, tiles run back to back and only the first pays the pipeline fill and drain
+          // (as the array model streams them); memory-bound, the DMA term below dominates anyway.
+          const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
+          const bool streamed = array_cycles > 0 && config.array.overlap_folds;
+          array_cycles += streamed ? gemm_tile_streamed_cycles(array, config.array.dataflow, tile)
+                                   : gemm_tile_cycles(array, config.array.dataflow, tile, config.array.overlap_folds);
           break;
+        }
         case CommandKind::kVector:
           vector_cycles += vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element);
           break;
