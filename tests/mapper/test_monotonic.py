@@ -16,7 +16,7 @@ import tempfile
 
 PRESETS = ["edge-int8", "datacenter-bf16", "tpu-v1", "tpu-v4", "scalesim-google", "furiosa-warboy",
            "furiosa-rngd", "rebellions-atom", "rebellions-rebel-quad", "deepx-dx-m1", "mobilint-aries"]
-WORKLOADS = ["resnet50:resolution=112", "mobilenetv2:resolution=112", "yolov5s:resolution=256",
+WORKLOADS = ["resnet50:resolution=128", "mobilenetv2:resolution=128", "yolov5s:resolution=256",
              "bert-base:layers=1", "bert-large:layers=1", "gpt2:layers=1", "vit-b16:layers=1",
              "llama2-7b:layers=1,seq=128", "llama3.1-8b:layers=1,seq=128"]
 TOLERANCE = 0.01
@@ -28,7 +28,7 @@ def resolved(npusim, preset):
         with open(path, "w", encoding="utf-8") as f:
             subprocess.run([npusim, "validate", preset, "--print"], stdout=f, check=True)
         with open(path, encoding="utf-8") as f:
-            return json.load(f)["npu"]
+            return json.load(f)
 
 
 def steps(config):
@@ -55,13 +55,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--npusim", required=True)
     parser.add_argument("--presets", default=",".join(PRESETS))
-    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--workloads", default=";".join(WORKLOADS), help="separated by ;")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     jobs = []
     for preset in args.presets.split(","):
         config = resolved(args.npusim, preset)
-        for workload in args.workloads.split(";" if ";" in args.workloads else ","):
+        for workload in args.workloads.split(";"):
             jobs.append((preset, workload, "base", ""))
             jobs += [(preset, workload, label, assignment) for label, assignment in steps(config)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

@@ -92,26 +92,18 @@ GemmPlan evaluate_gemm_plan(const GemmProblem& p, const MTiling& m_tiling, uint6
 Cycles estimate_gemm_cycles(const GemmProblem& p, const MTiling& m_tiling, uint64_t n_tile,
                             uint64_t k_tile_units, const NpuConfig& config) {
   const ArrayShape array = array_shape(config.array, p.dtype);
-  const Dataflow dataflow = config.array.dataflow;
-  const bool overlap = config.array.overlap_folds;
-  // Back to back, a tile streams behind the previous one (gemm_tile_streamed_cycles); the pipeline fill
-  // and drain are paid once, by the first tile, as in the array model.
-  const auto tile_cycles = [&](const GemmShape& tile) {
-    return overlap ? gemm_tile_streamed_cycles(array, dataflow, tile) : gemm_tile_cycles(array, dataflow, tile, false);
-  };
   Cycles per_repeat = 0;
-  Cycles fill_drain = 0;
   for (const MTileRun& run : m_tiling.runs) {
     for (const auto& [n, n_count] : split(p.n, n_tile)) {
       for (const auto& [k_units, k_count] : split(p.k_units, k_tile_units)) {
         if (n_count == 0 || k_count == 0) continue;
         const GemmShape tile{run.tile.m, n, k_units * p.k_per_unit};
-        per_repeat += run.count * n_count * k_count * tile_cycles(tile);
-        if (overlap && fill_drain == 0) fill_drain = gemm_tile_cycles(array, dataflow, tile, true) - tile_cycles(tile);
+        per_repeat += run.count * n_count * k_count *
+                      gemm_tile_cycles(array, config.array.dataflow, tile, config.array.overlap_folds);
       }
     }
   }
-  return per_repeat * m_tiling.repeat * p.gemm_count + fill_drain;
+  return per_repeat * m_tiling.repeat * p.gemm_count;
 }
 
 }  // namespace npusim
