@@ -8,7 +8,7 @@
 namespace npusim {
 namespace {
 
-constexpr std::array<DType, 4> kAllDtypes{DType::kInt8, DType::kFp16, DType::kBf16, DType::kFp32};
+constexpr std::array<DType, 5> kAllDtypes{DType::kInt8, DType::kFp8, DType::kFp16, DType::kBf16, DType::kFp32};
 constexpr double kSramScalingKneeNm = 22.0;
 
 double log_interpolate(double x, double x0, double y0, double x1, double y1) {

@@ -15,7 +15,7 @@ namespace npusim {
 
 struct EnergyEventTable {
   double technology_node_nm = 7.0;
-  std::array<double, 4> mac_pj{};  // indexed by DType
+  std::array<double, 5> mac_pj{};  // indexed by DType
   double sram_bank_bytes = 0.0;  // the bank one access reads: capacity / banks
   double sram_read_pj_per_byte = 0.0;
   double sram_write_pj_per_byte = 0.0;

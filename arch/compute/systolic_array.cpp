@@ -9,7 +9,8 @@ namespace npusim {
 SystolicArray::SystolicArray(sc_core::sc_module_name name, const ArrayConfig& array, TimingMode timing,
                              Sram& sram, QueueRunner& runner)
     : sc_core::sc_module(name),
-      shape_{array.rows, array.cols},
+      array_(array),
+      shape_(array_shape(array, array.dtypes.front())),
       dataflow_(array.dataflow),
       // SCALE-Sim never overlaps folds (REFERENCE.md §2).
       overlap_folds_(array.overlap_folds && timing != TimingMode::kScaleSim),
@@ -20,6 +21,7 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, const ArrayConfig& ar
 
 void SystolicArray::begin_layer(const LayerContext& context) {
   layer_ = context;
+  shape_ = array_shape(array_, context.program->dtype);
   free_at_ = context.start;
   streaming_ = false;  // a new layer starts with an empty pipeline
 }

@@ -27,7 +27,8 @@ class SystolicArray final : public sc_core::sc_module, public CommandExecutor {
  private:
   void run() { runner_.run_unit(UnitKind::kArray, *this); }
 
-  ArrayShape shape_;
+  ArrayConfig array_;
+  ArrayShape shape_;  // for the current layer's operand type
   Dataflow dataflow_;
   bool overlap_folds_;
   Sram& sram_;

@@ -63,6 +63,8 @@ struct LayerMapping {
   Bytes planned_dram_read_bytes = 0;
   Bytes planned_dram_write_bytes = 0;
   Bytes sram_footprint_bytes = 0;   // double-buffered working set (per core when split)
+  // The mapper's closed-form estimate of the layer's cycles (all cores), to hold against the simulation.
+  double estimated_cycles = 0.0;
   // Multi-core: how the operator was partitioned ("none", "m" output rows, "n" output channels,
   // "batch", "groups") and over how many cores; tile/tiles/folds above describe core 0's part.
   std::string split = "none";

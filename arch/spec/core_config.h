@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "arch/spec/config_field_ops.h"
@@ -19,15 +20,29 @@ const char* dataflow_name(Dataflow dataflow);
 struct ArrayConfig {
   uint32_t rows = 32;
   uint32_t cols = 32;
+  uint32_t count = 1;
   Dataflow dataflow = Dataflow::kWeightStationary;
   bool overlap_folds = true;
   std::vector<DType> dtypes{DType::kInt8};
+  std::map<DType, double> macs_per_pe_cycle;  // absent dtype: 1
   static constexpr auto fields();
+  // MACs one PE completes per cycle on `dtype` operands (macs_per_pe_cycle, default 1).
+  double rate_of(DType dtype) const {
+    const auto it = macs_per_pe_cycle.find(dtype);
+    return it == macs_per_pe_cycle.end() ? 1.0 : it->second;
+  }
 };
+// A macs_per_pe_cycle entry for a type the array does not support would silently do nothing: rejected.
+void check_array_rates(ObjectReader& reader, ArrayConfig& array);
+
 constexpr auto ArrayConfig::fields() {
   return std::array{
       field<&ArrayConfig::rows>("rows", "PEs", "rows of the MAC array").positive(),
       field<&ArrayConfig::cols>("cols", "PEs", "columns of the MAC array").positive(),
+      field<&ArrayConfig::count>("count", "arrays",
+                                 "identical MAC arrays per core sharing its SRAM (TPU v4: 4 MXUs); the "
+                                 "folds of a tile are spread over them")
+          .positive(),
       field<&ArrayConfig::dataflow>("dataflow", "", "output-, weight- or input-stationary")
           .one_of(kDataflowNames),
       field<&ArrayConfig::overlap_folds>(
@@ -35,6 +50,12 @@ constexpr auto ArrayConfig::fields() {
           "hide the next fold's fill under the previous fold's drain, as "
           "real arrays do when operands are ready (SCALE-Sim mode never does)"),
       field<&ArrayConfig::dtypes>("dtypes", "", "supported operand types; the first is the default"),
+      field<&ArrayConfig::macs_per_pe_cycle>(
+          "macs_per_pe_cycle", "MACs/cycle",
+          "per operand type, MACs a PE completes per cycle (absent: 1; bf16 at half the int8 rate: 0.5)")
+          .positive()
+          .keyed_by(dtype_names)
+          .then(check_array_rates),
   };
 }
 

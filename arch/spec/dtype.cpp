@@ -5,8 +5,11 @@
 
 namespace npusim {
 namespace {
-constexpr std::array<std::pair<DType, std::string_view>, 4> kDTypeNames{
-    {{DType::kInt8, "int8"}, {DType::kFp16, "fp16"}, {DType::kBf16, "bf16"}, {DType::kFp32, "fp32"}}};
+constexpr std::array<std::pair<DType, std::string_view>, 5> kDTypeNames{{{DType::kInt8, "int8"},
+                                                                          {DType::kFp8, "fp8"},
+                                                                          {DType::kFp16, "fp16"},
+                                                                          {DType::kBf16, "bf16"},
+                                                                          {DType::kFp32, "fp32"}}};
 }  // namespace
 
 std::string_view dtype_name(DType dtype) {
@@ -21,6 +24,12 @@ std::optional<DType> parse_dtype(std::string_view name) {
     if (known == name) return value;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> dtype_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : kDTypeNames) names.emplace_back(entry.second);
+  return names;
 }
 
 std::string known_dtype_names() {

@@ -8,7 +8,7 @@
 namespace npusim {
 namespace {
 
-constexpr std::array<DType, 4> kMacDtypes{DType::kInt8, DType::kFp16, DType::kBf16, DType::kFp32};
+constexpr std::array<DType, 5> kMacDtypes{DType::kInt8, DType::kFp8, DType::kFp16, DType::kBf16, DType::kFp32};
 
 }  // namespace
 
@@ -43,6 +43,11 @@ ReferenceValue mac_energy_reference_45nm(DType dtype) {
       return {0.3,
               "D: Horowitz 2014 int8 mult 0.2 pJ + int32 accumulate add 0.1 pJ (Accelergy Simba-like "
               "45 nm int8 MAC 0.32 pJ, P, agrees)"};
+    case DType::kFp8:
+      return {0.6,
+              "E: no fp8 figure; an E4M3 multiplier (4-bit significands) costs about an int8 one "
+              "(0.2 pJ), plus an fp16-class accumulate add (0.4 pJ, Horowitz 2014), as fp8 tensor "
+              "cores accumulate at reduced precision"};
     case DType::kFp16:
       return {2.0, "D: Horowitz 2014 fp16 mult 1.1 pJ + fp32 accumulate add 0.9 pJ"};
     case DType::kBf16:

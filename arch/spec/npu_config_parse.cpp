@@ -1,5 +1,6 @@
 #include "arch/spec/npu_config_parse.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "arch/spec/json_reader.h"
@@ -53,9 +54,22 @@ void resolve_noc(NpuConfig& config, const std::string& file) {
   if (cores > 1 && config.timing_mode == TimingMode::kScaleSim) {
     throw InputError(file, "npu.cores", "SCALE-Sim timing mode models a single core; set cores to 1");
   }
+  if (config.timing_mode == TimingMode::kScaleSim && config.array.count > 1) {
+    throw InputError(file, "npu.array.count", "SCALE-Sim timing mode models a single array; set count to 1");
+  }
 }
 
 }  // namespace
+
+void check_array_rates(ObjectReader& reader, ArrayConfig& array) {
+  for (const auto& [dtype, rate] : array.macs_per_pe_cycle) {
+    if (std::find(array.dtypes.begin(), array.dtypes.end(), dtype) != array.dtypes.end()) continue;
+    ObjectReader rates = reader.child("macs_per_pe_cycle");
+    rates.fail(std::string(dtype_name(dtype)).c_str(),
+               "the array does not support " + std::string(dtype_name(dtype)) +
+                   " (npu.array.dtypes); a rate for it would do nothing");
+  }
+}
 
 // configs/dram/<name>.json holds {"description", "sources", "dram": {...}}: the same shape works as a
 // "base" of an NPU preset and as the defaults that "dram.preset" names.

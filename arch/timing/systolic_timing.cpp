@@ -1,6 +1,7 @@
 #include "arch/timing/systolic_timing.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace npusim {
 
@@ -11,6 +12,10 @@ SpatialMapping spatial_mapping(Dataflow dataflow, const GemmShape& gemm) {
     case Dataflow::kInputStationary: return {gemm.k, gemm.m, gemm.n};
   }
   return {gemm.m, gemm.n, gemm.k};
+}
+
+ArrayShape array_shape(const ArrayConfig& array, DType dtype) {
+  return {array.rows, array.cols, array.count, array.rate_of(dtype)};
 }
 
 uint64_t fold_count(const ArrayShape& array, const SpatialMapping& mapping) {
@@ -25,19 +30,32 @@ Cycles fold_cycles(const ArrayShape& array, Dataflow dataflow, uint64_t t) {
   return t + preload_cycles(array, dataflow) + array.rows + array.cols - 2;
 }
 
-Cycles gemm_tile_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm, bool overlap_folds) {
-  const SpatialMapping mapping = spatial_mapping(dataflow, gemm);
+FoldRounds fold_rounds(const ArrayShape& array, const SpatialMapping& mapping) {
   const uint64_t folds = fold_count(array, mapping);
-  if (!overlap_folds) return folds * fold_cycles(array, dataflow, mapping.t);
+  const uint64_t arrays = std::max<uint32_t>(array.count, 1);
+  const uint64_t sharing = folds < arrays ? arrays / folds : 1;
+  const uint64_t t = ceil_div(mapping.t, sharing);
+  FoldRounds out;
+  out.rounds = ceil_div(folds * sharing, arrays);
+  // Integer rates (and 1/2, 1/4) are exact in binary; the epsilon keeps T / 1.0 from rounding up.
+  out.stream_cycles = array.macs_per_pe_cycle == 1.0
+                          ? t
+                          : static_cast<Cycles>(std::ceil(static_cast<double>(t) / array.macs_per_pe_cycle - 1e-9));
+  return out;
+}
+
+Cycles gemm_tile_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm, bool overlap_folds) {
+  const FoldRounds folds = fold_rounds(array, spatial_mapping(dataflow, gemm));
+  if (!overlap_folds) return folds.rounds * fold_cycles(array, dataflow, folds.stream_cycles);
   const Cycles preload = preload_cycles(array, dataflow);
   // Fold i+1 can only start streaming once its stationary operands are loaded, which takes `preload`
   // cycles and overlaps fold i's stream; the fill/drain skew H + W - 2 is paid once per tile.
-  return preload + folds * std::max<Cycles>(mapping.t, preload) + array.rows + array.cols - 2;
+  return preload + folds.rounds * std::max<Cycles>(folds.stream_cycles, preload) + array.rows + array.cols - 2;
 }
 
 Cycles gemm_tile_streamed_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm) {
-  const SpatialMapping mapping = spatial_mapping(dataflow, gemm);
-  return fold_count(array, mapping) * std::max<Cycles>(mapping.t, preload_cycles(array, dataflow));
+  const FoldRounds folds = fold_rounds(array, spatial_mapping(dataflow, gemm));
+  return folds.rounds * std::max<Cycles>(folds.stream_cycles, preload_cycles(array, dataflow));
 }
 
 double mapping_efficiency(const ArrayShape& array, const SpatialMapping& mapping) {

@@ -76,6 +76,24 @@ ConfigDocument load_config_document(const std::string& spec, const std::string& 
   return {load_layered(path, 0), path};
 }
 
+namespace {
+
+// Fields beside a "preset" key that the preset file `name` of configs/<section>/ gives: dropped so the
+// preset's values apply (those set by an override stay).
+void apply_preset_reference(ConfigDocument& config, nlohmann::json& section_object, const std::string& section,
+                            const std::string& name, const std::string& section_path) {
+  const fs::path file = fs::path(configs_dir()) / section / (name + ".json");
+  if (!fs::exists(file)) return;  // the parser rejects it, listing the known presets
+  const nlohmann::json preset = load_json_file(file.string());
+  const auto fields = preset.find(section);
+  if (fields == preset.end() || !fields->is_object()) return;
+  for (const auto& item : fields->items()) {
+    if (config.overridden.count(section_path + "." + item.key()) == 0) section_object.erase(item.key());
+  }
+}
+
+}  // namespace
+
 void apply_override(ConfigDocument& config, const std::string& root, const std::string& assignment) {
   if (!valid_utf8(assignment)) throw InputError("<cli>", "--set", "expected UTF-8 text");
   const size_t equals = assignment.find('=');
@@ -94,12 +112,21 @@ void apply_override(ConfigDocument& config, const std::string& root, const std::
   std::string key;
   std::vector<std::string> keys;
   while (std::getline(parts, key, '.')) keys.push_back(key);
+  if (keys.size() == 1 && keys[0] == "base") {
+    throw InputError("<cli>", "--set " + path,
+                     "a base is layered when the config loads; name that preset with --" + root + " instead");
+  }
   for (size_t i = 0; i + 1 < keys.size(); ++i) {
     if (!node->contains(keys[i])) (*node)[keys[i]] = nlohmann::json::object();
     node = &(*node)[keys[i]];
     if (!node->is_object()) throw InputError("<cli>", "--set " + path, "'" + keys[i] + "' is not an object");
   }
+  if (keys.size() >= 2 && keys.back() == "preset" && value.is_string()) {
+    apply_preset_reference(config, *node, keys[keys.size() - 2], value.get<std::string>(),
+                           path.substr(0, path.size() - std::string(".preset").size()));
+  }
   (*node)[keys.back()] = value;
+  config.overridden.insert(path);
   if (config.file.find(" (with --set)") == std::string::npos) config.file += " (with --set)";
 }
 

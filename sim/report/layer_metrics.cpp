@@ -27,8 +27,18 @@ double seconds(const NpuConfig& config, Cycles cycles) {
 
 double ratio(double numerator, double denominator) { return denominator > 0 ? numerator / denominator : 0.0; }
 
-double pe_count(const NpuConfig& config) {
-  return static_cast<double>(config.array.rows) * config.array.cols * config.cores;
+// MACs per cycle the whole NPU can complete on `dtype` operands: every PE of every array of every core.
+double peak_macs_per_cycle(const NpuConfig& config, DType dtype) {
+  return static_cast<double>(config.array.rows) * config.array.cols * config.array.count * config.cores *
+         config.array.rate_of(dtype);
+}
+
+// The operand type of a range of rows (its first row's; the NPU's default for none): what the peak
+// totals are stated at.
+DType rows_dtype(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows, size_t first,
+                 size_t end) {
+  if (first >= end) return config.array.dtypes.front();
+  return parse_dtype(rows[first]["dtype"].get<std::string>()).value_or(config.array.dtypes.front());
 }
 
 // SCALE-Sim's own per-layer numbers (COMPUTE_REPORT.csv columns): compute cycles, mapping efficiency
@@ -99,7 +109,7 @@ const DerivedColumn kDerivedColumns[] = {
     {&LayerStats::sram_conflict_cycles, "mac_utilization", false,
      [](const RowInputs& in) -> nlohmann::ordered_json {
        return ratio(static_cast<double>(in.program.macs),
-                    static_cast<double>(in.stats.cycles()) * pe_count(in.config));
+                    static_cast<double>(in.stats.cycles()) * peak_macs_per_cycle(in.config, in.program.dtype));
      }},
     {&LayerStats::sram_conflict_cycles, "mapping_efficiency", false,
      [](const RowInputs& in) -> nlohmann::ordered_json { return in.program.mapping.mapping_efficiency; }},
@@ -203,6 +213,7 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
   row["macs"] = program.macs;
   row["cycles"] = cycles;
   row["time_s"] = seconds(config, cycles);
+  row["mapper_estimated_cycles"] = std::llround(m.estimated_cycles);
   add_counter_columns(RowInputs{config, program, s}, row);
   add_energy_columns(config, energy, program.dtype, s, row);
   if (gpu != nullptr) add_gpu_columns(*gpu, seconds(config, cycles), row);
@@ -225,9 +236,10 @@ nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nl
   const double dram_bytes = static_cast<double>(totals["dram_read_bytes"].get<uint64_t>() +
                                                 totals["dram_write_bytes"].get<uint64_t>());
   totals["time_s"] = time_s;
-  totals["mac_utilization"] = ratio(macs, static_cast<double>(cycles) * pe_count(config));
+  const double peak_macs = peak_macs_per_cycle(config, rows_dtype(config, rows, first, end));
+  totals["mac_utilization"] = ratio(macs, static_cast<double>(cycles) * peak_macs);
   totals["effective_tops"] = ratio(2.0 * macs, time_s) / 1e12;
-  totals["peak_tops"] = 2.0 * pe_count(config) * config.clock_mhz * 1e6 / 1e12;
+  totals["peak_tops"] = 2.0 * peak_macs * config.clock_mhz * 1e6 / 1e12;
   totals["dram_bandwidth_gbytes_per_s"] = ratio(dram_bytes, time_s) / 1e9;
   add_energy_totals(config, rows, first, end, totals);
   const double energy_j = totals["energy_j"].get<double>();

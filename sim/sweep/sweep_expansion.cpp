@@ -49,8 +49,10 @@ double constraint_subject(const SweepConstraint& constraint, const nlohmann::jso
   const nlohmann::json* cores_json = lookup_config(config, "npu.cores");
   const double cores = cores_json != nullptr && cores_json->is_number() ? cores_json->get<double>() : 1.0;
   if (constraint.derived == "macs") {
+    const nlohmann::json* count_json = lookup_config(config, "npu.array.count");
+    const double arrays = count_json != nullptr && count_json->is_number() ? count_json->get<double>() : 1.0;
     return number_at(config, "npu.array.rows", file, constraint.field) *
-           number_at(config, "npu.array.cols", file, constraint.field) * cores;
+           number_at(config, "npu.array.cols", file, constraint.field) * arrays * cores;
   }
   return number_at(config, "npu.sram.capacity_bytes", file, constraint.field) * cores;
 }

@@ -28,7 +28,9 @@ TEST_CASE("cli: unknown command and unknown flag are rejected with exit code 2")
   check_rejected("run --npu edge-int8 --workload gemm:m=8,n=8,k=8 --frob 1", "--frob");
   check_rejected("run --npu edge-int8 --workload gemm:m=8,n=8,k=8 --batch 0", "--batch");
   check_rejected("run --npu edge-int8 --workload gemm:m=8,n=8,k=8 --batch x", "batch");
-  check_rejected("run --npu edge-int8 --workload gemm:m=8,n=8,k=8 --dtype fp8", "--dtype");
+  check_rejected("run --npu edge-int8 --workload gemm:m=8,n=8,k=8 --dtype fp4", "--dtype");
+  // fp8 is a type, but not one of this array's
+  check_rejected("run --npu edge-int8 --gpu none --workload gemm:m=8,n=8,k=8 --dtype fp8", "npu.array.dtypes");
 }
 
 TEST_CASE("cli: run writes a schema-versioned result.json and layers.csv") {

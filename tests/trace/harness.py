@@ -52,7 +52,7 @@ def simulate(npusim, workload, out_dir, *extra):
         return json.load(f)
 
 
-DTYPE_BYTES = {"int8": 1, "fp16": 2, "bf16": 2, "fp32": 4}
+DTYPE_BYTES = {"int8": 1, "fp8": 1, "fp16": 2, "bf16": 2, "fp32": 4}
 
 
 def trace_weight_bytes(trace, default_dtype="int8"):

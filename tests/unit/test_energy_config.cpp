@@ -79,7 +79,7 @@ TEST_CASE("energy config: bad input names npu.energy paths") {
         "table), got 90");
   CHECK(energy_error_of({{"technology_node_nm", 2}}).find("npu.energy.technology_node_nm") !=
         std::string::npos);
-  CHECK(energy_error_of({{"mac_pj", {{"fp8", 0.1}}}}) == "x.json: npu.energy.mac_pj.fp8: unknown field");
+  CHECK(energy_error_of({{"mac_pj", {{"fp4", 0.1}}}}) == "x.json: npu.energy.mac_pj.fp4: unknown field");
   CHECK(energy_error_of({{"dram_pj_per_bit", {{"hbm9", 1}}}}) ==
         "x.json: npu.energy.dram_pj_per_bit.hbm9: unknown field");
   CHECK(energy_error_of({{"mac_energy", 1}}) == "x.json: npu.energy.mac_energy: unknown field");

@@ -56,7 +56,15 @@ TEST_CASE("config: bad values name the file, the dotted path and the expectation
   CHECK(error_of({{"array", {{"rows", "32"}}}}).find("expected a positive integer, got \"32\"") != std::string::npos);
   CHECK(error_of({{"array", {{"rows", 2.5}}}}).find("npu.array.rows") != std::string::npos);
   CHECK(error_of({{"array", {{"dataflow", "rs"}}}}) == "x.json: npu.array.dataflow: \"rs\" is not one of: os, ws, is");
-  CHECK(error_of({{"array", {{"dtypes", {"fp8"}}}}}).find("'fp8' is not one of: int8") != std::string::npos);
+  CHECK(error_of({{"array", {{"dtypes", {"fp4"}}}}}).find("'fp4' is not one of: int8, fp8") != std::string::npos);
+  CHECK(error_of({{"array", {{"count", 0}}}}).find("npu.array.count: expected a positive integer") != std::string::npos);
+  CHECK(error_of({{"array", {{"macs_per_pe_cycle", {{"int8", 0}}}}}}).find("npu.array.macs_per_pe_cycle.int8") !=
+        std::string::npos);
+  CHECK(error_of({{"array", {{"macs_per_pe_cycle", {{"int8", -0.5}}}}}}).find("npu.array.macs_per_pe_cycle.int8") !=
+        std::string::npos);
+  CHECK(error_of({{"array", {{"dtypes", {"int8"}}, {"macs_per_pe_cycle", {{"bf16", 0.5}}}}}}) ==
+        "x.json: npu.array.macs_per_pe_cycle.bf16: the array does not support bf16 (npu.array.dtypes); a rate "
+        "for it would do nothing");
   CHECK(error_of({{"array", {{"dtypes", json::array()}}}}).find("at least one") != std::string::npos);
   CHECK(error_of({{"dram", {{"bandwidth_gbytes_per_s", -1.0}}}}).find("npu.dram.bandwidth_gbytes_per_s") !=
         std::string::npos);
@@ -96,6 +104,35 @@ TEST_CASE("config: --set overrides use the same dotted paths as errors") {
                        doctest::Contains("npu.sram.bankz: unknown field"), InputError);
   CHECK_THROWS_AS(apply_override(document, "npu", "sram.banks=8"), InputError);
   CHECK_THROWS_AS(apply_override(document, "npu", "npu.sram.banks"), InputError);
+}
+
+TEST_CASE("config: --set of a preset reference applies the preset's values") {
+  // tpu-v4 names "hbm2e" and sets kind, bandwidth, channels and capacity beside it: without dropping
+  // them, hbm3's values would all be overridden and the assignment would change nothing.
+  ConfigDocument document = load_config_document("tpu-v4", "npu");
+  apply_override(document, "npu", "npu.dram.preset=hbm3");
+  const NpuConfig config = parse_npu_config(document.document, document.file);
+  CHECK(config.dram.preset == "hbm3");
+  CHECK(config.dram.kind == "hbm3");
+  CHECK(config.dram.bandwidth_gbytes_per_s == 819.2);  // one JESD238 stack (configs/dram/hbm3.json)
+  CHECK(config.dram.channels == 16);
+  CHECK(config.dram.capacity_bytes == 34359738368ull);  // not in the DRAM preset: the chip's stays
+  // A field set by an override, before or after the preset, stays.
+  for (const bool channels_first : {true, false}) {
+    ConfigDocument both = load_config_document("tpu-v4", "npu");
+    if (channels_first) apply_override(both, "npu", "npu.dram.channels=32");
+    apply_override(both, "npu", "npu.dram.preset=hbm3");
+    if (!channels_first) apply_override(both, "npu", "npu.dram.channels=32");
+    const NpuConfig resolved = parse_npu_config(both.document, both.file);
+    CHECK(resolved.dram.channels == 32);
+    CHECK(resolved.dram.bandwidth_gbytes_per_s == 819.2);
+  }
+  ConfigDocument unknown = load_config_document("tpu-v4", "npu");
+  apply_override(unknown, "npu", "npu.dram.preset=hbm9");
+  CHECK_THROWS_WITH_AS(parse_npu_config(unknown.document, unknown.file),
+                       doctest::Contains("npu.dram.preset: 'hbm9' is not one of"), InputError);
+  CHECK_THROWS_WITH_AS(apply_override(unknown, "npu", "npu.base=npu/edge-int8.json"),
+                       doctest::Contains("--set npu.base: a base is layered when the config loads"), InputError);
 }
 
 TEST_CASE("config: malformed JSON names the file and line") {

@@ -249,7 +249,7 @@ TEST_CASE("trace: bad traces name the file, the operator and what was expected")
   CHECK(error_of(trace_of(R"({"op": "fc", "n": 8, "k": 8})")) ==
         "t.json: operators[0].name: missing; expected a string");
   CHECK(error_of(trace_of(R"({"name": "x", "op": "fc", "n": 8, "k": 8, "dtype": "int4"})")) ==
-        "t.json: operators[0].dtype: 'int4' is not one of: int8, fp16, bf16, fp32 (operator 'x')");
+        "t.json: operators[0].dtype: 'int4' is not one of: int8, fp8, fp16, bf16, fp32 (operator 'x')");
   // Shapes that cannot be: a kernel larger than the padded input, groups that do not divide.
   CHECK(error_of(trace_of(
             R"({"name": "x", "op": "conv2d", "input": [2, 2, 4], "out_channels": 8, "kernel": [5, 5]})")) ==

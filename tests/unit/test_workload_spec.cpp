@@ -71,7 +71,7 @@ TEST_CASE("zoo spec: booleans and dtypes") {
   CHECK(npusim::param_dtype(spec, "dt", DType::kInt8) == DType::kFp16);
   CHECK(npusim::param_dtype(spec, "absent", DType::kBf16) == DType::kBf16);
   CHECK_THROWS_WITH_AS(npusim::param_dtype(spec, "dtbad", DType::kInt8),
-                       doctest::Contains("x.dtbad: expected one of int8, fp16, bf16, fp32, got 'int4'"),
+                       doctest::Contains("x.dtbad: expected one of int8, fp8, fp16, bf16, fp32, got 'int4'"),
                        InputError);
 }
 

@@ -83,7 +83,7 @@ OJson kind_schema(OpKind kind) {
 
 OJson trace_json_schema() {
   OJson dtypes = OJson::array();
-  for (DType dtype : {DType::kInt8, DType::kFp16, DType::kBf16, DType::kFp32}) {
+  for (DType dtype : {DType::kInt8, DType::kFp8, DType::kFp16, DType::kBf16, DType::kFp32}) {
     dtypes.push_back(std::string(dtype_name(dtype)));
   }
   OJson reference = {{"oneOf",

@@ -65,7 +65,7 @@ LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_ind
   }
   std::vector<const CommandStream*> streams;
   for (size_t index : out.core_part) streams.push_back(&out.distinct[index]);
-  out.estimate = estimate_streams(streams, config);
+  out.estimate = estimate_streams(streams, config, candidate.parts.front().dtype);
   return out;
 }
 

@@ -91,7 +91,7 @@ GemmPlan evaluate_gemm_plan(const GemmProblem& p, const MTiling& m_tiling, uint6
 
 Cycles estimate_gemm_cycles(const GemmProblem& p, const MTiling& m_tiling, uint64_t n_tile,
                             uint64_t k_tile_units, const NpuConfig& config) {
-  const ArrayShape array{config.array.rows, config.array.cols};
+  const ArrayShape array = array_shape(config.array, p.dtype);
   Cycles per_repeat = 0;
   for (const MTileRun& run : m_tiling.runs) {
     for (const auto& [n, n_count] : split(p.n, n_tile)) {

@@ -82,34 +82,37 @@ class GemmEmitter {
 
   // A newly needed weight tile. Under the latency objective it streams in K chunks of whole array folds,
   // each computed as soon as it lands (as a weight FIFO feeds a real array), instead of the whole tile
-  // landing before the first MAC; the chunks share one buffer half and the bytes are the same.
-  // Returns the last compute.
+  // landing before the first MAC; the chunks share one buffer half and the bytes are the same. A chunk
+  // is a whole number of folds of K elements (not of channels: 4 channels of a 3x3 conv are 36 rows,
+  // two folds of a 32-row array, and chunking by channels nearly doubled the folds), so the chunks
+  // together take exactly the folds of the unchunked tile. Returns the last compute.
   uint32_t load_weights_and_compute(uint64_t m, uint64_t n, uint64_t k_units, std::vector<uint32_t> deps,
                                     std::optional<uint32_t> slot_freed) {
-    const uint64_t chunks = weight_chunks(m, n, k_units);
-    const uint64_t units_per_chunk = ceil_div(k_units, chunks);
+    const uint64_t k = k_units * p_.k_per_unit;
+    const uint64_t k_per_chunk = weight_chunk_k(m, n, k);
     uint32_t compute = 0;
-    for (uint64_t done = 0, chunk = 0; done < k_units; done += units_per_chunk, ++chunk) {
-      const uint64_t units = std::min(units_per_chunk, k_units - done);
-      const Bytes bytes = units * p_.k_per_unit * n * p_.elem_bytes;
+    for (uint64_t done = 0, chunk = 0; done < k; done += k_per_chunk, ++chunk) {
+      const uint64_t chunk_k = std::min(k_per_chunk, k - done);
+      const Bytes bytes = chunk_k * n * p_.elem_bytes;
       // Only the first chunk claims the buffer half; the others fill the same half.
       deps.push_back(chunk == 0 ? emit_.load_into(b_buffer_, BufferKind::kWeight, bytes)
                                 : emit_.load(BufferKind::kWeight, bytes));
       if (chunk == 0 && slot_freed) deps.push_back(*slot_freed);
-      compute = emit_.compute(m, n, units * p_.k_per_unit, deps);
+      compute = emit_.compute(m, n, chunk_k, deps);
       deps = {compute};  // keeps the chunks of one output tile in order (they accumulate)
     }
     return compute;
   }
 
-  uint64_t weight_chunks(uint64_t m, uint64_t n, uint64_t k_units) const {
-    if (config_.mapper.objective != MapperObjective::kLatency) return 1;
-    // Chunks of whole folds along the dimension K occupies on the array (rows for WS/IS, time for OS).
-    const SpatialMapping mapping =
-        spatial_mapping(config_.array.dataflow, GemmShape{m, n, k_units * p_.k_per_unit});
-    const uint64_t k_extent = config_.array.dataflow == Dataflow::kOutputStationary ? 1 : mapping.sr;
-    const uint64_t k_folds = ceil_div(k_extent, config_.array.rows);
-    return std::max<uint64_t>(1, std::min({k_folds, k_units, kMaxWeightChunks}));
+  // K elements per weight chunk: whole folds of the dimension K occupies on the array (rows for WS/IS;
+  // OS streams K in time and is not chunked), at most kMaxWeightChunks chunks.
+  uint64_t weight_chunk_k(uint64_t m, uint64_t n, uint64_t k) const {
+    if (config_.mapper.objective != MapperObjective::kLatency) return k;
+    if (config_.array.dataflow == Dataflow::kOutputStationary) return k;
+    const SpatialMapping mapping = spatial_mapping(config_.array.dataflow, GemmShape{m, n, k});
+    const uint64_t k_folds = ceil_div(mapping.sr, config_.array.rows);
+    const uint64_t chunks = std::max<uint64_t>(1, std::min(k_folds, kMaxWeightChunks));
+    return std::min(k, ceil_div(k_folds, chunks) * config_.array.rows);
   }
 
   const GemmProblem& p_;

@@ -173,6 +173,7 @@ GemmProblem make_gemm_problem(const Operator& op, const NpuConfig& config) {
   const GemmView view = gemm_view(op);
   const ArrayAlignment align = array_alignment(config.array);
   GemmProblem problem;
+  problem.dtype = op.dtype;
   problem.elem_bytes = dtype_bytes(op.dtype);
   problem.acc_bytes = accumulator_bytes(op.dtype);
   problem.m = view.m;

@@ -64,6 +64,7 @@ struct GemmProblem {
   uint64_t m = 1, n = 1;
   uint64_t k_units = 1, k_per_unit = 1;
   uint64_t gemm_count = 1;  // independent GEMMs: conv groups, or a batch of activation x activation matmuls
+  DType dtype = DType::kInt8;
   uint32_t elem_bytes = 1;  // operands and stored output
   uint32_t acc_bytes = 4;   // accumulators held in SRAM
   std::vector<MTiling> m_tilings;

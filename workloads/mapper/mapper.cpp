@@ -5,6 +5,7 @@
 #include "workloads/ir/workload_limits.h"
 #include "workloads/mapper/core_partition.h"
 #include "workloads/mapper/global_sram_placement.h"
+#include "workloads/mapper/partition_estimate.h"
 #include "workloads/mapper/scalesim_lowering.h"
 
 namespace npusim {
@@ -25,6 +26,7 @@ std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig
     }
   }
   place_activations_in_global_sram(workload, programs, config);
+  for (LayerProgram& program : programs) program.mapping.estimated_cycles = estimate_layer_cycles(program, config);
   return programs;
 }
 

@@ -28,48 +28,129 @@ double noc_bytes_per_cycle_into(const NpuConfig& config, uint32_t core) {
   return static_cast<double>(config.noc.link_bytes_per_cycle) * static_cast<double>(last_links.size());
 }
 
+// One core's work in a layer: engine cycles and the bytes it moves to and from each memory.
+struct CoreWork {
+  Cycles array_cycles = 0, vector_cycles = 0;
+  Bytes dram_bytes = 0, global_sram_bytes = 0;
+  Bytes load_bytes = 0, store_bytes = 0;
+  uint64_t loads = 0, stores = 0;
+  uint64_t input_loads = 0;  // input tiles: each one's load latency shows between compute steps
+  bool dram_loads = false, dram_stores = false;
+};
+
+void add_transfer(const Command& c, CoreWork& work) {
+  (c.memory == MemoryKind::kGlobalSram ? work.global_sram_bytes : work.dram_bytes) += c.bytes;
+  const bool dram = c.memory == MemoryKind::kDram;
+  if (c.kind == CommandKind::kDmaLoad) {
+    work.load_bytes += c.bytes;
+    ++work.loads;
+    work.dram_loads = work.dram_loads || dram;
+  } else {
+    work.store_bytes += c.bytes;
+    ++work.stores;
+    work.dram_stores = work.dram_stores || dram;
+  }
+}
+
+// An engine command waiting for a freshly loaded input tile.
+bool waits_for_input(const CommandStream& stream, const Command& c) {
+  for (uint32_t i = c.dep_begin; i < c.dep_begin + c.dep_count; ++i) {
+    const Command& dep = stream.commands[stream.deps[i]];
+    if (dep.kind == CommandKind::kDmaLoad && dep.buffer == BufferKind::kInput) return true;
+  }
+  return false;
+}
+
+CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array) {
+  CoreWork work;
+  for (const Command& c : stream.commands) {
+    if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
+      work.input_loads += waits_for_input(stream, c) ? 1 : 0;
+    }
+    switch (c.kind) {
+      case CommandKind::kCompute: {
+        // Compute-bound, tiles run back to back and only the first pays the pipeline fill and drain
+        // (as the array model streams them); memory-bound, the DMA term dominates anyway.
+        const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
+        const bool streamed = work.array_cycles > 0 && config.array.overlap_folds;
+        work.array_cycles += streamed ? gemm_tile_streamed_cycles(array, config.array.dataflow, tile)
+                                      : gemm_tile_cycles(array, config.array.dataflow, tile, config.array.overlap_folds);
+        break;
+      }
+      case CommandKind::kVector:
+        work.vector_cycles += vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element);
+        break;
+      case CommandKind::kDmaLoad:
+      case CommandKind::kDmaStore:
+        add_transfer(c, work);
+        break;
+      case CommandKind::kSync:
+        break;
+    }
+  }
+  return work;
+}
+
+// One core's layer time as a double-buffered pipeline: its first load and last store are exposed (an
+// average transfer each, at the bandwidth the core gets while every core of the layer moves data), the
+// body between them takes the longer of the engines and the rest of the DMA, and each end pays the
+// descriptor setup and the memory latency once. The array and the vector unit are summed: where a
+// layer uses both (attention's softmax between its matmuls) each waits for the other's results. With
+// two buffers per operand, each new input tile's load latency shows once between compute steps (the
+// simulated layers that are neither DMA- nor compute-bound measure exactly that).
+struct MemoryLatency {
+  double dram_cycles = 0.0, global_sram_cycles = 0.0;  // descriptor setup + access latency
+};
+double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_bytes_per_cycle,
+                   const MemoryLatency& latency) {
+  const double in = work.loads > 0 ? static_cast<double>(work.load_bytes) / static_cast<double>(work.loads) : 0.0;
+  const double out =
+      work.stores > 0 ? static_cast<double>(work.store_bytes) / static_cast<double>(work.stores) : 0.0;
+  const double moved = static_cast<double>(work.dram_bytes + work.global_sram_bytes);
+  // The ends move at the blended rate of the core's DRAM and global-SRAM bytes.
+  const double dma = static_cast<double>(work.dram_bytes) / bytes_per_cycle +
+                     static_cast<double>(work.global_sram_bytes) / global_bytes_per_cycle;
+  const double per_byte = moved > 0 ? dma / moved : 0.0;
+  const double ends = (in + out) * per_byte;
+  const double engine = static_cast<double>(work.array_cycles + work.vector_cycles);
+  const double load_latency = work.dram_loads ? latency.dram_cycles : latency.global_sram_cycles;
+  const double store_latency = work.dram_stores ? latency.dram_cycles : latency.global_sram_cycles;
+  const double between = static_cast<double>(work.input_loads > 1 ? work.input_loads - 1 : 0) * load_latency;
+  const double engine_path = (work.loads > 0 ? load_latency : 0.0) + ends + engine + between +
+                             (work.stores > 0 ? store_latency : 0.0);
+  // DMA-bound, the transfers follow each other and only the first latency shows.
+  return std::max(engine_path, dma + load_latency);
+}
+
 }  // namespace
 
-PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams,
-                                   const NpuConfig& config) {
-  const ArrayShape array{config.array.rows, config.array.cols};
+PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
+                                   DType dtype) {
+  const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
+  const double cores = static_cast<double>(streams.size());
+  const double port = static_cast<double>(config.dma.bytes_per_cycle);
+  // Every core of the layer streams at once: each gets its share of DRAM and of the global SRAM port.
+  const double global_bw = std::min(port, static_cast<double>(config.global_sram.bytes_per_cycle) / cores);
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
+  const MemoryLatency latency{fixed, static_cast<double>(config.dma.setup_cycles + config.global_sram.latency_cycles)};
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    Cycles array_cycles = 0, vector_cycles = 0;
-    Bytes bytes = 0;
-    uint64_t transfers = 0;
-    for (const Command& c : streams[core]->commands) {
-      switch (c.kind) {
-        case CommandKind::kCompute:
-          array_cycles +=
-              gemm_tile_cycles(array, config.array.dataflow, GemmShape{c.tile.m, c.tile.n, c.tile.k},
-                               config.array.overlap_folds);
-          break;
-        case CommandKind::kVector:
-          vector_cycles += vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element);
-          break;
-        case CommandKind::kDmaLoad:
-        case CommandKind::kDmaStore:
-          bytes += c.bytes;
-          ++transfers;
-          break;
-        case CommandKind::kSync:
-          break;
-      }
-    }
-    const double core_bw = std::min({static_cast<double>(config.dma.bytes_per_cycle), dram_bw,
-                                     noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))});
-    const double dma = static_cast<double>(bytes) / core_bw;
-    const double exposed = transfers > 0 ? dma / static_cast<double>(transfers) : 0.0;
-    const double engine = static_cast<double>(std::max(array_cycles, vector_cycles));
-    slowest = std::max(slowest, std::max(engine, dma) + exposed + fixed);
-    estimate.dram_bytes += bytes;
+    const CoreWork work = core_work(*streams[core], config, array);
+    const double core_bw =
+        std::min({port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))});
+    slowest = std::max(slowest, core_cycles(work, core_bw, global_bw, latency));
+    estimate.dram_bytes += work.dram_bytes;
   }
-  estimate.cycles = std::max(slowest, static_cast<double>(estimate.dram_bytes) / dram_bw + fixed);
+  estimate.cycles = std::max(slowest, static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed);
   return estimate;
+}
+
+double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config) {
+  std::vector<const CommandStream*> streams{&program};
+  for (const CommandStream& stream : program.more_cores) streams.push_back(&stream);
+  return estimate_streams(streams, config, program.dtype).cycles;
 }
 
 }  // namespace npusim

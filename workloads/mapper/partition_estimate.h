@@ -18,6 +18,11 @@ struct PartitionEstimate {
   double cycles = 0.0;
   Bytes dram_bytes = 0;
 };
-PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config);
+// `dtype` is the layer's operand type (it sets the MAC rate).
+PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
+                                   DType dtype);
+
+// The same estimate for a lowered layer: every core's stream of `program` at its operand type.
+double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config);
 
 }  // namespace npusim
