@@ -61,8 +61,10 @@ CollectiveSteps collective_steps(CollectiveKind kind, const std::vector<uint32_t
     case CollectiveKind::kAllGather: return ring_steps(group, chunk, n - 1);
     case CollectiveKind::kAllToAll: {
       std::vector<StepTransfer> step;
-      for (size_t i = 0; i < n; ++i) {
-        for (size_t k = 1; k < n; ++k) step.push_back(StepTransfer{group[i], group[(i + k) % n], chunk});
+      // One step, ordered by offset: every member's k-th chunk is booked before anyone's (k+1)-th, so on
+      // a switch no downlink waits (member i's k-th chunk goes to i + k).
+      for (size_t k = 1; k < n; ++k) {
+        for (size_t i = 0; i < n; ++i) step.push_back(StepTransfer{group[i], group[(i + k) % n], chunk});
       }
       return {step};
     }

@@ -144,7 +144,7 @@ TEST_CASE("parallel plan: shards and bad plans") {
         "llama3.1-70b:batch=2,ffn=3584,head_dim=128,heads=8,kv_heads=1,layers=40,vocab=16032");
   CHECK(shard.micro_batches == 2);  // --pp by default
   const auto reject = [&](const ParallelPlan& p, uint32_t batch, uint32_t chips, const std::string& what) {
-    CHECK_THROWS_WITH_AS(npusim::plan_shard(spec, batch, p, chips), doctest::Contains(what), npusim::InputError);
+    CHECK_THROWS_WITH_AS(npusim::plan_shard(spec, batch, p, chips), doctest::Contains(what.c_str()), npusim::InputError);
   };
   reject(plan_of(3, 1), 1, 8, "--tp: expected a divisor of the model's heads (64), got 3");
   reject(plan_of(16, 1), 1, 8, "--tp: the plan needs tp*pp*dp = 16 chips, the system has 8");

@@ -119,8 +119,8 @@ TEST_CASE("zoo: contradicting or impossible shape keys are rejected with the key
                        doctest::Contains("llama3.1-8b.ffn: a mixture"), InputError);
   CHECK_THROWS_WITH_AS(build("llama3.1-8b:experts=8,expert_ffn=1024"),
                        doctest::Contains("llama3.1-8b.experts_per_token: missing required"), InputError);
-  CHECK_THROWS_WITH_AS(build("llama3.1-8b:hidden=4000"),
-                       doctest::Contains("llama3.1-8b.hidden: expected a multiple of heads (32), got 4000"),
+  CHECK_THROWS_WITH_AS(build("llama3.1-8b:hidden=4100"),
+                       doctest::Contains("llama3.1-8b.hidden: expected a multiple of heads (32), got 4100"),
                        InputError);
   CHECK_THROWS_WITH_AS(build("qwen3-30b-a3b:head_dim=127"), doctest::Contains("qwen3-30b-a3b.head_dim"),
                        InputError);
