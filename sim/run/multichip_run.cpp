@@ -15,6 +15,8 @@
 namespace npusim {
 namespace {
 
+double gigabytes(Bytes bytes) { return static_cast<double>(bytes) / 1e9; }
+
 uint32_t run_batch(const RunOptions& options, const WorkloadSpec& spec) {
   if (options.batch > 0) return options.batch;
   return param_positive_u32(spec, "batch", 1);
@@ -36,8 +38,8 @@ ChipMemory check_chip_memory(const ShardPlan& shard, const NpuConfig& chip, DTyp
                      fmt::format("the plan puts {:.2f} GB of weights and {:.2f} GB of KV cache on each chip, "
                                  "{:.2f} GB over the chip's {:.2f} GB (npu.dram.capacity_bytes); use more "
                                  "chips (--tp, --pp) or a smaller dtype",
-                                 memory.weight_bytes / 1e9, memory.kv_cache_bytes / 1e9,
-                                 (needed - memory.capacity_bytes) / 1e9, memory.capacity_bytes / 1e9));
+                                 gigabytes(memory.weight_bytes), gigabytes(memory.kv_cache_bytes),
+                                 gigabytes(needed - memory.capacity_bytes), gigabytes(memory.capacity_bytes)));
   }
   return memory;
 }
