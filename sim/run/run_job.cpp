@@ -35,9 +35,10 @@ std::vector<std::string> overrides_for(const std::string& root, const std::vecto
   for (const auto& assignment : overrides) {
     if (assignment.rfind(root + ".", 0) == 0) {
       selected.push_back(assignment);
-    } else if (assignment.rfind("npu.", 0) != 0 && assignment.rfind("gpu.", 0) != 0) {
+    } else if (assignment.rfind("npu.", 0) != 0 && assignment.rfind("gpu.", 0) != 0 &&
+               assignment.rfind("system.", 0) != 0) {
       throw InputError("<cli>", "--set " + assignment.substr(0, assignment.find('=')),
-                       "expected a path starting with 'npu.' or 'gpu.'");
+                       "expected a path starting with 'npu.', 'gpu.' or 'system.'");
     }
   }
   return selected;

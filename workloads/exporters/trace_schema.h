@@ -81,6 +81,7 @@ void trace_fields(Io& io, MatMulParams& p) {
   io.flag("b_is_weight", p.b_is_weight);
   io.flag("bias", p.bias);
   io.flag("tied_weights", p.tied_weights);
+  io.number("experts", p.experts, TraceNeed::kOptional, 0);
 }
 
 template <typename Io>

@@ -96,6 +96,7 @@ uint64_t op_parameters(const Operator& op) {
            (conv->bias ? conv->out_c : 0);
   }
   if (const auto* mm = std::get_if<MatMulParams>(&op.params)) {
+    if (mm->experts > 0) return uint64_t{mm->experts} * (mm->k * mm->n + (mm->bias ? mm->n : 0));
     if (!mm->b_is_weight || mm->tied_weights) return 0;
     return mm->k * mm->n + (mm->bias ? mm->n : 0);
   }
@@ -111,7 +112,9 @@ uint64_t op_parameters(const Operator& op) {
 Bytes op_weight_bytes(const Operator& op) {
   const Bytes elem = dtype_bytes(op.dtype);
   if (const auto* mm = std::get_if<MatMulParams>(&op.params)) {
-    return mm->b_is_weight ? (mm->k * mm->n + (mm->bias ? mm->n : 0)) * elem : 0;
+    const Bytes matrix = (mm->k * mm->n + (mm->bias ? mm->n : 0)) * elem;
+    if (mm->experts > 0) return uint64_t{op.batch} * matrix;  // each active expert's own matrix
+    return mm->b_is_weight ? matrix : 0;
   }
   if (const auto* emb = std::get_if<EmbeddingParams>(&op.params)) {
     return uint64_t{op.batch} * emb->tokens * emb->width * elem;  // the gathered rows, repeats included
@@ -127,7 +130,7 @@ Bytes op_input_bytes(const Operator& op) {
   }
   if (const auto* mm = std::get_if<MatMulParams>(&op.params)) {
     const Bytes a = batch * mm->m * mm->k * elem;
-    return mm->b_is_weight ? a : a + batch * mm->k * mm->n * elem;
+    return mm->b_is_weight || mm->experts > 0 ? a : a + batch * mm->k * mm->n * elem;
   }
   if (const auto* pool = std::get_if<PoolParams>(&op.params)) {
     return batch * pool->in_h * pool->in_w * pool->channels * elem;

@@ -50,6 +50,10 @@ struct MatMulParams {
   // The weights are another operator's parameters (a language-model head tied to the token embedding):
   // read from DRAM like any weight, but not counted again by op_parameters.
   bool tied_weights = false;
+  // > 0: a mixture-of-experts layer owning `experts` weight matrices [k x n] of which the op's batch
+  // (the active experts) run, each on its own m routed tokens; b_is_weight is false (B differs per
+  // batch item) yet B is a parameter: op_weight_bytes counts the active experts' matrices.
+  uint32_t experts = 0;
 };
 
 struct PoolParams {

@@ -1,25 +1,49 @@
-// Llama-2 and Llama-3.1 decoders as in Hugging Face's LlamaForCausalLM (Touvron et al. 2023; Meta
+// Llama-2 and Llama-3.1 decoders, and the mixture-of-experts decoders built the same way (Mixtral,
+// Qwen3-MoE), as in Hugging Face's LlamaForCausalLM (Touvron et al. 2023; Meta
 // Llama 3.1 model card): token embedding, pre-norm layers with RMSNorm, rotary embedding on Q and K,
 // grouped-query attention over a KV cache, a SwiGLU MLP (gate and up projections, SiLU(gate) * up,
 // down projection), no biases, a final RMSNorm and an untied language-model head applied to each
 // sequence's last position only.
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "workloads/zoo/model_zoo.h"
 #include "workloads/zoo/transformer_builder.h"
 #include "workloads/zoo/zoo_builders.h"
 
 namespace npusim {
 namespace {
 
+// The MLP of one layer: dense SwiGLU, or a mixture of SwiGLU experts (Mixtral, Qwen3-MoE).
+SeqRef llama_mlp(TransformerBuilder& net, const std::string& name, const SeqRef& mlp_in,
+                 const TransformerRequest& r) {
+  if (r.dims.moe()) {
+    const MoeShape shape{r.dims.experts,       r.dims.experts_per_token, r.dims.expert_ffn,
+                         r.common.batch * r.seq, r.dims.expert_ranks,    r.dims.expert_load_pct};
+    return net.moe_mlp(name + ".mlp", mlp_in, shape);
+  }
+  const SeqRef gate = net.linear(name + ".mlp.gate_proj", mlp_in, r.dims.ffn, false, Activation::kSilu);
+  const SeqRef up = net.linear(name + ".mlp.up_proj", mlp_in, r.dims.ffn, false, Activation::kNone);
+  const SeqRef gated = net.eltwise(name + ".mlp.swiglu", EltwiseKind::kMul, {gate, up});
+  return net.linear(name + ".mlp.down_proj", gated, r.dims.d_model, false, Activation::kNone);
+}
+
 // Prompt length when the spec gives none.
 constexpr uint64_t kLlamaDefaultSeq = 512;
 
-Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const TransformerDims& defaults) {
+TransformerTraits llama_traits() {
   TransformerTraits traits;
   traits.default_seq = kLlamaDefaultSeq;
   traits.decoder = true;
   traits.rotary = true;
-  const TransformerRequest r = read_transformer_request(spec, default_dtype, defaults, traits);
+  traits.moe_param = true;
+  return traits;
+}
+
+Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const TransformerDims& defaults) {
+  const TransformerRequest r = read_transformer_request(spec, default_dtype, defaults, llama_traits());
   const uint32_t d = r.dims.d_model;
   const uint32_t head_dim = r.head_dim();
   TransformerBuilder net(r.common.batch, r.common.dtype);
@@ -46,10 +70,7 @@ Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const Transf
     const SeqRef projected = net.linear(name + ".self_attn.o_proj", context, d, false, Activation::kNone);
     x = net.eltwise(name + ".attn_residual", EltwiseKind::kAdd, {x, projected});
     const SeqRef mlp_in = net.norm(name + ".post_attention_layernorm", OpKind::kRmsNorm, x);
-    const SeqRef gate = net.linear(name + ".mlp.gate_proj", mlp_in, r.dims.ffn, false, Activation::kSilu);
-    const SeqRef up = net.linear(name + ".mlp.up_proj", mlp_in, r.dims.ffn, false, Activation::kNone);
-    const SeqRef gated = net.eltwise(name + ".mlp.swiglu", EltwiseKind::kMul, {gate, up});
-    const SeqRef down = net.linear(name + ".mlp.down_proj", gated, d, false, Activation::kNone);
+    const SeqRef down = llama_mlp(net, name, mlp_in, r);
     x = net.eltwise(name + ".mlp_residual", EltwiseKind::kAdd, {x, down});
   }
   const SeqRef last = net.norm("norm", OpKind::kRmsNorm, TransformerBuilder::one_token(x));
@@ -57,16 +78,80 @@ Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const Transf
   return make_zoo_workload(spec, net.take_ops());
 }
 
-}  // namespace
-
-Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype) {
-  // 32 layers, width 4096, 32 heads (no GQA), FFN 11008, vocabulary 32000, 4096-token context.
-  return build_llama(spec, default_dtype, TransformerDims{32, 4096, 32, 32, 11008, 32000, 4096});
+TransformerDims mixtral_8x7b_dims() {
+  // Mixtral-8x7B-v0.1 config.json (Jiang et al. 2024): 32 layers, hidden 4096, 32 query / 8 K/V heads,
+  // 8 experts of FFN 14336 with 2 per token, vocabulary 32000, 32768-token context.
+  TransformerDims dims{32, 4096, 32, 8, 0, 32000, 32768};
+  dims.experts = 8;
+  dims.experts_per_token = 2;
+  dims.expert_ffn = 14336;
+  return dims;
 }
 
+TransformerDims qwen3_30b_a3b_dims() {
+  // Qwen3-30B-A3B config.json: 48 layers, hidden 2048, 32 query / 4 K/V heads of head_dim 128, 128
+  // experts of FFN 768 with 8 per token, vocabulary 151936, untied head, 40960-token context. Its
+  // per-head q/k RMSNorms (256 parameters a layer) are not modelled.
+  TransformerDims dims{48, 2048, 32, 4, 0, 151936, 40960};
+  dims.head_dim = 128;
+  dims.experts = 128;
+  dims.experts_per_token = 8;
+  dims.expert_ffn = 768;
+  return dims;
+}
+
+struct LlamaFamilyRow {
+  const char* name;
+  TransformerDims dims;
+};
+
+// Published shapes (each model's config.json): layers, width, query / K/V heads, FFN, vocabulary,
+// context. Llama-2-7B: no GQA, 4096-token context; Llama-3.1: 128256-token vocabulary, 131072 context.
+const std::vector<LlamaFamilyRow>& llama_family() {
+  static const std::vector<LlamaFamilyRow> rows{
+      {"llama2-7b", TransformerDims{32, 4096, 32, 32, 11008, 32000, 4096}},
+      {"llama3.1-8b", TransformerDims{32, 4096, 32, 8, 14336, 128256, 131072}},
+      {"llama3.1-70b", TransformerDims{80, 8192, 64, 8, 28672, 128256, 131072}},
+      {"llama3.1-405b", TransformerDims{126, 16384, 128, 8, 53248, 128256, 131072}},
+      {"mixtral-8x7b", mixtral_8x7b_dims()},
+      {"qwen3-30b-a3b", qwen3_30b_a3b_dims()},
+  };
+  return rows;
+}
+
+const TransformerDims& family_defaults(const std::string& name) {
+  for (const auto& row : llama_family()) {
+    if (name == row.name) return row.dims;
+  }
+  throw std::logic_error("not a Llama-family zoo model: " + name);
+}
+
+}  // namespace
+
+std::optional<TransformerDims> zoo_decoder_dims(const WorkloadSpec& spec) {
+  for (const auto& row : llama_family()) {
+    if (spec.name == row.name) return read_transformer_request(spec, DType::kInt8, row.dims, llama_traits()).dims;
+  }
+  return std::nullopt;
+}
+
+Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype) {
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
+}
 Workload build_llama31_8b(const WorkloadSpec& spec, DType default_dtype) {
-  // 32 layers, width 4096, 32 query / 8 K/V heads, FFN 14336, vocabulary 128256, 131072-token context.
-  return build_llama(spec, default_dtype, TransformerDims{32, 4096, 32, 8, 14336, 128256, 131072});
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
+}
+Workload build_llama31_70b(const WorkloadSpec& spec, DType default_dtype) {
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
+}
+Workload build_llama31_405b(const WorkloadSpec& spec, DType default_dtype) {
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
+}
+Workload build_mixtral_8x7b(const WorkloadSpec& spec, DType default_dtype) {
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
+}
+Workload build_qwen3_30b_a3b(const WorkloadSpec& spec, DType default_dtype) {
+  return build_llama(spec, default_dtype, family_defaults(spec.name));
 }
 
 }  // namespace npusim

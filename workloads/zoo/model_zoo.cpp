@@ -18,7 +18,7 @@ struct ZooTableRow {
 };
 
 // A closed table instead of self-registration: nothing for the linker to drop, and a fixed listing order.
-constexpr std::array<ZooTableRow, 13> kZooTable{{
+constexpr std::array<ZooTableRow, 17> kZooTable{{
     {"resnet50", "ResNet-50 v1.5 (torchvision), ~4.09 GMAC at 224; params: batch, dtype, resolution",
      &build_resnet50},
     {"mobilenetv2", "MobileNetV2 1.0 (torchvision), ~0.30 GMAC at 224; params: batch, dtype, resolution",
@@ -27,25 +27,50 @@ constexpr std::array<ZooTableRow, 13> kZooTable{{
      &build_yolov5s},
     {"bert-base",
      "BERT-base encoder (HF BertModel, 110M params), seq 128 by default; params: batch, dtype, seq, layers, "
-     "heads, attention (fused|unfused)",
+     "hidden, heads, ffn, vocab, attention (fused|unfused)",
      &build_bert_base},
     {"bert-large",
      "BERT-large encoder (HF BertModel, 335M params), seq 128 by default; params: batch, dtype, seq, layers, "
-     "heads, attention",
+     "hidden, heads, ffn, vocab, attention",
      &build_bert_large},
     {"gpt2",
      "GPT-2 small decoder (124M params), seq 128 by default, LM head on the last token; params: batch, dtype, "
-     "seq, past, layers, heads, kv_heads, attention",
+     "seq, past, layers, hidden, heads, kv_heads, ffn, vocab, attention",
      &build_gpt2},
     {"llama2-7b",
-     "Llama-2-7B decoder (6.74B params), seq 512 by default; params: batch, dtype, seq, past, layers, heads, "
-     "kv_heads, attention",
+     "Llama-2-7B decoder (6.74B params), seq 512 by default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
      &build_llama2_7b},
     {"llama3.1-8b",
-     "Llama-3.1-8B decoder (8.03B params, GQA 32/8 heads), seq 512 by default; params: batch, dtype, seq, past, "
-     "layers, heads, kv_heads, attention",
+     "Llama-3.1-8B decoder (8.03B params, GQA 32/8 heads), seq 512 by default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
      &build_llama31_8b},
-    {"vit-b16", "ViT-B/16 at 224 (timm, 86.6M params, 197 tokens); params: batch, dtype, layers, heads, attention",
+    {"llama3.1-70b",
+     "Llama-3.1-70B decoder (70.6B params, GQA 64/8 heads), seq 512 by default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
+     &build_llama31_70b},
+    {"llama3.1-405b",
+     "Llama-3.1-405B decoder (405.9B params, GQA 128/8 heads), seq 512 by default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
+     &build_llama31_405b},
+    {"mixtral-8x7b",
+     "Mixtral-8x7B MoE decoder (46.7B params, 12.9B active: 2 of 8 experts), seq 512 by default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
+     &build_mixtral_8x7b},
+    {"qwen3-30b-a3b",
+     "Qwen3-30B-A3B fine-grained MoE decoder (30.5B params, 3.3B active: 8 of 128 experts), seq 512 by "
+     "default; params: "
+     "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, vocab, attention, experts, "
+     "experts_per_token, expert_ffn, ep, expert_load_pct",
+     &build_qwen3_30b_a3b},
+    {"vit-b16",
+     "ViT-B/16 at 224 (timm, 86.6M params, 197 tokens); params: batch, dtype, layers, hidden, heads, ffn, "
+     "attention",
      &build_vit_b16},
     {"gemm", "batched GEMM with B as weights; params: m, n, k (required), batch, dtype", &build_gemm},
     {"matmul", "batched matmul of two activations; params: m, n, k (required), batch, dtype", &build_matmul},

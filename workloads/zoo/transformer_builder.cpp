@@ -102,6 +102,52 @@ SeqRef TransformerBuilder::eltwise(const std::string& name, EltwiseKind kind,
   return push(std::move(op), std::move(producers), inputs.front().tokens, inputs.front().width);
 }
 
+SeqRef TransformerBuilder::moe_mlp(const std::string& name, const SeqRef& in, const MoeShape& shape) {
+  const SeqRef scores = linear(name + ".router", in, shape.experts, false, Activation::kNone);
+  Operator top_k;  // softmax over the experts' scores before the top-k pick
+  top_k.name = name + ".router_softmax";
+  top_k.kind = OpKind::kSoftmax;
+  top_k.params = RowParams{in.tokens, shape.experts};
+  const SeqRef routed = push(std::move(top_k), scores.producers, in.tokens, shape.experts);
+  const uint32_t active = shape.active_experts();
+  const uint64_t rows = shape.tokens_per_expert();
+  const auto expert_gemm = [&](const std::string& part, const std::vector<uint32_t>& inputs, uint64_t k,
+                               uint64_t n, Activation activation) {
+    MatMulParams p;
+    p.m = rows;
+    p.n = n;
+    p.k = k;
+    p.b_is_weight = false;
+    p.experts = shape.owned_experts();
+    Operator op;
+    op.name = name + ".experts." + part;
+    op.kind = OpKind::kMatMul;
+    op.params = p;
+    op.activation = activation;
+    std::vector<uint32_t> producers = inputs;
+    producers.insert(producers.end(), routed.producers.begin(), routed.producers.end());
+    SeqRef out = push(std::move(op), producers, rows, n);
+    ops_.back().batch = active;  // one GEMM per active expert, each against its own weights
+    return out;
+  };
+  const SeqRef gate = expert_gemm("gate_proj", in.producers, in.width, shape.expert_ffn, Activation::kSilu);
+  const SeqRef up = expert_gemm("up_proj", in.producers, in.width, shape.expert_ffn, Activation::kNone);
+  Operator swiglu;
+  swiglu.name = name + ".experts.swiglu";
+  swiglu.kind = OpKind::kElementwise;
+  swiglu.params = EltwiseParams{rows * shape.expert_ffn, 2, EltwiseKind::kMul};
+  std::vector<uint32_t> both = gate.producers;
+  both.insert(both.end(), up.producers.begin(), up.producers.end());
+  const SeqRef gated = push(std::move(swiglu), both, rows, shape.expert_ffn);
+  ops_.back().batch = active;
+  const SeqRef down = expert_gemm("down_proj", gated.producers, shape.expert_ffn, in.width, Activation::kNone);
+  Operator combine;  // each token's experts_per_token outputs, weighted by the router and summed
+  combine.name = name + ".experts.combine";
+  combine.kind = OpKind::kElementwise;
+  combine.params = EltwiseParams{in.tokens * in.width, shape.experts_per_token, EltwiseKind::kAdd};
+  return push(std::move(combine), down.producers, in.tokens, in.width);
+}
+
 SeqRef TransformerBuilder::patch_embedding(const std::string& name, uint32_t resolution, uint32_t channels,
                                            uint32_t patch, uint32_t width) {
   require(resolution % patch == 0, "resolution not a multiple of the patch", name);
@@ -129,58 +175,6 @@ SeqRef TransformerBuilder::concat_tokens(const std::vector<SeqRef>& parts) {
     out.producers.insert(out.producers.end(), part.producers.begin(), part.producers.end());
   }
   return out;
-}
-
-TransformerRequest read_transformer_request(const WorkloadSpec& spec, DType default_dtype,
-                                            const TransformerDims& defaults,
-                                            const TransformerTraits& traits) {
-  std::vector<std::string> keys{"layers", "heads", "attention"};
-  if (traits.seq_param) keys.push_back("seq");
-  if (traits.decoder) keys.insert(keys.end(), {"past", "kv_heads"});
-  TransformerRequest request;
-  request.common = read_common_params(spec, default_dtype, keys);
-  TransformerDims& dims = request.dims;
-  dims = defaults;
-  dims.layers = param_positive_u32(spec, "layers", defaults.layers);
-  dims.heads = param_positive_u32(spec, "heads", defaults.heads);
-  if (dims.d_model % dims.heads != 0) {
-    throw_spec_error(spec, "heads",
-                     "expected a divisor of the model width " + std::to_string(dims.d_model) + ", got " +
-                         std::to_string(dims.heads));
-  }
-  if (traits.rotary && request.head_dim() % 2 != 0) {
-    throw_spec_error(spec, "heads",
-                     "expected a head count leaving an even head size for rotary embedding, got " +
-                         std::to_string(dims.heads) + " heads of " + std::to_string(request.head_dim()));
-  }
-  // Without GQA K/V heads follow the query heads; with it they keep their own default.
-  const bool gqa = defaults.kv_heads != defaults.heads;
-  dims.kv_heads = traits.decoder ? param_positive_u32(spec, "kv_heads", gqa ? defaults.kv_heads : dims.heads)
-                                 : dims.heads;
-  if (dims.heads % dims.kv_heads != 0) {
-    const bool given = spec.params.count("kv_heads") > 0;
-    throw_spec_error(spec, given ? "kv_heads" : "heads",
-                     given ? "expected a divisor of heads (" + std::to_string(dims.heads) + "), got " +
-                                 std::to_string(dims.kv_heads)
-                           : "expected a multiple of kv_heads (" + std::to_string(dims.kv_heads) + "), got " +
-                                 std::to_string(dims.heads));
-  }
-  request.seq = traits.seq_param ? param_positive_u64(spec, "seq", traits.default_seq) : traits.default_seq;
-  request.past = traits.decoder ? param_u32(spec, "past", 0) : 0;
-  if (request.seq > dims.context || request.past > dims.context - request.seq) {
-    throw_spec_error(spec, request.past > 0 ? "past" : "seq",
-                     "expected seq + past <= " + std::to_string(dims.context) +
-                         " (the model's context), got " + std::to_string(request.seq) + " + " +
-                         std::to_string(request.past));
-  }
-  const auto attention = spec.params.find("attention");
-  if (attention != spec.params.end()) {
-    if (attention->second != "fused" && attention->second != "unfused") {
-      throw_spec_error(spec, "attention", "expected fused or unfused, got '" + attention->second + "'");
-    }
-    request.fused = attention->second == "fused";
-  }
-  return request;
 }
 
 }  // namespace npusim

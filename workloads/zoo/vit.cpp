@@ -18,6 +18,7 @@ Workload build_vit_b16(const WorkloadSpec& spec, DType default_dtype) {
   TransformerTraits traits;
   traits.default_seq = kTokens;
   traits.seq_param = false;
+  traits.vocab_param = false;
   const TransformerRequest r = read_transformer_request(spec, default_dtype, defaults, traits);
   const uint32_t d = r.dims.d_model;
   TransformerBuilder net(r.common.batch, r.common.dtype);

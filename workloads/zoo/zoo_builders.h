@@ -32,6 +32,10 @@ Workload build_bert_large(const WorkloadSpec& spec, DType default_dtype);
 Workload build_gpt2(const WorkloadSpec& spec, DType default_dtype);
 Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype);
 Workload build_llama31_8b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_llama31_70b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_llama31_405b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_mixtral_8x7b(const WorkloadSpec& spec, DType default_dtype);
+Workload build_qwen3_30b_a3b(const WorkloadSpec& spec, DType default_dtype);
 Workload build_vit_b16(const WorkloadSpec& spec, DType default_dtype);
 Workload build_gemm(const WorkloadSpec& spec, DType default_dtype);    // weights as operand B
 Workload build_matmul(const WorkloadSpec& spec, DType default_dtype);  // both operands activations

@@ -1,0 +1,91 @@
+// Multi-chip LLM mode end to end (issue 13): a plan over a system preset, TP on a compute-bound
+// prefill with a free link, and bad plans (one line naming the option, exit 2, nothing written).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/sim/cli_harness.h"
+
+using namespace npusim_test;
+
+namespace {
+
+// Two chips joined by a link no transfer waits on: 1e9 GB/s, no latency, no host overhead.
+std::string free_link_system(const std::string& dir) {
+  return write_file(dir, "free.json",
+                    R"({"name": "free", "npu": "datacenter-bf16", "chips": 2, "topology": "switch",
+                        "link": {"bandwidth_gbytes_per_s": 1e9, "latency_ns": 0}, "host_overhead_ns": 0})");
+}
+
+nlohmann::json run_ok(const std::string& arguments, const std::string& out) {
+  const CommandResult result = run_npusim(arguments + " --quiet --gpu none --out " + out);
+  CAPTURE(result.output);
+  REQUIRE(result.exit_code == 0);
+  return nlohmann::json::parse(read_file(out + "/result.json"));
+}
+
+}  // namespace
+
+TEST_CASE("cli multichip: TP=2 on a compute-bound prefill with a free link is >= 1.9x faster") {
+  // Two Llama-3.1-8B layers, 1024 prompt tokens: the projections and attention halve with the heads and
+  // FFN, the norms and residual adds (a few percent) do not; the link costs nothing.
+  const std::string dir = fresh_dir("multichip_tp");
+  const std::string system = free_link_system(dir);
+  const std::string common = "run --system " + system + " --workload llama3.1-8b:layers=2 --prefill 1024 --decode 1";
+  const auto one = run_ok(common + " --tp 1", dir + "/tp1");
+  const auto two = run_ok(common + " --tp 2", dir + "/tp2");
+  const double ttft1 = one["totals"]["ttft_s"].get<double>();
+  const double ttft2 = two["totals"]["ttft_s"].get<double>();
+  CHECK(ttft1 / ttft2 >= 1.9);
+  const auto& sys = two["totals"]["system"];
+  CHECK(sys["plan"]["tp"] == 2);
+  CHECK(sys["chips_used"] == 2);
+  // Free link: nothing exposed; two all-reduces a layer plus the embedding's, and the logits' gather.
+  CHECK(sys["prefill"]["communication_exposed_s"].get<double>() == doctest::Approx(0.0).epsilon(1e-9));
+  CHECK(sys["prefill"]["collectives"]["all_reduce_ring"]["count"] == 2 * 2 + 1);
+  CHECK(sys["prefill"]["collectives"]["all_gather"]["count"] == 1);
+  CHECK(sys["prefill"]["chips"].size() == 2);
+}
+
+TEST_CASE("cli multichip: Llama-3.1-70B on the RNGD server and 8xH100, TP=8") {
+  const std::string out = fresh_dir("multichip_70b");
+  const CommandResult result = run_npusim(
+      "run --system rngd-server-8 --tp 8 --workload llama3.1-70b:layers=2 --dtype int8 --prefill 256 "
+      "--decode 4 --decode-samples 2 --gpu h100-sxm5 --gpu-system h100-sxm5-x8-nvlink --quiet --out " + out);
+  CAPTURE(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.output.find("System rngd-server-8 (8 chips used)") != std::string::npos);
+  const auto json = nlohmann::json::parse(read_file(out + "/result.json"));
+  const auto& sys = json["totals"]["system"];
+  // PCIe: the all-reduces are exposed, so the system is slower than its compute alone.
+  CHECK(sys["prefill"]["communication_exposed_s"].get<double>() > 0.0);
+  CHECK(sys["prefill"]["time_s"].get<double>() > sys["prefill"]["compute_only_time_s"].get<double>());
+  CHECK(sys["link_energy_j"].get<double>() > 0.0);
+  CHECK(sys["prefill"]["links"].size() == 16);  // 8 uplinks and 8 downlinks of the switch
+  CHECK(sys["gpu"]["name"] == "h100-sxm5-x8-nvlink");
+  CHECK(sys["gpu"]["tpot_s"].get<double>() > 0.0);
+  CHECK(json["totals"]["tpot_s"] == sys["tpot_s"]);
+}
+
+TEST_CASE("cli multichip: bad plans and systems") {
+  check_rejected("run --system rngd-server-8 --tp 3 --workload llama3.1-70b --decode 2",
+                 "--tp: expected a divisor of the model's heads (64), got 3");
+  check_rejected("run --system rngd-server-8 --tp 8 --pp 2 --workload llama3.1-70b --decode 2",
+                 "--tp: the plan needs tp*pp*dp = 16 chips, the system has 8");
+  // Llama-3.1-405B at FP16: 811.7 GB of weights over 8 cards is 101 GB each, past RNGD's 51.5 GB.
+  check_rejected("run --system rngd-server-8 --tp 8 --workload llama3.1-405b --dtype bf16 --decode 2",
+                 "--tp: the plan puts");
+  check_rejected("run --system rngd-server-8 --tp 8 --ep 8 --workload llama3.1-70b --decode 2",
+                 "--ep: applies to mixture-of-experts models");
+  check_rejected("run --system rngd-server-8 --tp 4 --ep 4 --workload mixtral-8x7b:experts=6 --decode 2",
+                 "--ep: expected a divisor of the model's experts (6), got 4");
+  check_rejected("run --system rngd-server-8 --pp 81 --chips 128 --workload llama3.1-70b --decode 2",
+                 "--pp: expected at most the model's layers (80), got 81");
+  check_rejected("run --system rngd-server-8 --set system.topology=ring --workload llama3.1-70b --decode 2",
+                 "system.link.ports: a ring of 8 chips needs at least 2 ports");
+  check_rejected("run --system rngd-server-8 --tp 8 --workload llama3.1-70b", "--system: needs LLM mode");
+  check_rejected("run --tp 2 --workload llama3.1-70b --decode 2", "--tp: plan options need --system");
+  check_rejected("run --system h100-sxm5-x8-nvlink --tp 8 --workload llama3.1-70b --decode 2",
+                 "--system: 'h100-sxm5-x8-nvlink' is a GPU system");
+}
