@@ -43,28 +43,36 @@ StepCost CostSurface::at(double x_value, double y_value) const {
   return lerp(low, high, tx);
 }
 
+StepCost LlmStepCostTable::decode_attention(const StepShape& shape) const {
+  uint64_t decodes = 0;
+  for (const SeqWork& seq : shape.seqs) decodes += seq.query_tokens == 1 && seq.past_tokens > 0 ? 1 : 0;
+  StepCost total;
+  if (decodes == 0) return total;
+  const double batch = static_cast<double>(decodes);
+  for (const SeqWork& seq : shape.seqs) {
+    if (seq.query_tokens != 1 || seq.past_tokens == 0) continue;
+    const StepCost uniform = attention_decode_by_batch_past.at(batch, static_cast<double>(seq.past_tokens));
+    total.time_s += uniform.time_s / batch;
+    total.energy_j += uniform.energy_j / batch;
+  }
+  return total;
+}
+
 StepCost LlmStepCostTable::cost(const StepShape& shape) const {
   if (shape.seqs.empty()) return {};
   const double tokens = static_cast<double>(shape.total_tokens());
   StepCost per_layer = dense_layer_by_tokens.at(tokens);
-  double decodes = 0.0, decode_past = 0.0;
   for (const SeqWork& seq : shape.seqs) {
+    if (seq.query_tokens == 1 && seq.past_tokens > 0) continue;  // decodes: decode_attention below
     const double q = static_cast<double>(seq.query_tokens);
     const double p = static_cast<double>(seq.past_tokens);
-    if (seq.query_tokens == 1 && seq.past_tokens > 0) {
-      decodes += 1.0;
-      decode_past += p;
-      continue;
-    }
     const StepCost a = seq.past_tokens == 0 ? attention_prefill_per_token.at(q) : attention_per_query_token.at(q, p);
     per_layer.time_s += q * a.time_s;
     per_layer.energy_j += q * a.energy_j;
   }
-  if (decodes > 0) {
-    const StepCost a = attention_decode_by_batch_past.at(decodes, decode_past / decodes);
-    per_layer.time_s += decodes * a.time_s;
-    per_layer.energy_j += decodes * a.energy_j;
-  }
+  const StepCost decode = decode_attention(shape);
+  per_layer.time_s += decode.time_s;
+  per_layer.energy_j += decode.energy_j;
   const StepCost embed = embed_by_tokens.at(tokens);
   const StepCost head = head_by_seqs.at(static_cast<double>(shape.seqs.size()));
   const double n = static_cast<double>(layers);

@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 
+#include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/run/run_job.h"
@@ -50,23 +53,45 @@ struct Device {
   StepValidation validation;  // NPU: the table's error; GPU: exact (steps = 0)
 };
 
-nlohmann::ordered_json step_cost_json(const StepValidation& v, uint64_t grid_workloads) {
-  if (v.steps == 0) {
+nlohmann::ordered_json validation_json(const StepValidation& v, const char* against) {
+  return {{"steps", v.steps},
+          {"max_time_error", v.max_time_error},
+          {"mean_time_error", v.mean_time_error},
+          {"max_energy_error", v.max_energy_error},
+          {"against", against}};
+}
+
+nlohmann::ordered_json step_cost_json(const Device& d, uint64_t grid_workloads) {
+  if (d.label == "gpu") {
     return {{"method", "the analytical GPU model of each step's pieces at their exact shapes (memoized): no "
-                       "interpolation; cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
-            {"validation", {{"steps", 0}, {"max_time_error", 0.0}, {"mean_time_error", 0.0}, {"max_energy_error", 0.0},
-                            {"against", "exact by construction"}}}};
+                       "interpolation; cost = embed(N) + layers * (dense(N) + decode attention of the D decodes as one "
+                       "batch at their mean KV length + sum attention(q_i, p_i) of prefills) + head(S)"},
+            {"validation", validation_json(d.validation, "the same random steps with every decode at its own KV "
+                                                          "length (per sequence): the error of the mean KV length")}};
   }
   return {{"method", "one-layer pieces simulated on grids (tokens, sequences; attention by query tokens at no past, "
-                     "by past tokens for decodes, by query x past for chunks) and interpolated piecewise linearly; "
-                     "cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
+                     "by decode batch x KV length for decodes, by query x past for chunks) and interpolated piecewise "
+                     "linearly; cost = embed(N) + layers * (dense(N) + sum over decodes decode(D, p_i) / D + sum "
+                     "attention(q_i, p_i) of prefills) + head(S), each decode at its own KV length"},
           {"grid_workloads", grid_workloads},
-          {"validation",
-           {{"steps", v.steps},
-            {"max_time_error", v.max_time_error},
-            {"mean_time_error", v.mean_time_error},
-            {"max_energy_error", v.max_energy_error},
-            {"against", "the same steps' pieces simulated at their exact shapes in the same run"}}}};
+          {"validation", validation_json(d.validation, "random steps (decodes at up to 3 distinct KV lengths, plus a "
+                                                        "prefill every other step), their pieces simulated at their "
+                                                        "exact shapes in the same run")}};
+}
+
+// The GPU model at the decode batch's mean KV length against each decode at its own.
+StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<StepShape>& steps) {
+  StepValidation v;
+  for (const StepShape& step : steps) {
+    const StepCost exact = costs.per_sequence_cost(step);
+    const StepCost used = costs.cost(step);
+    const double time_error = std::abs(used.time_s - exact.time_s) / exact.time_s;
+    v.max_time_error = std::max(v.max_time_error, time_error);
+    v.max_energy_error = std::max(v.max_energy_error, std::abs(used.energy_j - exact.energy_j) / exact.energy_j);
+    v.mean_time_error += time_error / static_cast<double>(steps.size());
+  }
+  v.steps = static_cast<uint32_t>(steps.size());
+  return v;
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
@@ -78,7 +103,7 @@ DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& request
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
-  out.metrics["step_cost"] = step_cost_json(d.validation, grid_workloads);
+  out.metrics["step_cost"] = step_cost_json(d, grid_workloads);
   return out;
 }
 
@@ -90,38 +115,8 @@ std::vector<ServeRequest> at_rate(const ServeOptions& options, const std::vector
   return scale_arrivals(base, base_rate / rate);
 }
 
-bool meets(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base, double rate) {
-  const std::vector<ServeRequest> requests = at_rate(options, base, rate);
-  const ServingRun run = run_serving(requests, d.scheduler, *d.costs, false);
-  return summarize_serving(requests, run, options.slo, d.kv.blocks).meets_slo;
-}
-
-// Bisection on the arrival rate: the highest rate whose run meets the SLO (P90 TTFT, P99 TPOT), to 1%.
-nlohmann::ordered_json find_max_rate(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base) {
-  double low = 0.0, high = 1.0;
-  uint32_t runs = 0;
-  while (meets(d, options, base, high) && high < 1e6) {
-    low = high;
-    high *= 2.0;
-    ++runs;
-  }
-  if (low == 0.0) {
-    while (!meets(d, options, base, high / 2.0) && high > 1e-6) {
-      high /= 2.0;
-      ++runs;
-    }
-    low = high / 2.0;
-  }
-  while ((high - low) > 0.01 * low && runs < 60) {
-    const double mid = 0.5 * (low + high);
-    (meets(d, options, base, mid) ? low : high) = mid;
-    ++runs;
-  }
-  const std::vector<ServeRequest> at_low = at_rate(options, base, low);
-  const ServingRun run = run_serving(at_low, d.scheduler, *d.costs, false);
-  const ServingMetrics m = summarize_serving(at_low, run, options.slo, d.kv.blocks);
-  return {{"max_rate_per_s", low}, {"runs", runs}, {"goodput_requests_per_s", m.goodput_requests_per_s},
-          {"output_tokens_per_s", m.output_tokens_per_s}, {"ttft_p90_s", m.ttft_s.p90}, {"tpot_p99_s", m.tpot_s.p99}};
+nlohmann::ordered_json capacity(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base) {
+  return find_max_rate(d.scheduler, *d.costs, options.slo, [&](double rate) { return at_rate(options, base, rate); });
 }
 
 nlohmann::ordered_json slo_json(const ServeOptions& o) {
@@ -143,6 +138,12 @@ nlohmann::ordered_json traffic_json(const ServeOptions& o, const Traffic& t) {
     j["seed"] = o.traffic.seed;
   }
   return j;
+}
+
+// One KV block over the host link, one way.
+double swap_block_s(const ModelFacts& model, const ServeOptions& options) {
+  const double block_bytes = static_cast<double>(model.kv_bytes_per_token * options.scheduler.block_tokens);
+  return block_bytes / (options.host_link_gbytes_per_s * 1e9);
 }
 
 StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
@@ -173,7 +174,9 @@ nlohmann::ordered_json result_header(const ServeOptions& options, const std::str
             {"max_num_seqs", limits.max_num_seqs},
             {"max_batched_tokens", limits.max_batched_tokens},
             {"prefill_chunk", limits.prefill_chunk},
-            {"block_tokens", limits.block_tokens}}},
+            {"block_tokens", limits.block_tokens},
+            {"preemption", preemption_mode_name(limits.preemption)},
+            {"host_link_gbytes_per_s", options.host_link_gbytes_per_s}}},
           {"traffic", traffic_json(options, traffic)},
           {"slo", slo_json(options)}};
 }
@@ -209,6 +212,7 @@ int serve_command(const ServeOptions& options) {
   npu.kv = kv_capacity(model, config.dram.capacity_bytes, limits.block_tokens, options.workspace_factor,
                        config_file, "npu.dram.capacity_bytes");
   npu.scheduler.kv_blocks = npu.kv.blocks;
+  npu.scheduler.swap_block_s = swap_block_s(model, options);
   check_fits(traffic.requests, npu.kv, limits, "NPU", traffic.source);
   std::optional<Device> gpu;
   if (options.gpu != "none") {
@@ -216,6 +220,7 @@ int serve_command(const ServeOptions& options) {
     gpu->kv = kv_capacity(model, static_cast<Bytes>(options.gpu_memory_gib * static_cast<double>(1ull << 30)),
                           limits.block_tokens, options.workspace_factor, "<cli>", "--gpu-memory-gib");
     gpu->scheduler.kv_blocks = gpu->kv.blocks;
+    gpu->scheduler.swap_block_s = npu.scheduler.swap_block_s;
     check_fits(traffic.requests, gpu->kv, limits, "GPU", traffic.source);
   }
 
@@ -234,6 +239,7 @@ int serve_command(const ServeOptions& options) {
     gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model, *parse_dtype(dtype),
                       model.layers);
     gpu->costs = &*gpu_costs;
+    gpu->validation = gpu_mean_kv_error(*gpu_costs, tables.validation_steps);
   }
 
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
@@ -244,11 +250,11 @@ int serve_command(const ServeOptions& options) {
     result["gpu_serving"] = served.back().metrics;
   }
   if (options.find_max_rate) {
-    result["find_max_rate"]["npu"] = find_max_rate(npu, options, traffic.requests);
-    if (gpu) result["find_max_rate"]["gpu"] = find_max_rate(*gpu, options, traffic.requests);
+    result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
+    if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
   }
   result["step_cost_simulation_wall_s"] = tables.simulation_wall_s;
-  std::cout << serving_summary_lines(result) << std::flush;
+  if (!options.quiet) std::cout << serving_summary_lines(result) << std::flush;
   write_outputs(options, result, traffic.requests, served);
   return 0;
 }

@@ -158,8 +158,7 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
   for (uint64_t p : g.decode_past) decode.y.push_back(static_cast<double>(p));
   for (uint64_t b : g.decode_batch)
     for (uint64_t p : g.decode_past) {
-      const StepCost a = costs(1, p, b).attention;
-      decode.v.push_back({a.time_s / static_cast<double>(b), a.energy_j / static_cast<double>(b)});
+      decode.v.push_back(costs(1, p, b).attention);
     }
   auto& surface = table.attention_per_query_token;
   for (uint64_t q : g.query) surface.x.push_back(static_cast<double>(q));
@@ -172,11 +171,18 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
   return table;
 }
 
+// A random step: D decodes whose KV lengths take up to kValidationPastGroups distinct values (so that the
+// per-sequence decode cost can be simulated exactly: one uniform batch of D per distinct length), plus
+// a prefill (or, under sarathi, a chunk over a cache) every other step.
+constexpr uint64_t kValidationPastGroups = 3;
+
 StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   const auto uniform = [&](uint64_t low, uint64_t high) { return low + rng() % (high - low + 1); };
   StepShape shape;
   const uint64_t decodes = uniform(1, std::min<uint64_t>(limits.max_seqs, limits.max_tokens) - 1);
-  for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, uniform(1, limits.max_context - 1)});
+  std::vector<uint64_t> pasts(uniform(1, kValidationPastGroups));
+  for (uint64_t& past : pasts) past = uniform(1, limits.max_context - 1);
+  for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, pasts[rng() % pasts.size()]});
   if (rng() % 2 == 0) {
     const uint64_t q = uniform(2, std::max<uint64_t>(3, std::min({limits.max_query, limits.max_tokens, limits.model_context}) - decodes));
     const uint64_t past = limits.chunked && limits.max_context > q ? uniform(0, limits.max_context - q) : 0;
@@ -185,15 +191,20 @@ StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   return shape;
 }
 
-// A step's decodes as one batch at their mean past (rounded), as the table models them.
-std::pair<uint64_t, uint64_t> decode_group(const StepShape& shape) {
-  uint64_t count = 0, past = 0;
+// A step's decodes: how many (the batch D), and how many sit at each distinct KV length.
+struct DecodeGroups {
+  uint64_t batch = 0;
+  std::map<uint64_t, uint64_t> count_by_past;
+};
+
+DecodeGroups decode_groups(const StepShape& shape) {
+  DecodeGroups groups;
   for (const SeqWork& s : shape.seqs) {
     if (s.query_tokens != 1 || s.past_tokens == 0) continue;
-    ++count;
-    past += s.past_tokens;
+    ++groups.batch;
+    ++groups.count_by_past[s.past_tokens];
   }
-  return {count, count == 0 ? 0 : (past + count / 2) / count};
+  return groups;
 }
 
 StepCost direct_cost(const PieceRun& run, const StepShape& shape, uint32_t layers, bool gpu) {
@@ -207,8 +218,13 @@ StepCost direct_cost(const PieceRun& run, const StepShape& shape, uint32_t layer
     add(per_layer, costs(s.query_tokens, s.past_tokens, 1).attention.time_s,
         costs(s.query_tokens, s.past_tokens, 1).attention.energy_j);
   }
-  const auto [decodes, mean_past] = decode_group(shape);
-  if (decodes > 0) add(per_layer, costs(1, mean_past, decodes).attention.time_s, costs(1, mean_past, decodes).attention.energy_j);
+  // Each decode's share of a uniform batch of D at its own KV length, simulated at that exact shape.
+  const DecodeGroups groups = decode_groups(shape);
+  for (const auto& [past, count] : groups.count_by_past) {
+    const StepCost& batch = costs(1, past, groups.batch).attention;
+    const double share = static_cast<double>(count) / static_cast<double>(groups.batch);
+    add(per_layer, share * batch.time_s, share * batch.energy_j);
+  }
   const StepCost embed = costs(n, 0, 1).embed;
   const StepCost head = costs(1, 0, shape.seqs.size()).head;
   return {embed.time_s + layers * per_layer.time_s + head.time_s,
@@ -273,8 +289,8 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
     run.want(1, 0, steps.back().seqs.size());
     for (const SeqWork& s : steps.back().seqs)
       if (s.query_tokens > 1 || s.past_tokens == 0) run.want(s.query_tokens, s.past_tokens, 1);
-    const auto [decodes, mean_past] = decode_group(steps.back());
-    if (decodes > 0) run.want(1, mean_past, decodes);
+    const DecodeGroups groups = decode_groups(steps.back());
+    for (const auto& [past, count] : groups.count_by_past) run.want(1, past, groups.batch);
   }
   run.simulate(base);
   StepCostTables out;
@@ -284,6 +300,7 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
     out.gpu = make_table(run, g, layers, true);
     out.gpu_validation = validate(run, *out.gpu, steps, layers, true);
   }
+  out.validation_steps = steps;
   out.grid_workloads = grid_workloads;
   out.simulation_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
