@@ -14,15 +14,15 @@ KvOccupancySeries kv_occupancy_series(const ServingRun& run, uint64_t kv_blocks,
   for (const IterationRecord& it : run.iterations) {
     const double blocks = static_cast<double>(it.kv_blocks_used);
     total += blocks * it.time_s;
-    // Spread the iteration's block-seconds over the intervals it overlaps.
-    double from = it.start_s - run.start_s;
+    // Spread the iteration's block-seconds over the intervals it overlaps (the last one extends to the end).
+    const double from = it.start_s - run.start_s;
     const double to = from + it.time_s;
-    while (from < to) {
-      const size_t k = std::min(samples - 1, static_cast<size_t>(from / series.interval_s));
-      const double end = k + 1 == samples ? to : std::min(to, static_cast<double>(k + 1) * series.interval_s);
-      block_seconds[k] += blocks * (end - from);
-      if (end <= from) break;  // rounding at an interval edge
-      from = end;
+    const size_t first = std::min(samples - 1, static_cast<size_t>(std::max(0.0, from) / series.interval_s));
+    const size_t last = std::min(samples - 1, static_cast<size_t>(std::max(0.0, to) / series.interval_s));
+    for (size_t k = first; k <= last; ++k) {
+      const double low = std::max(from, static_cast<double>(k) * series.interval_s);
+      const double high = k + 1 == samples ? to : std::min(to, static_cast<double>(k + 1) * series.interval_s);
+      if (high > low) block_seconds[k] += blocks * (high - low);
     }
   }
   const double capacity = static_cast<double>(kv_blocks);

@@ -29,33 +29,37 @@ StepCost CostCurve::at(double value) const {
   return lerp(y[k], y[k + 1], fraction(x, k, value));
 }
 
-StepCost CostSurface::at(double x_value, double y_value) const {
+StepCost CostSurface::at(double x_value, double y_value) const { return sum_at(x_value, {y_value}); }
+
+StepCost CostSurface::sum_at(double x_value, const std::vector<double>& ys) const {
   const size_t ny = y.size();
-  if (x.empty() || ny == 0) return {};
+  StepCost total;
+  if (x.empty() || ny == 0) return total;
   const size_t kx = segment(x, x_value);
-  const size_t ky = segment(y, y_value);
   const double tx = fraction(x, kx, x_value);
-  const double ty = fraction(y, ky, y_value);
   const size_t kx1 = x.size() < 2 ? kx : kx + 1;
-  const size_t ky1 = ny < 2 ? ky : ky + 1;
-  const StepCost low = lerp(v[kx * ny + ky], v[kx * ny + ky1], ty);
-  const StepCost high = lerp(v[kx1 * ny + ky], v[kx1 * ny + ky1], ty);
-  return lerp(low, high, tx);
+  for (double y_value : ys) {
+    const size_t ky = segment(y, y_value);
+    const double ty = fraction(y, ky, y_value);
+    const size_t ky1 = ny < 2 ? ky : ky + 1;
+    const StepCost low = lerp(v[kx * ny + ky], v[kx * ny + ky1], ty);
+    const StepCost high = lerp(v[kx1 * ny + ky], v[kx1 * ny + ky1], ty);
+    const StepCost c = lerp(low, high, tx);
+    total.time_s += c.time_s;
+    total.energy_j += c.energy_j;
+  }
+  return total;
 }
 
 StepCost LlmStepCostTable::decode_attention(const StepShape& shape) const {
-  uint64_t decodes = 0;
-  for (const SeqWork& seq : shape.seqs) decodes += seq.query_tokens == 1 && seq.past_tokens > 0 ? 1 : 0;
-  StepCost total;
-  if (decodes == 0) return total;
-  const double batch = static_cast<double>(decodes);
-  for (const SeqWork& seq : shape.seqs) {
-    if (seq.query_tokens != 1 || seq.past_tokens == 0) continue;
-    const StepCost uniform = attention_decode_by_batch_past.at(batch, static_cast<double>(seq.past_tokens));
-    total.time_s += uniform.time_s / batch;
-    total.energy_j += uniform.energy_j / batch;
-  }
-  return total;
+  std::vector<double> pasts;
+  pasts.reserve(shape.seqs.size());
+  for (const SeqWork& seq : shape.seqs)
+    if (seq.query_tokens == 1 && seq.past_tokens > 0) pasts.push_back(static_cast<double>(seq.past_tokens));
+  if (pasts.empty()) return {};
+  const double batch = static_cast<double>(pasts.size());
+  const StepCost sum = attention_decode_by_batch_past.sum_at(batch, pasts);
+  return {sum.time_s / batch, sum.energy_j / batch};
 }
 
 StepCost LlmStepCostTable::cost(const StepShape& shape) const {

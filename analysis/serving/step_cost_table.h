@@ -31,6 +31,8 @@ struct CostSurface {
   std::vector<double> y;
   std::vector<StepCost> v;
   StepCost at(double x_value, double y_value) const;
+  // sum over ys of at(x_value, y): the x segment is found once.
+  StepCost sum_at(double x_value, const std::vector<double>& ys) const;
 };
 
 class LlmStepCostTable final : public StepCostModel {

@@ -3,6 +3,8 @@
 // The step cost is linear so the arithmetic can be written down: time = c0 + c_tok * tokens + c_kv * past.
 #include <doctest/doctest.h>
 
+#include <iterator>
+
 #include "analysis/serving/capacity_search.h"
 #include "analysis/serving/serving_distributions.h"
 #include "analysis/serving/serving_engine.h"
