@@ -52,6 +52,25 @@ void complete_iteration(const std::vector<PlannedWork>& work, SchedulerState& st
   state.running.swap(still);
 }
 
+// The iteration's record before its cost is known (token and sequence counts); marks first admissions.
+IterationRecord start_iteration(const std::vector<PlannedWork>& work, const SchedulerState& state, double now,
+                                std::vector<RequestRecord>& records) {
+  IterationRecord it;
+  it.start_s = now;
+  for (const PlannedWork& w : work) {
+    const Sequence& s = state.running[w.running_index];
+    if (records[s.request].admitted_s < 0.0) records[s.request].admitted_s = now;
+    if (w.prefill) {
+      it.prefill_tokens += w.query_tokens;
+      it.prefill_seqs += 1;
+    } else {
+      it.decode_seqs += 1;
+    }
+    it.past_tokens += s.cached;
+  }
+  return it;
+}
+
 }  // namespace
 
 ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
@@ -78,21 +97,8 @@ ServingRun run_serving(const std::vector<ServeRequest>& requests, const Schedule
       now = requests[next].arrival_s;
       continue;
     }
-    IterationRecord it;
-    it.start_s = now;
-    for (const PlannedWork& w : work) {
-      Sequence& s = state.running[w.running_index];
-      if (run.requests[s.request].admitted_s < 0.0) run.requests[s.request].admitted_s = now;
-      if (w.prefill) {
-        it.prefill_tokens += w.query_tokens;
-        it.prefill_seqs += 1;
-      } else {
-        it.decode_seqs += 1;
-      }
-    }
-    const StepShape shape = shape_of(work, state);
-    for (const SeqWork& seq : shape.seqs) it.past_tokens += seq.past_tokens;
-    const StepCost cost = costs.cost(shape);
+    IterationRecord it = start_iteration(work, state, now, run.requests);
+    const StepCost cost = costs.cost(shape_of(work, state));
     // Swaps planned with this iteration run before it (vLLM's cache engine), the device otherwise idle.
     it.swap_blocks = state.swap_out_blocks + state.swap_in_blocks;
     const double swap_s = static_cast<double>(it.swap_blocks) * config.swap_block_s;
