@@ -19,7 +19,8 @@ def main():
     parser.add_argument("--out", default="latency_cdf.png")
     args = parser.parse_args()
     pd, plt = plot_common.imports()
-    frame = plot_common.load_csv(pd, args.requests_csv, ["device", "output_tokens", "ttft_s", "tpot_s", "e2e_s"])
+    frame = plot_common.load_csv(pd, args.requests_csv, ["device", "output_tokens", "ttft_s", "tpot_s", "e2e_s"],
+                                  "an npusim serve requests.csv")
     fig, axes = plt.subplots(1, len(PANELS), figsize=(5 * len(PANELS), 4.2))
     for ax, (column, title) in zip(axes, PANELS):
         for device, rows in frame.groupby("device", sort=True):
