@@ -51,15 +51,25 @@ StepCost CostSurface::sum_at(double x_value, const std::vector<double>& ys) cons
   return total;
 }
 
+uint64_t LlmStepCostTable::stair_top(uint64_t past_tokens) const {
+  const uint64_t granule = std::max<uint64_t>(1, decode_keys_granule);
+  return (past_tokens + 1 + granule - 1) / granule * granule - 1;
+}
+
 StepCost LlmStepCostTable::decode_attention(const StepShape& shape) const {
-  std::vector<double> pasts;
+  std::vector<double> pasts, tops;
   pasts.reserve(shape.seqs.size());
-  for (const SeqWork& seq : shape.seqs)
-    if (seq.query_tokens == 1 && seq.past_tokens > 0) pasts.push_back(static_cast<double>(seq.past_tokens));
+  tops.reserve(shape.seqs.size());
+  for (const SeqWork& seq : shape.seqs) {
+    if (seq.query_tokens != 1 || seq.past_tokens == 0) continue;
+    pasts.push_back(static_cast<double>(seq.past_tokens));
+    tops.push_back(static_cast<double>(stair_top(seq.past_tokens)));
+  }
   if (pasts.empty()) return {};
+  // Time follows the stairs; energy (event counts x energies, linear in the keys) the exact length.
   const double batch = static_cast<double>(pasts.size());
-  const StepCost sum = attention_decode_by_batch_past.sum_at(batch, pasts);
-  return {sum.time_s / batch, sum.energy_j / batch};
+  const CostSurface& surface = attention_decode_by_batch_past;
+  return {surface.sum_at(batch, tops).time_s / batch, surface.sum_at(batch, pasts).energy_j / batch};
 }
 
 StepCost LlmStepCostTable::cost(const StepShape& shape) const {

@@ -44,7 +44,13 @@ class LlmStepCostTable final : public StepCostModel {
   CostCurve attention_prefill_per_token;  // p = 0: attention(q, 0) / q, per layer
   // q = 1: a batch of D decodes all at past p, per layer, the whole operator (about a + b * D in D at a
   // fixed p, so interpolating the total in D is exact for the fixed cost a, unlike interpolating cost / D).
+  // In p it is a staircase: the array walks the p + 1 keys in folds of its rows or columns, so the time
+  // jumps at every multiple of the fold granule G = gcd(rows, cols) (5-10% per stair on RNGD at 1k keys)
+  // and is nearly flat between. Its grid therefore sits on stair tops (p + 1 a multiple of G) and a
+  // decode's time is looked up at its stair's top, so the interpolation runs over whole stairs, not across
+  // them; its energy (event counts, linear in the keys) at its own length.
   CostSurface attention_decode_by_batch_past;
+  uint64_t decode_keys_granule = 1;
   // Chunked prefills (q > 1, p > 0). Per layer, per sequence and per query token: attention(q, p) / q, so that a causal prefill's cost,
   // about q * (q / 2 + p), is bilinear in (q, p) and interpolates without the error of a quadratic.
   CostSurface attention_per_query_token;
@@ -54,6 +60,8 @@ class LlmStepCostTable final : public StepCostModel {
   double idle_power_w() const override { return idle_w; }
   // The decoding sequences' attention in one layer, each at its own KV length.
   StepCost decode_attention(const StepShape& shape) const;
+  // The KV length at the top of `past_tokens`' stair: p + 1 keys rounded up to a multiple of the granule.
+  uint64_t stair_top(uint64_t past_tokens) const;
 };
 
 }  // namespace npusim

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <numeric>
 
 #include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
@@ -146,7 +147,7 @@ double swap_block_s(const ModelFacts& model, const ServeOptions& options) {
   return block_bytes / (options.host_link_gbytes_per_s * 1e9);
 }
 
-StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
+StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model, const NpuConfig& config,
                            const std::vector<ServeRequest>& requests) {
   const SchedulerConfig& limits = options.scheduler;
   StepGridLimits grid;
@@ -158,6 +159,7 @@ StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
   grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
   grid.max_query = std::min(grid.chunked ? limits.prefill_chunk : limits.max_batched_tokens, grid.max_context);
   grid.validation_steps = options.validation_steps;
+  grid.decode_keys_granule = std::gcd<uint64_t, uint64_t>(config.array.rows, config.array.cols);
   grid.seed = options.traffic.seed;
   return grid;
 }
@@ -233,7 +235,7 @@ int serve_command(const ServeOptions& options) {
   base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
   base.overrides = options.overrides;
   base.dtype = options.dtype;
-  const StepGridLimits grid = grid_limits(options, model, traffic.requests);
+  const StepGridLimits grid = grid_limits(options, model, config, traffic.requests);
   StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
   tables.npu.idle_w = config.energy.leakage_w;
   npu.costs = &tables.npu;

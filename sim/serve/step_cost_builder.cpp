@@ -246,6 +246,22 @@ StepValidation validate(const PieceRun& run, const LlmStepCostTable& table, cons
   return v;
 }
 
+// KV lengths at stair tops p = granule * m - 1 (keys p + 1 a whole number of granules): every m up to 16,
+// then 1.0625x steps, up to the longest sequence (within the model's context).
+std::vector<uint64_t> decode_past_grid(const StepGridLimits& limits) {
+  const uint64_t granule = std::max<uint64_t>(1, limits.decode_keys_granule);
+  const uint64_t last_m = std::max<uint64_t>(1, (limits.max_context + granule - 1) / granule);
+  std::vector<uint64_t> stairs;
+  for (uint64_t m = 1; m < last_m; m = m < 16 ? m + 1 : std::max(m + 1, m * 17 / 16)) stairs.push_back(m);
+  stairs.push_back(last_m);
+  std::vector<uint64_t> pasts;
+  for (uint64_t m : stairs) {
+    const uint64_t past = std::min(granule * m - 1, limits.model_context - 1);
+    if (past > 0 && (pasts.empty() || past > pasts.back())) pasts.push_back(past);
+  }
+  return pasts;
+}
+
 }  // namespace
 
 std::vector<uint64_t> step_grid(uint64_t first, uint64_t max, uint64_t ratio_sixteenths) {
@@ -267,8 +283,11 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
-  g.decode_batch = step_grid(1, limits.max_seqs, 20);
-  g.decode_past = step_grid(1, limits.max_context, 20);
+  // Decode attention is affine in the batch (measured: RNGD splits it by heads), so 1.5x steps suffice;
+  // in the KV length it is a staircase of the array's fold granule (see LlmStepCostTable), so its grid
+  // sits on the granule's stair tops.
+  g.decode_batch = step_grid(1, limits.max_seqs, 24);
+  g.decode_past = decode_past_grid(limits);
   // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
   g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
   g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
@@ -295,9 +314,11 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   run.simulate(base);
   StepCostTables out;
   out.npu = make_table(run, g, layers, false);
+  out.npu.decode_keys_granule = std::max<uint64_t>(1, limits.decode_keys_granule);
   out.npu_validation = validate(run, out.npu, steps, layers, false);
   if (run.has_gpu()) {
     out.gpu = make_table(run, g, layers, true);
+    out.gpu->decode_keys_granule = out.npu.decode_keys_granule;
     out.gpu_validation = validate(run, *out.gpu, steps, layers, true);
   }
   out.validation_steps = steps;

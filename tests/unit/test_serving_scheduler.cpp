@@ -125,11 +125,22 @@ TEST_CASE("step-cost table: each decode is costed at its own KV length, not at t
   decode.x = {1, 2, 4};
   decode.y = {0, 100, 200, 300};
   for (double d : decode.x)
-    for (double p : decode.y) decode.v.push_back({d * p * p / 1000, 0});
+    for (double p : decode.y) decode.v.push_back({d * p * p / 1000, d * p});
   // Two decodes at 100 and 300: each its half of a batch of 2 at its length = (10 + 90) = 100,
   // where the mean length 200 would give 2 * 40 = 80.
   const StepShape step{{{1, 100}, {1, 300}}};
   CHECK(table.cost(step).time_s == doctest::Approx(100.0));
+  // With a fold granule of 50 keys, a decode over 100 past tokens (101 keys) is looked up at its stair's
+  // top, 150 keys = 149 past; one over 99 past (100 keys) is a stair top already. At D = 2 the surface
+  // is linear between its points: 20 + 0.49 * (80 - 20) = 49.4 at 149, 0.99 * 20 = 19.8 at 99; each
+  // decode pays half.
+  table.decode_keys_granule = 50;
+  CHECK(table.stair_top(100) == 149);
+  CHECK(table.stair_top(99) == 99);
+  const StepShape stairs{{{1, 100}, {1, 99}}};
+  CHECK(table.cost(stairs).time_s == doctest::Approx((49.4 + 19.8) / 2));
+  // Energy (here D * p, linear) at the exact lengths: (2 * 100 + 2 * 99) / 2.
+  CHECK(table.cost(stairs).energy_j == doctest::Approx(199.0));
 }
 
 TEST_CASE("capacity search: the max rate meets the SLO, 1% above it does not, and the knee brackets it") {
