@@ -80,6 +80,8 @@ TEST_CASE("serve: bad input is one line naming the file, line or flag, exit 2, n
   check_rejected(base + " --traffic " + negative, "negative.jsonl: line 1: arrival_s");
   const std::string zero = write_file(dir, "zero.jsonl", "{\"arrival_s\": 0, \"input_tokens\": 5, \"output_tokens\": 0}\n");
   check_rejected(base + " --traffic " + zero, "zero.jsonl: line 1: output_tokens");
+  const std::string huge = write_file(dir, "huge.jsonl", "{\"arrival_s\": 0, \"input_tokens\": 99999999999, \"output_tokens\": 2}\n");
+  check_rejected(base + " --traffic " + huge, "huge.jsonl: line 1: input_tokens: expected an integer from 1 to 16777216");
   check_rejected(base + " --block-tokens 0", "--block-tokens: expected an integer from 1");
   check_rejected(base + " --slo ttft_p95_s=1", "--slo: unknown key 'ttft_p95_s'");
   check_rejected(base + " --input-tokens lognormal:mean=100,sigma=-2", "--input-tokens");
