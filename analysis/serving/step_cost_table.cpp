@@ -60,16 +60,20 @@ StepCost LlmStepCostTable::decode_attention(const StepShape& shape) const {
   std::vector<double> pasts, tops;
   pasts.reserve(shape.seqs.size());
   tops.reserve(shape.seqs.size());
+  double below_tops = 0.0;  // keys between each decode's length and its stair's top, summed
   for (const SeqWork& seq : shape.seqs) {
     if (seq.query_tokens != 1 || seq.past_tokens == 0) continue;
     pasts.push_back(static_cast<double>(seq.past_tokens));
     tops.push_back(static_cast<double>(stair_top(seq.past_tokens)));
+    below_tops += tops.back() - pasts.back();
   }
   if (pasts.empty()) return {};
-  // Time follows the stairs; energy (event counts x energies, linear in the keys) the exact length.
+  // Time: at the stair tops, less the slope within a stair; energy (event counts x energies, linear in
+  // the keys) at the exact lengths.
   const double batch = static_cast<double>(pasts.size());
   const CostSurface& surface = attention_decode_by_batch_past;
-  return {surface.sum_at(batch, tops).time_s / batch, surface.sum_at(batch, pasts).energy_j / batch};
+  const double slope_s = decode_slope_within_stair_by_batch.y.empty() ? 0.0 : decode_slope_within_stair_by_batch.at(batch).time_s;
+  return {(surface.sum_at(batch, tops).time_s - slope_s * below_tops) / batch, surface.sum_at(batch, pasts).energy_j / batch};
 }
 
 StepCost LlmStepCostTable::cost(const StepShape& shape) const {

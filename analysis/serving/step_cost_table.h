@@ -49,8 +49,11 @@ class LlmStepCostTable final : public StepCostModel {
   // and is nearly flat between. Its grid therefore sits on stair tops (p + 1 a multiple of G) and a
   // decode's time is looked up at its stair's top, so the interpolation runs over whole stairs, not across
   // them; its energy (event counts, linear in the keys) at its own length.
+  // A memory-bound operator is linear in p instead, so the lookup steps back from the stair top along
+  // the time's slope within a stair, measured per batch size on one stair (a staircase's is near 0).
   CostSurface attention_decode_by_batch_past;
   uint64_t decode_keys_granule = 1;
+  CostCurve decode_slope_within_stair_by_batch;  // time per key inside a stair (energy unused)
   // Chunked prefills (q > 1, p > 0). Per layer, per sequence and per query token: attention(q, p) / q, so that a causal prefill's cost,
   // about q * (q / 2 + p), is bilinear in (q, p) and interpolates without the error of a quadratic.
   CostSurface attention_per_query_token;

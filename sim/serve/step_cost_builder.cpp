@@ -130,6 +130,7 @@ struct Grids {
   std::vector<uint64_t> tokens, query, past, seqs;  // query x past: the surface for chunked prefills
   std::vector<uint64_t> prefill_query;             // the fine curve for p = 0
   std::vector<uint64_t> decode_batch, decode_past;  // batched decodes (q = 1)
+  uint64_t stair_bottom = 0, stair_top = 0;           // one stair, sampled at both ends for its slope
 };
 
 LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers, bool gpu) {
@@ -160,6 +161,15 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
     for (uint64_t p : g.decode_past) {
       decode.v.push_back(costs(1, p, b).attention);
     }
+  // The slope inside one stair (its first key to its top), per batch size.
+  if (g.stair_bottom > 0 && g.stair_top > g.stair_bottom) {
+    for (uint64_t b : g.decode_batch) {
+      const double keys = static_cast<double>(g.stair_top - g.stair_bottom);
+      const double rise = costs(1, g.stair_top, b).attention.time_s - costs(1, g.stair_bottom, b).attention.time_s;
+      table.decode_slope_within_stair_by_batch.x.push_back(static_cast<double>(b));
+      table.decode_slope_within_stair_by_batch.y.push_back({rise / keys, 0.0});
+    }
+  }
   auto& surface = table.attention_per_query_token;
   for (uint64_t q : g.query) surface.x.push_back(static_cast<double>(q));
   for (uint64_t p : g.past) surface.y.push_back(static_cast<double>(p));
@@ -262,6 +272,21 @@ std::vector<uint64_t> decode_past_grid(const StepGridLimits& limits) {
   return pasts;
 }
 
+// Decode attention is affine in the batch (measured: RNGD splits it by heads), so 1.5x steps suffice;
+// in the KV length it is a staircase of the array's fold granule (see LlmStepCostTable), so its grid
+// sits on the granule's stair tops, and one stair (the 16th, or the last) is sampled at both ends for
+// the slope within a stair.
+void set_decode_grids(Grids& g, const StepGridLimits& limits) {
+  g.decode_batch = step_grid(1, limits.max_seqs, 24);
+  g.decode_past = decode_past_grid(limits);
+  const uint64_t granule = std::max<uint64_t>(1, limits.decode_keys_granule);
+  const uint64_t stair = std::min<uint64_t>(16, std::max<uint64_t>(1, (limits.max_context + granule - 1) / granule));
+  if (granule > 1 && stair > 1 && granule * stair <= limits.model_context) {
+    g.stair_bottom = granule * (stair - 1);
+    g.stair_top = granule * stair - 1;
+  }
+}
+
 }  // namespace
 
 std::vector<uint64_t> step_grid(uint64_t first, uint64_t max, uint64_t ratio_sixteenths) {
@@ -283,11 +308,7 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
-  // Decode attention is affine in the batch (measured: RNGD splits it by heads), so 1.5x steps suffice;
-  // in the KV length it is a staircase of the array's fold granule (see LlmStepCostTable), so its grid
-  // sits on the granule's stair tops.
-  g.decode_batch = step_grid(1, limits.max_seqs, 24);
-  g.decode_past = decode_past_grid(limits);
+  set_decode_grids(g, limits);
   // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
   g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
   g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
@@ -295,8 +316,11 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   for (uint64_t n : g.tokens) run.want(n, 0, 1);
   for (uint64_t q : g.prefill_query) run.want(q, 0, 1);
   for (uint64_t s : g.seqs) run.want(1, 0, s);
-  for (uint64_t b : g.decode_batch)
+  for (uint64_t b : g.decode_batch) {
     for (uint64_t p : g.decode_past) run.want(1, p, b);
+    if (g.stair_bottom > 0) run.want(1, g.stair_bottom, b);
+    if (g.stair_top > 0) run.want(1, g.stair_top, b);
+  }
   for (uint64_t q : g.query)
     for (uint64_t p : g.past) run.want(q, p, 1);
   const size_t grid_workloads = run.size();
