@@ -46,7 +46,7 @@ def load_json(path):
         fail(f"{path}: line {error.lineno}, column {error.colno}: expected JSON ({error.msg})")
 
 
-def load_csv(pd, path, required):
+def load_csv(pd, path, required, what="an npusim layers.csv or sweep results.csv"):
     try:
         frame = pd.read_csv(path)
     except OSError as error:
@@ -55,7 +55,7 @@ def load_csv(pd, path, required):
         fail(f"{path}: expected a CSV file ({error})")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        fail(f"{path}: expected columns {', '.join(missing)} (an npusim layers.csv or sweep results.csv)")
+        fail(f"{path}: expected columns {', '.join(missing)} ({what})")
     if frame.empty:
         fail(f"{path}: expected at least one row")
     return frame

@@ -9,6 +9,7 @@ namespace {
 Sequence new_sequence(const ServeRequest& request, size_t index) {
   Sequence s;
   s.request = index;
+  s.priority = request.priority;
   s.input_tokens = request.input_tokens;
   s.prompt_tokens = request.input_tokens;
   s.output_tokens = request.output_tokens;
@@ -51,6 +52,25 @@ void complete_iteration(const std::vector<PlannedWork>& work, SchedulerState& st
   state.running.swap(still);
 }
 
+// The iteration's record before its cost is known (token and sequence counts); marks first admissions.
+IterationRecord start_iteration(const std::vector<PlannedWork>& work, const SchedulerState& state, double now,
+                                std::vector<RequestRecord>& records) {
+  IterationRecord it;
+  it.start_s = now;
+  for (const PlannedWork& w : work) {
+    const Sequence& s = state.running[w.running_index];
+    if (records[s.request].admitted_s < 0.0) records[s.request].admitted_s = now;
+    if (w.prefill) {
+      it.prefill_tokens += w.query_tokens;
+      it.prefill_seqs += 1;
+    } else {
+      it.decode_seqs += 1;
+    }
+    it.past_tokens += s.cached;
+  }
+  return it;
+}
+
 }  // namespace
 
 ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
@@ -65,7 +85,7 @@ ServingRun run_serving(const std::vector<ServeRequest>& requests, const Schedule
   size_t next = 0, finished = 0;
   while (finished < requests.size()) {
     while (next < requests.size() && requests[next].arrival_s <= now) {
-      state.waiting.push_back(new_sequence(requests[next], next));
+      enqueue_by_priority(state.waiting, new_sequence(requests[next], next));
       ++next;
     }
     const std::vector<PlannedWork> work = plan_iteration(config, state);
@@ -77,32 +97,27 @@ ServingRun run_serving(const std::vector<ServeRequest>& requests, const Schedule
       now = requests[next].arrival_s;
       continue;
     }
-    IterationRecord it;
-    it.start_s = now;
-    for (const PlannedWork& w : work) {
-      Sequence& s = state.running[w.running_index];
-      if (run.requests[s.request].admitted_s < 0.0) run.requests[s.request].admitted_s = now;
-      if (w.prefill) {
-        it.prefill_tokens += w.query_tokens;
-        it.prefill_seqs += 1;
-      } else {
-        it.decode_seqs += 1;
-      }
-    }
-    const StepShape shape = shape_of(work, state);
-    for (const SeqWork& seq : shape.seqs) it.past_tokens += seq.past_tokens;
-    const StepCost cost = costs.cost(shape);
-    it.time_s = cost.time_s;
-    it.energy_j = cost.energy_j;
+    IterationRecord it = start_iteration(work, state, now, run.requests);
+    const StepCost cost = costs.cost(shape_of(work, state));
+    // Swaps planned with this iteration run before it (vLLM's cache engine), the device otherwise idle.
+    it.swap_blocks = state.swap_out_blocks + state.swap_in_blocks;
+    const double swap_s = static_cast<double>(it.swap_blocks) * config.swap_block_s;
+    run.swap_out_blocks += state.swap_out_blocks;
+    run.swap_in_blocks += state.swap_in_blocks;
+    run.swap_time_s += swap_s;
+    state.swap_out_blocks = state.swap_in_blocks = 0;
+    it.time_s = cost.time_s + swap_s;
+    it.energy_j = cost.energy_j + costs.idle_power_w() * swap_s;
     it.kv_blocks_used = config.kv_blocks - state.free_blocks;
     run.kv_blocks_peak = std::max(run.kv_blocks_peak, it.kv_blocks_used);
-    run.busy_energy_j += cost.energy_j;
-    now += cost.time_s;
+    run.busy_energy_j += it.energy_j;
+    now += it.time_s;
     const size_t before = state.running.size();
     complete_iteration(work, state, now, run.requests);
     finished += before - state.running.size();
     if (keep_iterations) run.iterations.push_back(it);
   }
+  run.start_s = start;
   run.duration_s = now - start;
   run.preemptions = state.preemptions;
   return run;

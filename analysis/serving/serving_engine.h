@@ -33,16 +33,21 @@ struct IterationRecord {
   uint32_t decode_seqs = 0;
   uint64_t kv_blocks_used = 0;  // after the iteration's allocations
   uint64_t past_tokens = 0;     // KV-cache tokens the iteration's sequences attend over, summed
+  uint64_t swap_blocks = 0;     // KV blocks swapped out and in before it (time_s includes them)
 };
 
 struct ServingRun {
   std::vector<RequestRecord> requests;  // in the order given
   std::vector<IterationRecord> iterations;
+  double start_s = 0.0;     // first arrival
   double duration_s = 0.0;  // first arrival to last finish
   double busy_energy_j = 0.0;
   double idle_energy_j = 0.0;
   uint64_t preemptions = 0;
   uint64_t kv_blocks_peak = 0;
+  uint64_t swap_out_blocks = 0;
+  uint64_t swap_in_blocks = 0;
+  double swap_time_s = 0.0;
 };
 
 // requests sorted by arrival. Every request must be able to run alone (its input + output tokens within

@@ -95,9 +95,15 @@ ServingMetrics summarize_serving(const std::vector<ServeRequest>& requests, cons
   m.average_power_w = m.energy_j / duration;
   m.output_tokens_per_j = m.energy_j > 0 ? static_cast<double>(output_tokens) / m.energy_j : 0.0;
   m.iterations = run.iterations.size();
-  double seqs = 0.0;
-  for (const IterationRecord& it : run.iterations) seqs += it.prefill_seqs + it.decode_seqs;
-  m.mean_batch_seqs = run.iterations.empty() ? 0.0 : seqs / static_cast<double>(run.iterations.size());
+  std::vector<double> seqs;
+  for (const IterationRecord& it : run.iterations) seqs.push_back(it.prefill_seqs + it.decode_seqs);
+  m.batch_seqs = summarize_latencies(seqs);
+  m.mean_batch_seqs = m.batch_seqs.mean;
+  m.kv_occupancy = kv_occupancy_series(run, kv_blocks, kKvOccupancySamples);
+  m.batch_histogram = batch_size_histogram(run);
+  m.swap_out_blocks = run.swap_out_blocks;
+  m.swap_in_blocks = run.swap_in_blocks;
+  m.swap_time_s = run.swap_time_s;
   m.meets_slo = m.ttft_s.p90 <= slo.ttft_p90_s && m.tpot_s.p99 <= slo.tpot_p99_s;
   return m;
 }
@@ -122,11 +128,18 @@ nlohmann::ordered_json serving_metrics_json(const ServingMetrics& m) {
           {"queueing_s", latency_json(m.queueing_s)},
           {"preemptions", m.preemptions},
           {"kv_cache_peak_fraction", m.kv_cache_peak_fraction},
+          {"kv_cache_mean_fraction", m.kv_occupancy.mean_fraction_overall},
+          {"kv_cache_occupancy", kv_occupancy_json(m.kv_occupancy)},
+          {"swap_out_blocks", m.swap_out_blocks},
+          {"swap_in_blocks", m.swap_in_blocks},
+          {"swap_time_s", m.swap_time_s},
           {"energy_j", m.energy_j},
           {"average_power_w", m.average_power_w},
           {"output_tokens_per_j", m.output_tokens_per_j},
           {"iterations", m.iterations},
-          {"mean_batch_seqs", m.mean_batch_seqs}};
+          {"mean_batch_seqs", m.mean_batch_seqs},
+          {"batch_seqs", latency_json(m.batch_seqs)},
+          {"batch_seqs_histogram", batch_histogram_json(m.batch_histogram)}};
 }
 
 }  // namespace npusim

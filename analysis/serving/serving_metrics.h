@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/serving/serving_distributions.h"
 #include "analysis/serving/serving_engine.h"
 
 namespace npusim {
@@ -45,7 +46,16 @@ struct ServingMetrics {
   uint64_t iterations = 0;
   double mean_batch_seqs = 0.0;  // sequences per iteration, averaged over iterations
   bool meets_slo = true;
+  uint64_t swap_out_blocks = 0, swap_in_blocks = 0;
+  double swap_time_s = 0.0;
+  // From the iteration records (empty when the run kept none).
+  KvOccupancySeries kv_occupancy;
+  LatencySummary batch_seqs;  // sequences per iteration: mean and percentiles over iterations
+  BatchSizeHistogram batch_histogram;
 };
+
+// Intervals of the KV-occupancy time series in the report.
+inline constexpr size_t kKvOccupancySamples = 100;
 
 std::vector<double> request_tpots_s(const std::vector<ServeRequest>& requests, const ServingRun& run);
 

@@ -29,42 +29,68 @@ StepCost CostCurve::at(double value) const {
   return lerp(y[k], y[k + 1], fraction(x, k, value));
 }
 
-StepCost CostSurface::at(double x_value, double y_value) const {
+StepCost CostSurface::at(double x_value, double y_value) const { return sum_at(x_value, {y_value}); }
+
+StepCost CostSurface::sum_at(double x_value, const std::vector<double>& ys) const {
   const size_t ny = y.size();
-  if (x.empty() || ny == 0) return {};
+  StepCost total;
+  if (x.empty() || ny == 0) return total;
   const size_t kx = segment(x, x_value);
-  const size_t ky = segment(y, y_value);
   const double tx = fraction(x, kx, x_value);
-  const double ty = fraction(y, ky, y_value);
   const size_t kx1 = x.size() < 2 ? kx : kx + 1;
-  const size_t ky1 = ny < 2 ? ky : ky + 1;
-  const StepCost low = lerp(v[kx * ny + ky], v[kx * ny + ky1], ty);
-  const StepCost high = lerp(v[kx1 * ny + ky], v[kx1 * ny + ky1], ty);
-  return lerp(low, high, tx);
+  for (double y_value : ys) {
+    const size_t ky = segment(y, y_value);
+    const double ty = fraction(y, ky, y_value);
+    const size_t ky1 = ny < 2 ? ky : ky + 1;
+    const StepCost low = lerp(v[kx * ny + ky], v[kx * ny + ky1], ty);
+    const StepCost high = lerp(v[kx1 * ny + ky], v[kx1 * ny + ky1], ty);
+    const StepCost c = lerp(low, high, tx);
+    total.time_s += c.time_s;
+    total.energy_j += c.energy_j;
+  }
+  return total;
+}
+
+uint64_t LlmStepCostTable::stair_top(uint64_t past_tokens) const {
+  const uint64_t granule = std::max<uint64_t>(1, decode_keys_granule);
+  return (past_tokens + 1 + granule - 1) / granule * granule - 1;
+}
+
+StepCost LlmStepCostTable::decode_attention(const StepShape& shape) const {
+  std::vector<double> pasts, tops;
+  pasts.reserve(shape.seqs.size());
+  tops.reserve(shape.seqs.size());
+  double below_tops = 0.0;  // keys between each decode's length and its stair's top, summed
+  for (const SeqWork& seq : shape.seqs) {
+    if (seq.query_tokens != 1 || seq.past_tokens == 0) continue;
+    pasts.push_back(static_cast<double>(seq.past_tokens));
+    tops.push_back(static_cast<double>(stair_top(seq.past_tokens)));
+    below_tops += tops.back() - pasts.back();
+  }
+  if (pasts.empty()) return {};
+  // Time: at the stair tops, less the slope within a stair; energy (event counts x energies, linear in
+  // the keys) at the exact lengths.
+  const double batch = static_cast<double>(pasts.size());
+  const CostSurface& surface = attention_decode_by_batch_past;
+  const double slope_s = decode_slope_within_stair_by_batch.y.empty() ? 0.0 : decode_slope_within_stair_by_batch.at(batch).time_s;
+  return {(surface.sum_at(batch, tops).time_s - slope_s * below_tops) / batch, surface.sum_at(batch, pasts).energy_j / batch};
 }
 
 StepCost LlmStepCostTable::cost(const StepShape& shape) const {
   if (shape.seqs.empty()) return {};
   const double tokens = static_cast<double>(shape.total_tokens());
   StepCost per_layer = dense_layer_by_tokens.at(tokens);
-  double decodes = 0.0, decode_past = 0.0;
   for (const SeqWork& seq : shape.seqs) {
+    if (seq.query_tokens == 1 && seq.past_tokens > 0) continue;  // decodes: decode_attention below
     const double q = static_cast<double>(seq.query_tokens);
     const double p = static_cast<double>(seq.past_tokens);
-    if (seq.query_tokens == 1 && seq.past_tokens > 0) {
-      decodes += 1.0;
-      decode_past += p;
-      continue;
-    }
     const StepCost a = seq.past_tokens == 0 ? attention_prefill_per_token.at(q) : attention_per_query_token.at(q, p);
     per_layer.time_s += q * a.time_s;
     per_layer.energy_j += q * a.energy_j;
   }
-  if (decodes > 0) {
-    const StepCost a = attention_decode_by_batch_past.at(decodes, decode_past / decodes);
-    per_layer.time_s += decodes * a.time_s;
-    per_layer.energy_j += decodes * a.energy_j;
-  }
+  const StepCost decode = decode_attention(shape);
+  per_layer.time_s += decode.time_s;
+  per_layer.energy_j += decode.energy_j;
   const StepCost embed = embed_by_tokens.at(tokens);
   const StepCost head = head_by_seqs.at(static_cast<double>(shape.seqs.size()));
   const double n = static_cast<double>(layers);

@@ -17,19 +17,28 @@ SchedulerPolicy parse_policy(const std::string& text) {
   throw InputError("<cli>", "--scheduler", "'" + text + "' is not one of: vllm, sarathi, static");
 }
 
+PreemptionMode parse_preemption(const std::string& text) {
+  if (text == "recompute") return PreemptionMode::kRecompute;
+  if (text == "swap") return PreemptionMode::kSwap;
+  throw InputError("<cli>", "--preemption", "'" + text + "' is not one of: recompute, swap");
+}
+
 void check_range(const char* flag, int64_t value, int64_t low, int64_t high) {
   if (value < low || value > high)
     throw InputError("<cli>", std::string("--") + flag, fmt::format("expected an integer from {} to {}, got {}", low, high, value));
 }
 
 struct RawFlags {
-  std::string scheduler = "vllm", slo, input = "lognormal:mean=512,sigma=0.8", output = "lognormal:mean=256,sigma=0.8";
+  std::string scheduler = "vllm", preemption = "recompute", slo, input = "lognormal:mean=512,sigma=0.8", output = "lognormal:mean=256,sigma=0.8";
   int64_t max_num_seqs = 256, max_batched_tokens = 8192, prefill_chunk = 512, block_tokens = 16, requests = 1000;
   int64_t seed = 1, validation_steps = 32;
 };
 
 void finish_options(const RawFlags& raw, const po::variables_map& values, ServeOptions& o) {
   o.scheduler.policy = parse_policy(raw.scheduler);
+  o.scheduler.preemption = parse_preemption(raw.preemption);
+  if (!(o.host_link_gbytes_per_s > 0) || o.host_link_gbytes_per_s > 1e6)
+    throw InputError("<cli>", "--host-link-gbytes-per-s", "expected a bandwidth > 0 GB/s");
   check_range("max-num-seqs", raw.max_num_seqs, 1, 65536);
   check_range("max-batched-tokens", raw.max_batched_tokens, 1, 1 << 20);
   check_range("prefill-chunk", raw.prefill_chunk, 1, 1 << 20);
@@ -84,6 +93,8 @@ int cmd_serve(const Args& args) {
       ("max-batched-tokens", po::value(&raw.max_batched_tokens)->default_value(raw.max_batched_tokens), "tokens per iteration")
       ("prefill-chunk", po::value(&raw.prefill_chunk)->default_value(raw.prefill_chunk), "sarathi: prefill tokens of one sequence per iteration")
       ("block-tokens", po::value(&raw.block_tokens)->default_value(raw.block_tokens), "KV-cache block size in tokens")
+      ("preemption", po::value(&raw.preemption)->default_value(raw.preemption), "when decode runs out of KV blocks: recompute or swap (to host memory)")
+      ("host-link-gbytes-per-s", po::value(&o.host_link_gbytes_per_s)->default_value(o.host_link_gbytes_per_s), "swap: host link bandwidth per direction, both devices (PCIe 5.0 x16)")
       ("slo", po::value(&raw.slo), "ttft_p90_s=X,tpot_p99_s=Y")
       ("find-max-rate", po::bool_switch(&o.find_max_rate), "bisect the arrival rate for the highest meeting the SLO, NPU and GPU")
       ("gpu", po::value(&o.gpu)->default_value(o.gpu), "GPU baseline preset or file; 'none' for no GPU side")
@@ -92,7 +103,8 @@ int cmd_serve(const Args& args) {
       ("drop-oversized", po::bool_switch(&o.drop_oversized), "drop (and count) requests longer than the model's context")
       ("validation-steps", po::value(&raw.validation_steps)->default_value(raw.validation_steps), "random steps simulated directly to measure the interpolation error")
       ("out", po::value(&o.out_dir), "write DIR/result.json and DIR/requests.csv")
-      ("timeline", po::value(&o.timeline_file), "write a Perfetto trace: iterations and requests per device");
+      ("timeline", po::value(&o.timeline_file), "write a Perfetto trace: iterations and requests per device")
+      ("quiet", po::bool_switch(&o.quiet), "print nothing on success (sweep and regress workers)");
   // clang-format on
   po::variables_map values;
   if (!parse_options(args, described, {}, values,

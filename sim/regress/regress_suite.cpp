@@ -10,6 +10,7 @@
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
 #include "sim/io/json_fields.h"
+#include "sim/sweep/serve_point.h"
 #include "sim/sweep/sweep_expansion.h"
 
 namespace npusim {
@@ -65,7 +66,7 @@ RegressionSuite load_regression_suite(const std::string& path) {
   for (size_t i = 0; i < points->size(); ++i) {
     const std::string field = fmt::format("points[{}]", i);
     const nlohmann::json& entry = (*points)[i];
-    reject_unknown(entry, path, field, {"name", "npu", "set", "workload", "batch", "dtype", "gpu"});
+    reject_unknown(entry, path, field, {"name", "npu", "set", "workload", "serve", "batch", "dtype", "gpu"});
     ObjectReader point_reader(entry, path, field);
     SuitePoint point;
     point_reader.read("name", point.name);
@@ -73,8 +74,13 @@ RegressionSuite load_regression_suite(const std::string& path) {
     if (!names.insert(point.name).second) point_reader.fail("name", "'" + point.name + "' is used twice");
     point_reader.read("npu", point.request.npu);
     point_reader.read("workload", point.request.workload);
+    if (entry.contains("serve")) {
+      if (!point.request.workload.empty()) point_reader.fail("serve", "expected either workload or serve, not both");
+      point.request.workload =
+          parse_serve_point(entry.at("serve"), path, field + ".serve", [](const std::string& name) { return name; });
+    }
     if (point.request.npu.empty()) point_reader.fail("npu", "missing (required)");
-    if (point.request.workload.empty()) point_reader.fail("workload", "missing (required)");
+    if (point.request.workload.empty()) point_reader.fail("workload", "missing (required): a workload or a serve point");
     point.request.overrides = point_reader.read_string_list("set");
     point_reader.read_positive("batch", point.request.batch);
     point_reader.read("dtype", point.request.dtype);

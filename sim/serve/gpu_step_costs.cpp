@@ -42,21 +42,30 @@ const GpuStepCosts::Pieces& GpuStepCosts::pieces(uint64_t seq, uint64_t past, ui
   return memo_.emplace(key, out).first->second;
 }
 
-StepCost GpuStepCosts::cost(const StepShape& shape) const {
+StepCost GpuStepCosts::cost(const StepShape& shape) const { return cost_with(shape, false); }
+
+StepCost GpuStepCosts::per_sequence_cost(const StepShape& shape) const { return cost_with(shape, true); }
+
+StepCost GpuStepCosts::cost_with(const StepShape& shape, bool per_sequence) const {
   if (shape.seqs.empty()) return {};
   const uint64_t n = shape.total_tokens();
   StepCost per_layer = pieces(n, 0, 1).dense;
-  // Decodes run as one batched attention at their mean KV length, as on the NPU side.
+  std::map<uint64_t, uint64_t> decodes_by_past;
   uint64_t decodes = 0, decode_past = 0;
   for (const SeqWork& s : shape.seqs) {
     if (s.query_tokens == 1 && s.past_tokens > 0) {
       ++decodes;
       decode_past += s.past_tokens;
+      ++decodes_by_past[s.past_tokens];
       continue;
     }
     add(per_layer, pieces(s.query_tokens, s.past_tokens, 1).attention);
   }
-  if (decodes > 0) add(per_layer, pieces(1, (decode_past + decodes / 2) / decodes, decodes).attention);
+  if (decodes > 0 && !per_sequence) add(per_layer, pieces(1, (decode_past + decodes / 2) / decodes, decodes).attention);
+  if (decodes > 0 && per_sequence) {
+    for (const auto& [past, count] : decodes_by_past)
+      add(per_layer, pieces(1, past, decodes).attention, static_cast<double>(count) / static_cast<double>(decodes));
+  }
   StepCost total = pieces(n, 0, 1).embed;
   add(total, per_layer, static_cast<double>(layers_));
   add(total, pieces(1, 0, shape.seqs.size()).head);

@@ -20,7 +20,12 @@ class GpuStepCosts final : public StepCostModel {
       : config_(std::move(config)), model_(std::move(model)), dtype_(dtype), layers_(layers) {
     config_.engine_batch_search = false;
   }
+  // Decodes as one batched attention at the batch's mean KV length: exact where the GPU model's attention
+  // time is affine in the KV length (memory-bound, as decodes are); per_sequence_cost bounds the rest.
   StepCost cost(const StepShape& shape) const override;
+  // The same step with each decode charged its 1/D share of a uniform batch at its own KV length (as
+  // the NPU table does). Costs a GPU estimate per distinct length: for validating cost(), not for serving.
+  StepCost per_sequence_cost(const StepShape& shape) const;
   double idle_power_w() const override { return config_.idle_w; }
 
  private:
@@ -28,6 +33,7 @@ class GpuStepCosts final : public StepCostModel {
     StepCost embed, dense, attention, head;
   };
   const Pieces& pieces(uint64_t seq, uint64_t past, uint64_t batch) const;
+  StepCost cost_with(const StepShape& shape, bool per_sequence) const;
 
   GpuConfig config_;
   std::string model_;

@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
+#include <numeric>
 
 #include "analysis/power/area_model.h"
+#include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/finite_numbers.h"
@@ -53,23 +57,45 @@ struct Device {
   StepValidation validation;  // NPU: the table's error; GPU: exact (steps = 0)
 };
 
-nlohmann::ordered_json step_cost_json(const StepValidation& v, uint64_t grid_workloads) {
-  if (v.steps == 0) {
+nlohmann::ordered_json validation_json(const StepValidation& v, const char* against) {
+  return {{"steps", v.steps},
+          {"max_time_error", v.max_time_error},
+          {"mean_time_error", v.mean_time_error},
+          {"max_energy_error", v.max_energy_error},
+          {"against", against}};
+}
+
+nlohmann::ordered_json step_cost_json(const Device& d, uint64_t grid_workloads) {
+  if (d.label == "gpu") {
     return {{"method", "the analytical GPU model of each step's pieces at their exact shapes (memoized): no "
-                       "interpolation; cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
-            {"validation", {{"steps", 0}, {"max_time_error", 0.0}, {"mean_time_error", 0.0}, {"max_energy_error", 0.0},
-                            {"against", "exact by construction"}}}};
+                       "interpolation; cost = embed(N) + layers * (dense(N) + decode attention of the D decodes as one "
+                       "batch at their mean KV length + sum attention(q_i, p_i) of prefills) + head(S)"},
+            {"validation", validation_json(d.validation, "the same random steps with every decode at its own KV "
+                                                          "length (per sequence): the error of the mean KV length")}};
   }
   return {{"method", "one-layer pieces simulated on grids (tokens, sequences; attention by query tokens at no past, "
-                     "by past tokens for decodes, by query x past for chunks) and interpolated piecewise linearly; "
-                     "cost = embed(N) + layers * (dense(N) + sum attention(q_i, p_i)) + head(S)"},
+                     "by decode batch x KV length for decodes, by query x past for chunks) and interpolated piecewise "
+                     "linearly; cost = embed(N) + layers * (dense(N) + sum over decodes decode(D, p_i) / D + sum "
+                     "attention(q_i, p_i) of prefills) + head(S), each decode at its own KV length"},
           {"grid_workloads", grid_workloads},
-          {"validation",
-           {{"steps", v.steps},
-            {"max_time_error", v.max_time_error},
-            {"mean_time_error", v.mean_time_error},
-            {"max_energy_error", v.max_energy_error},
-            {"against", "the same steps' pieces simulated at their exact shapes in the same run"}}}};
+          {"validation", validation_json(d.validation, "random steps (decodes at up to 3 distinct KV lengths, plus a "
+                                                        "prefill every other step), their pieces simulated at their "
+                                                        "exact shapes in the same run")}};
+}
+
+// The GPU model at the decode batch's mean KV length against each decode at its own.
+StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<StepShape>& steps) {
+  StepValidation v;
+  for (const StepShape& step : steps) {
+    const StepCost exact = costs.per_sequence_cost(step);
+    const StepCost used = costs.cost(step);
+    const double time_error = std::abs(used.time_s - exact.time_s) / exact.time_s;
+    v.max_time_error = std::max(v.max_time_error, time_error);
+    v.max_energy_error = std::max(v.max_energy_error, std::abs(used.energy_j - exact.energy_j) / exact.energy_j);
+    v.mean_time_error += time_error / static_cast<double>(steps.size());
+  }
+  v.steps = static_cast<uint32_t>(steps.size());
+  return v;
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
@@ -81,7 +107,7 @@ DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& request
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
-  out.metrics["step_cost"] = step_cost_json(d.validation, grid_workloads);
+  out.metrics["step_cost"] = step_cost_json(d, grid_workloads);
   return out;
 }
 
@@ -93,38 +119,8 @@ std::vector<ServeRequest> at_rate(const ServeOptions& options, const std::vector
   return scale_arrivals(base, base_rate / rate);
 }
 
-bool meets(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base, double rate) {
-  const std::vector<ServeRequest> requests = at_rate(options, base, rate);
-  const ServingRun run = run_serving(requests, d.scheduler, *d.costs, false);
-  return summarize_serving(requests, run, options.slo, d.kv.blocks).meets_slo;
-}
-
-// Bisection on the arrival rate: the highest rate whose run meets the SLO (P90 TTFT, P99 TPOT), to 1%.
-nlohmann::ordered_json find_max_rate(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base) {
-  double low = 0.0, high = 1.0;
-  uint32_t runs = 0;
-  while (meets(d, options, base, high) && high < 1e6) {
-    low = high;
-    high *= 2.0;
-    ++runs;
-  }
-  if (low == 0.0) {
-    while (!meets(d, options, base, high / 2.0) && high > 1e-6) {
-      high /= 2.0;
-      ++runs;
-    }
-    low = high / 2.0;
-  }
-  while ((high - low) > 0.01 * low && runs < 60) {
-    const double mid = 0.5 * (low + high);
-    (meets(d, options, base, mid) ? low : high) = mid;
-    ++runs;
-  }
-  const std::vector<ServeRequest> at_low = at_rate(options, base, low);
-  const ServingRun run = run_serving(at_low, d.scheduler, *d.costs, false);
-  const ServingMetrics m = summarize_serving(at_low, run, options.slo, d.kv.blocks);
-  return {{"max_rate_per_s", low}, {"runs", runs}, {"goodput_requests_per_s", m.goodput_requests_per_s},
-          {"output_tokens_per_s", m.output_tokens_per_s}, {"ttft_p90_s", m.ttft_s.p90}, {"tpot_p99_s", m.tpot_s.p99}};
+nlohmann::ordered_json capacity(const Device& d, const ServeOptions& options, const std::vector<ServeRequest>& base) {
+  return find_max_rate(d.scheduler, *d.costs, options.slo, [&](double rate) { return at_rate(options, base, rate); });
 }
 
 nlohmann::ordered_json slo_json(const ServeOptions& o) {
@@ -148,7 +144,13 @@ nlohmann::ordered_json traffic_json(const ServeOptions& o, const Traffic& t) {
   return j;
 }
 
-StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
+// One KV block over the host link, one way.
+double swap_block_s(const ModelFacts& model, const ServeOptions& options) {
+  const double block_bytes = static_cast<double>(model.kv_bytes_per_token * options.scheduler.block_tokens);
+  return block_bytes / (options.host_link_gbytes_per_s * 1e9);
+}
+
+StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model, const NpuConfig& config,
                            const std::vector<ServeRequest>& requests) {
   const SchedulerConfig& limits = options.scheduler;
   StepGridLimits grid;
@@ -160,6 +162,7 @@ StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
   grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
   grid.max_query = std::min(grid.chunked ? limits.prefill_chunk : limits.max_batched_tokens, grid.max_context);
   grid.validation_steps = options.validation_steps;
+  grid.decode_keys_granule = std::gcd<uint64_t, uint64_t>(config.array.rows, config.array.cols);
   grid.seed = options.traffic.seed;
   return grid;
 }
@@ -176,7 +179,9 @@ nlohmann::ordered_json result_header(const ServeOptions& options, const std::str
             {"max_num_seqs", limits.max_num_seqs},
             {"max_batched_tokens", limits.max_batched_tokens},
             {"prefill_chunk", limits.prefill_chunk},
-            {"block_tokens", limits.block_tokens}}},
+            {"block_tokens", limits.block_tokens},
+            {"preemption", preemption_mode_name(limits.preemption)},
+            {"host_link_gbytes_per_s", options.host_link_gbytes_per_s}}},
           {"traffic", traffic_json(options, traffic)},
           {"slo", slo_json(options)}};
 }
@@ -192,6 +197,19 @@ void write_outputs(const ServeOptions& options, const nlohmann::ordered_json& re
     write_result_set(options.out_dir, {{"requests.csv", csv}, {"result.json", json}});
   }
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
+}
+
+// The GPU side: its KV capacity from --gpu-memory-gib, the NPU's scheduler limits; none for --gpu none.
+std::optional<Device> gpu_device(const ServeOptions& options, const ModelFacts& model, const Traffic& traffic,
+                                 const SchedulerConfig& npu_scheduler) {
+  if (options.gpu == "none") return std::nullopt;
+  const SchedulerConfig& limits = options.scheduler;
+  Device gpu{"gpu", options.gpu, nullptr, {}, npu_scheduler, {}};
+  gpu.kv = kv_capacity(model, static_cast<Bytes>(options.gpu_memory_gib * static_cast<double>(1ull << 30)),
+                       limits.block_tokens, options.workspace_factor, "<cli>", "--gpu-memory-gib");
+  gpu.scheduler.kv_blocks = gpu.kv.blocks;
+  check_fits(traffic.requests, gpu.kv, limits, "GPU", traffic.source);
+  return gpu;
 }
 
 }  // namespace
@@ -212,22 +230,15 @@ int serve_command(const ServeOptions& options) {
   npu.kv = kv_capacity(model, config.dram.capacity_bytes, limits.block_tokens, options.workspace_factor,
                        config_file, "npu.dram.capacity_bytes");
   npu.scheduler.kv_blocks = npu.kv.blocks;
+  npu.scheduler.swap_block_s = swap_block_s(model, options);
   check_fits(traffic.requests, npu.kv, limits, "NPU", traffic.source);
-  std::optional<Device> gpu;
-  if (options.gpu != "none") {
-    gpu = Device{"gpu", options.gpu, nullptr, {}, limits, {}};
-    gpu->kv = kv_capacity(model, static_cast<Bytes>(options.gpu_memory_gib * static_cast<double>(1ull << 30)),
-                          limits.block_tokens, options.workspace_factor, "<cli>", "--gpu-memory-gib");
-    gpu->scheduler.kv_blocks = gpu->kv.blocks;
-    check_fits(traffic.requests, gpu->kv, limits, "GPU", traffic.source);
-  }
-
+  std::optional<Device> gpu = gpu_device(options, model, traffic, npu.scheduler);
   RunOptions base;
   base.npu = options.npu;
   base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
   base.overrides = options.overrides;
   base.dtype = options.dtype;
-  const StepGridLimits grid = grid_limits(options, model, traffic.requests);
+  const StepGridLimits grid = grid_limits(options, model, config, traffic.requests);
   StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
   tables.npu.idle_w = resolve_power_model(config).idle_w;  // leaks through the gaps between steps too
   npu.costs = &tables.npu;
@@ -237,6 +248,7 @@ int serve_command(const ServeOptions& options) {
     gpu_costs.emplace(resolve_gpu_baseline(options.gpu, options.overrides).config, options.model, *parse_dtype(dtype),
                       model.layers);
     gpu->costs = &*gpu_costs;
+    gpu->validation = gpu_mean_kv_error(*gpu_costs, tables.validation_steps);
   }
 
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
@@ -247,11 +259,15 @@ int serve_command(const ServeOptions& options) {
     result["gpu_serving"] = served.back().metrics;
   }
   if (options.find_max_rate) {
-    result["find_max_rate"]["npu"] = find_max_rate(npu, options, traffic.requests);
-    if (gpu) result["find_max_rate"]["gpu"] = find_max_rate(*gpu, options, traffic.requests);
+    result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
+    if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
   }
-  result["step_cost_simulation_wall_s"] = tables.simulation_wall_s;
-  std::cout << serving_summary_lines(result) << std::flush;
+  // Wall time is a host fact: on the terminal, not in result.json (results are deterministic).
+  if (!options.quiet)
+    std::cout << serving_summary_lines(result)
+              << fmt::format("step costs: {} one-layer workloads simulated in {:.1f} s\n", tables.grid_workloads,
+                             tables.simulation_wall_s)
+              << std::flush;
   write_outputs(options, result, traffic.requests, served);
   return 0;
 }

@@ -22,6 +22,9 @@ struct ServeOptions {
   std::string traffic_file;  // empty: generated from `traffic`
   TrafficSpec traffic;
   SchedulerConfig scheduler;       // kv_blocks computed per device
+  // Swap preemption's host link, per direction: PCIe 5.0 x16 = 32 GT/s x 16 lanes x 128/130 / 8 bits
+  // = 63.0 GB/s [S: PCI-SIG PCIe 5.0 base spec; RNGD and H100 SXM5 both attach by PCIe 5.0 x16].
+  double host_link_gbytes_per_s = 63.0;
   double workspace_factor = 3.0;   // activation workspace = this x the largest operator output per step
   SloSpec slo;
   bool slo_given = false;

@@ -130,6 +130,7 @@ struct Grids {
   std::vector<uint64_t> tokens, query, past, seqs;  // query x past: the surface for chunked prefills
   std::vector<uint64_t> prefill_query;             // the fine curve for p = 0
   std::vector<uint64_t> decode_batch, decode_past;  // batched decodes (q = 1)
+  uint64_t stair_bottom = 0, stair_top = 0;           // one stair, sampled at both ends for its slope
 };
 
 LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers, bool gpu) {
@@ -158,9 +159,17 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
   for (uint64_t p : g.decode_past) decode.y.push_back(static_cast<double>(p));
   for (uint64_t b : g.decode_batch)
     for (uint64_t p : g.decode_past) {
-      const StepCost a = costs(1, p, b).attention;
-      decode.v.push_back({a.time_s / static_cast<double>(b), a.energy_j / static_cast<double>(b)});
+      decode.v.push_back(costs(1, p, b).attention);
     }
+  // The slope inside one stair (its first key to its top), per batch size.
+  if (g.stair_bottom > 0 && g.stair_top > g.stair_bottom) {
+    for (uint64_t b : g.decode_batch) {
+      const double keys = static_cast<double>(g.stair_top - g.stair_bottom);
+      const double rise = costs(1, g.stair_top, b).attention.time_s - costs(1, g.stair_bottom, b).attention.time_s;
+      table.decode_slope_within_stair_by_batch.x.push_back(static_cast<double>(b));
+      table.decode_slope_within_stair_by_batch.y.push_back({rise / keys, 0.0});
+    }
+  }
   auto& surface = table.attention_per_query_token;
   for (uint64_t q : g.query) surface.x.push_back(static_cast<double>(q));
   for (uint64_t p : g.past) surface.y.push_back(static_cast<double>(p));
@@ -172,11 +181,18 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
   return table;
 }
 
+// A random step: D decodes whose KV lengths take up to kValidationPastGroups distinct values (so that the
+// per-sequence decode cost can be simulated exactly: one uniform batch of D per distinct length), plus
+// a prefill (or, under sarathi, a chunk over a cache) every other step.
+constexpr uint64_t kValidationPastGroups = 3;
+
 StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   const auto uniform = [&](uint64_t low, uint64_t high) { return low + rng() % (high - low + 1); };
   StepShape shape;
   const uint64_t decodes = uniform(1, std::min<uint64_t>(limits.max_seqs, limits.max_tokens) - 1);
-  for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, uniform(1, limits.max_context - 1)});
+  std::vector<uint64_t> pasts(uniform(1, kValidationPastGroups));
+  for (uint64_t& past : pasts) past = uniform(1, limits.max_context - 1);
+  for (uint64_t i = 0; i < decodes; ++i) shape.seqs.push_back({1, pasts[rng() % pasts.size()]});
   if (rng() % 2 == 0) {
     const uint64_t q = uniform(2, std::max<uint64_t>(3, std::min({limits.max_query, limits.max_tokens, limits.model_context}) - decodes));
     const uint64_t past = limits.chunked && limits.max_context > q ? uniform(0, limits.max_context - q) : 0;
@@ -185,15 +201,20 @@ StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
   return shape;
 }
 
-// A step's decodes as one batch at their mean past (rounded), as the table models them.
-std::pair<uint64_t, uint64_t> decode_group(const StepShape& shape) {
-  uint64_t count = 0, past = 0;
+// A step's decodes: how many (the batch D), and how many sit at each distinct KV length.
+struct DecodeGroups {
+  uint64_t batch = 0;
+  std::map<uint64_t, uint64_t> count_by_past;
+};
+
+DecodeGroups decode_groups(const StepShape& shape) {
+  DecodeGroups groups;
   for (const SeqWork& s : shape.seqs) {
     if (s.query_tokens != 1 || s.past_tokens == 0) continue;
-    ++count;
-    past += s.past_tokens;
+    ++groups.batch;
+    ++groups.count_by_past[s.past_tokens];
   }
-  return {count, count == 0 ? 0 : (past + count / 2) / count};
+  return groups;
 }
 
 StepCost direct_cost(const PieceRun& run, const StepShape& shape, uint32_t layers, bool gpu) {
@@ -207,8 +228,13 @@ StepCost direct_cost(const PieceRun& run, const StepShape& shape, uint32_t layer
     add(per_layer, costs(s.query_tokens, s.past_tokens, 1).attention.time_s,
         costs(s.query_tokens, s.past_tokens, 1).attention.energy_j);
   }
-  const auto [decodes, mean_past] = decode_group(shape);
-  if (decodes > 0) add(per_layer, costs(1, mean_past, decodes).attention.time_s, costs(1, mean_past, decodes).attention.energy_j);
+  // Each decode's share of a uniform batch of D at its own KV length, simulated at that exact shape.
+  const DecodeGroups groups = decode_groups(shape);
+  for (const auto& [past, count] : groups.count_by_past) {
+    const StepCost& batch = costs(1, past, groups.batch).attention;
+    const double share = static_cast<double>(count) / static_cast<double>(groups.batch);
+    add(per_layer, share * batch.time_s, share * batch.energy_j);
+  }
   const StepCost embed = costs(n, 0, 1).embed;
   const StepCost head = costs(1, 0, shape.seqs.size()).head;
   return {embed.time_s + layers * per_layer.time_s + head.time_s,
@@ -228,6 +254,37 @@ StepValidation validate(const PieceRun& run, const LlmStepCostTable& table, cons
   }
   v.steps = static_cast<uint32_t>(steps.size());
   return v;
+}
+
+// KV lengths at stair tops p = granule * m - 1 (keys p + 1 a whole number of granules): every m up to 16,
+// then 1.0625x steps, up to the longest sequence (within the model's context).
+std::vector<uint64_t> decode_past_grid(const StepGridLimits& limits) {
+  const uint64_t granule = std::max<uint64_t>(1, limits.decode_keys_granule);
+  const uint64_t last_m = std::max<uint64_t>(1, (limits.max_context + granule - 1) / granule);
+  std::vector<uint64_t> stairs;
+  for (uint64_t m = 1; m < last_m; m = m < 16 ? m + 1 : std::max(m + 1, m * 17 / 16)) stairs.push_back(m);
+  stairs.push_back(last_m);
+  std::vector<uint64_t> pasts;
+  for (uint64_t m : stairs) {
+    const uint64_t past = std::min(granule * m - 1, limits.model_context - 1);
+    if (past > 0 && (pasts.empty() || past > pasts.back())) pasts.push_back(past);
+  }
+  return pasts;
+}
+
+// Decode attention is affine in the batch (measured: RNGD splits it by heads), so 1.5x steps suffice;
+// in the KV length it is a staircase of the array's fold granule (see LlmStepCostTable), so its grid
+// sits on the granule's stair tops, and one stair (the 16th, or the last) is sampled at both ends for
+// the slope within a stair.
+void set_decode_grids(Grids& g, const StepGridLimits& limits) {
+  g.decode_batch = step_grid(1, limits.max_seqs, 24);
+  g.decode_past = decode_past_grid(limits);
+  const uint64_t granule = std::max<uint64_t>(1, limits.decode_keys_granule);
+  const uint64_t stair = std::min<uint64_t>(16, std::max<uint64_t>(1, (limits.max_context + granule - 1) / granule));
+  if (granule > 1 && stair > 1 && granule * stair <= limits.model_context) {
+    g.stair_bottom = granule * (stair - 1);
+    g.stair_top = granule * stair - 1;
+  }
 }
 
 }  // namespace
@@ -251,8 +308,7 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   g.tokens = step_grid(1, std::min(limits.max_tokens, limits.model_context), 17);
   g.seqs = step_grid(1, limits.max_seqs, 20);
   g.prefill_query = step_grid(1, max_query, 17);
-  g.decode_batch = step_grid(1, limits.max_seqs, 20);
-  g.decode_past = step_grid(1, limits.max_context, 20);
+  set_decode_grids(g, limits);
   // Chunked prefills (q > 1 over p > 0) only happen under sarathi; otherwise the surface is its corners.
   g.query = limits.chunked ? step_grid(1, max_query, 24) : std::vector<uint64_t>{1, std::max<uint64_t>(max_query, 2)};
   g.past = limits.chunked ? step_grid(0, limits.max_context, 24) : std::vector<uint64_t>{0, limits.max_context};
@@ -260,8 +316,11 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   for (uint64_t n : g.tokens) run.want(n, 0, 1);
   for (uint64_t q : g.prefill_query) run.want(q, 0, 1);
   for (uint64_t s : g.seqs) run.want(1, 0, s);
-  for (uint64_t b : g.decode_batch)
+  for (uint64_t b : g.decode_batch) {
     for (uint64_t p : g.decode_past) run.want(1, p, b);
+    if (g.stair_bottom > 0) run.want(1, g.stair_bottom, b);
+    if (g.stair_top > 0) run.want(1, g.stair_top, b);
+  }
   for (uint64_t q : g.query)
     for (uint64_t p : g.past) run.want(q, p, 1);
   const size_t grid_workloads = run.size();
@@ -273,17 +332,20 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
     run.want(1, 0, steps.back().seqs.size());
     for (const SeqWork& s : steps.back().seqs)
       if (s.query_tokens > 1 || s.past_tokens == 0) run.want(s.query_tokens, s.past_tokens, 1);
-    const auto [decodes, mean_past] = decode_group(steps.back());
-    if (decodes > 0) run.want(1, mean_past, decodes);
+    const DecodeGroups groups = decode_groups(steps.back());
+    for (const auto& [past, count] : groups.count_by_past) run.want(1, past, groups.batch);
   }
   run.simulate(base);
   StepCostTables out;
   out.npu = make_table(run, g, layers, false);
+  out.npu.decode_keys_granule = std::max<uint64_t>(1, limits.decode_keys_granule);
   out.npu_validation = validate(run, out.npu, steps, layers, false);
   if (run.has_gpu()) {
     out.gpu = make_table(run, g, layers, true);
+    out.gpu->decode_keys_granule = out.npu.decode_keys_granule;
     out.gpu_validation = validate(run, *out.gpu, steps, layers, true);
   }
+  out.validation_steps = steps;
   out.grid_workloads = grid_workloads;
   out.simulation_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -23,6 +23,7 @@ struct StepGridLimits {
   uint64_t model_context = 4096;  // the model's trained context: grid points beyond it are clamped
   uint32_t max_seqs = 256;      // sequences in one iteration
   bool chunked = false;         // sarathi: prefill chunks over a non-empty cache
+  uint64_t decode_keys_granule = 1;  // the array's fold granule in keys (LlmStepCostTable)
   uint32_t validation_steps = 8;
   uint64_t seed = 1;
 };
@@ -39,6 +40,7 @@ struct StepCostTables {
   std::optional<LlmStepCostTable> gpu;
   StepValidation npu_validation;
   std::optional<StepValidation> gpu_validation;
+  std::vector<StepShape> validation_steps;  // the random steps the validations used
   uint64_t grid_workloads = 0;  // one-layer workloads simulated for the tables
   double simulation_wall_s = 0.0;
 };

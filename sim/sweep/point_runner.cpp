@@ -18,6 +18,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/io/child_process.h"
 #include "sim/io/text_file.h"
+#include "sim/sweep/serve_point.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -139,10 +140,15 @@ bool run_supports_gpu() {
 }
 
 std::vector<std::string> worker_arguments(const PointRequest& request, const std::string& out_dir) {
-  std::vector<std::string> args{"run", "--npu", request.npu};
+  const bool serve = is_serve_workload(request.workload);
+  std::vector<std::string> args{serve ? "serve" : "run", "--npu", request.npu};
   for (const auto& assignment : request.overrides) args.insert(args.end(), {"--set", assignment});
-  args.insert(args.end(), {"--workload", request.workload});
-  if (request.batch != 0) args.insert(args.end(), {"--batch", std::to_string(request.batch)});
+  if (serve) {
+    for (auto& arg : serve_point_arguments(request.workload)) args.push_back(std::move(arg));
+  } else {
+    args.insert(args.end(), {"--workload", request.workload});
+  }
+  if (request.batch != 0 && !serve) args.insert(args.end(), {"--batch", std::to_string(request.batch)});
   if (!request.dtype.empty()) args.insert(args.end(), {"--dtype", request.dtype});
   if (!request.gpu.empty()) args.insert(args.end(), {"--gpu", request.gpu});
   args.insert(args.end(), {"--quiet", "--out", out_dir});
@@ -168,6 +174,11 @@ nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result)
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   const auto totals = result.find("totals");
   if (totals != result.end() && totals->is_object()) flatten(*totals, "", metrics);
+  // A serve point's result: each device's serving metrics and the capacity search, by section.
+  for (const char* section : {"serving", "gpu_serving", "find_max_rate"}) {
+    const auto found = result.find(section);
+    if (found != result.end() && found->is_object()) flatten(*found, section, metrics);
+  }
   // A point runs one workload; its NPU-vs-GPU comparison (when the run made one) is worth sweeping too.
   const auto workloads = result.find("workloads");
   if (workloads != result.end() && workloads->is_array() && workloads->size() == 1) {

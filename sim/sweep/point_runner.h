@@ -1,4 +1,4 @@
-// Runs design points as `npusim run` child processes (SystemC elaborates once per process), up to
+// Runs design points as `npusim run` (or, for serve points, `npusim serve`) child processes (SystemC elaborates once per process), up to
 // `jobs` at a time, and appends one result line per finished point.
 #pragma once
 
@@ -36,7 +36,8 @@ nlohmann::ordered_json result_line(const SweepPoint& point, const std::string& s
                                    const std::string& error, const nlohmann::ordered_json& metrics);
 
 // The metrics of a run: the scalars of result.json's "totals", nested objects flattened to a.b, and
-// those of its single workload's GPU comparison as comparison.*.
+// those of its single workload's GPU comparison as comparison.*; of a serve point, the scalars of its
+// serving, gpu_serving and find_max_rate sections as serving.*, gpu_serving.*, find_max_rate.*.
 nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result);
 
 // Runs `points` (in order, `jobs` at a time) and appends each finished one to `appender`.

@@ -12,6 +12,7 @@
 #include "arch/spec/npu_config_parse.h"
 #include "sim/io/config_loader.h"
 #include "sim/run/workload_loader.h"
+#include "sim/sweep/serve_point.h"
 
 namespace npusim {
 namespace {
@@ -111,7 +112,12 @@ void check_workloads(const SweepSpec& spec) {
   const DType default_dtype = spec.dtype.empty() ? DType::kInt8 : *parse_dtype(spec.dtype);
   for (size_t i = 0; i < spec.workloads.size(); ++i) {
     try {
-      (void)load_workload(WorkloadRequest{spec.workloads[i], spec.batch, std::nullopt}, default_dtype);
+      const std::string& workload = spec.workloads[i];
+      if (is_serve_workload(workload)) {  // its model, as serve loads it; the rest serve checks itself
+        (void)load_workload(WorkloadRequest{serve_point_model(workload), 0, std::nullopt}, default_dtype);
+        continue;
+      }
+      (void)load_workload(WorkloadRequest{workload, spec.batch, std::nullopt}, default_dtype);
     } catch (const InputError& error) {
       throw InputError(spec.file, fmt::format("workloads[{}]", i), nested_message(error));
     }

@@ -10,6 +10,7 @@
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
 #include "sim/io/json_fields.h"
+#include "sim/sweep/serve_point.h"
 
 namespace npusim {
 namespace fs = std::filesystem;
@@ -94,8 +95,14 @@ AxisGroup parse_group(const nlohmann::json& json, const std::string& file, const
   return group;
 }
 
-// "gemm:m=64,n=64,k=64" or {"name": "gemm", "params": {"m": 64, "n": 64, "k": 64}}.
+// "gemm:m=64,n=64,k=64", {"name": "gemm", "params": {"m": 64, "n": 64, "k": 64}} or a serve point
+// {"serve": {"model": ..., ...}} (sim/sweep/serve_point.h).
 std::string parse_workload(const nlohmann::json& json, const std::string& file, const std::string& field) {
+  if (json.is_object() && json.contains("serve")) {
+    reject_unknown(json, file, field, {"serve"});
+    return parse_serve_point(json.at("serve"), file, field + ".serve",
+                             [&](const std::string& name) { return beside_spec(name, file); });
+  }
   if (json.is_string()) {
     if (json.get<std::string>().empty()) throw InputError(file, field, "expected a workload name");
     return beside_spec(json.get<std::string>(), file);

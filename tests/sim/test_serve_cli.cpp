@@ -80,11 +80,15 @@ TEST_CASE("serve: bad input is one line naming the file, line or flag, exit 2, n
   check_rejected(base + " --traffic " + negative, "negative.jsonl: line 1: arrival_s");
   const std::string zero = write_file(dir, "zero.jsonl", "{\"arrival_s\": 0, \"input_tokens\": 5, \"output_tokens\": 0}\n");
   check_rejected(base + " --traffic " + zero, "zero.jsonl: line 1: output_tokens");
+  const std::string huge = write_file(dir, "huge.jsonl", "{\"arrival_s\": 0, \"input_tokens\": 99999999999, \"output_tokens\": 2}\n");
+  check_rejected(base + " --traffic " + huge, "huge.jsonl: line 1: input_tokens: expected an integer from 1 to 16777216");
   check_rejected(base + " --block-tokens 0", "--block-tokens: expected an integer from 1");
   check_rejected(base + " --slo ttft_p95_s=1", "--slo: unknown key 'ttft_p95_s'");
   check_rejected(base + " --input-tokens lognormal:mean=100,sigma=-2", "--input-tokens");
   check_rejected(base + " --output-tokens uniform:10:2", "--output-tokens");
   check_rejected(base + " --scheduler fifo", "--scheduler: 'fifo' is not one of");
+  check_rejected(base + " --preemption lru", "--preemption: 'lru' is not one of: recompute, swap");
+  check_rejected(base + " --host-link-gbytes-per-s 0", "--host-link-gbytes-per-s: expected a bandwidth > 0");
   check_rejected(base + " --find-max-rate", "--find-max-rate: needs --slo");
   // Llama-3.1-8B in int8 holds 8 GB of weights: a 4 GiB device cannot hold it.
   check_rejected("serve --npu furiosa-rngd --gpu none --model llama3.1-8b --set npu.dram.capacity_bytes=4294967296",
@@ -131,4 +135,29 @@ TEST_CASE("serve at saturation with ample compute: decode throughput within 10% 
   CHECK(batch > 100);
   CHECK(tokens_per_s <= bound_tokens_per_s);
   CHECK(tokens_per_s >= 0.9 * bound_tokens_per_s);
+}
+
+TEST_CASE("serve --preemption swap: every block swapped out comes back, each way at the host link's bandwidth") {
+  // The KV cache sized for 40 blocks of 16 tokens (device = weights + workspace + 40 blocks): 8 sequences
+  // of up to 160 + 120 tokens cannot all fit, so decodes run out of blocks and swap.
+  const std::string args = " --npu furiosa-rngd --gpu none --model " + kModel +
+                           " --rate 1000 --requests 16 --input-tokens fixed:160 --output-tokens fixed:120"
+                           " --max-num-seqs 8 --max-batched-tokens 1024 --validation-steps 2";
+  const auto probe = run_json("serve" + args, fresh_dir("serve_swap_probe"));
+  const auto& kv = probe["serving"]["kv_cache"];
+  const uint64_t block_bytes = kv["kv_bytes_per_token"].get<uint64_t>() * 16;
+  const uint64_t device = kv["weight_bytes"].get<uint64_t>() + kv["activation_workspace_bytes"].get<uint64_t>() + 40 * block_bytes;
+  const auto result = run_json("serve" + args + " --preemption swap --host-link-gbytes-per-s 10 --set npu.dram.capacity_bytes=" +
+                                   std::to_string(device),
+                               fresh_dir("serve_swap"));
+  const auto& m = result["serving"];
+  CHECK(m["kv_cache"]["blocks"] == 40);
+  CHECK(m["preemptions"].get<uint64_t>() > 0);
+  CHECK(m["swap_out_blocks"].get<uint64_t>() > 0);
+  CHECK(m["swap_in_blocks"] == m["swap_out_blocks"]);
+  // swap time = (blocks out + blocks in) x block bytes / 10 GB/s.
+  const double blocks = m["swap_out_blocks"].get<double>() + m["swap_in_blocks"].get<double>();
+  CHECK(m["swap_time_s"].get<double>() == doctest::Approx(blocks * static_cast<double>(block_bytes) / 10e9).epsilon(1e-9));
+  CHECK(result["scheduler"]["preemption"] == "swap");
+  CHECK(m["requests"] == 16);
 }

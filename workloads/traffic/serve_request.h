@@ -14,7 +14,7 @@ struct ServeRequest {
   double arrival_s = 0.0;      // seconds from the start of the run; non-decreasing over a trace
   uint64_t input_tokens = 1;   // prompt tokens, > 0
   uint64_t output_tokens = 1;  // tokens generated, > 0 (the first comes out of the prefill)
-  int32_t priority = 0;        // carried for schedulers that use it; the built-in policies ignore it
+  int32_t priority = 0;        // lower is more urgent (vLLM's convention): queue order and preemption victims
   uint64_t line = 0;           // 1-based line in the trace it came from (0: generated), for errors
 };
 
