@@ -28,6 +28,10 @@ NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& 
     static const char* const kTrackSuffix[kUnitsPerCore] = {".dma.load", ".dma.store", ".array", ".vector"};
     for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot)
       units_[slot].track = recorder_->add_track(std::string(this->name()) + kTrackSuffix[slot]);
+    for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot) {
+      if (is_engine(slot))
+        units_[slot].stall_track = recorder_->add_track(std::string(this->name()) + kTrackSuffix[slot] + ".stalls");
+    }
   }
   SC_THREAD(controller);
 }
@@ -130,6 +134,10 @@ void NpuCore::finish_layer(Cycles end) {
     stats.stall_memory_cycles = end - layer_start_;
     return;
   }
+  if (recorder_ != nullptr && end > engine->free_at) {
+    const uint32_t slot = static_cast<uint32_t>(engine == &array ? UnitKind::kArray : UnitKind::kVector);
+    recorder_->record(units_[slot].stall_track, SpanKind::kDrain, engine->free_at, end, 0);
+  }
   stats.engine_busy_cycles = engine->busy;
   stats.stall_memory_cycles = engine->stall_memory;
   stats.stall_dependency_cycles = engine->stall_dependency;
@@ -187,6 +195,7 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
     const Cycles idle_from = unit.timeline.free_at;
     const GapSplit gap =
         now > idle_from ? scoreboard_.split_gap(idle_from, now, unit.binding_id) : GapSplit{};
+    if (recorder_ != nullptr && now > idle_from) record_stall(unit, idle_from, now, gap);
     unit.timeline.account(now, finish, gap);
   }
   ++commands_issued_;
@@ -198,6 +207,16 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   // Never later than the finish, so a unit's last command cannot hold the layer barrier back.
   const Cycles resume = std::min(unit.executor->next_issue_floor(now, finish), finish);
   unit.wake.notify(resume > now ? clock_.delay(resume - now) : sc_core::SC_ZERO_TIME);
+}
+
+void NpuCore::record_stall(const UnitState& unit, Cycles idle_from, Cycles now, const GapSplit& gap) {
+  if (unit.timeline.commands == 0) {
+    recorder_->record(unit.stall_track, SpanKind::kFill, idle_from, now, 0);
+    return;
+  }
+  const Cycles memory_end = idle_from + gap.memory;
+  if (gap.memory > 0) recorder_->record(unit.stall_track, SpanKind::kStallMemory, idle_from, memory_end, 0);
+  if (now > memory_end) recorder_->record(unit.stall_track, SpanKind::kStallDependency, memory_end, now, 0);
 }
 
 void NpuCore::record_span(uint32_t track, const Command& command, Cycles start, Cycles finish) {

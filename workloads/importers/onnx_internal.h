@@ -235,6 +235,7 @@ class GraphImporter {
   int64_t opset_;
   std::string where_;
   std::string label_;
+  const Node* current_ = nullptr;  // the node being imported, for messages
   std::unordered_map<std::string, Tensor> tensors_;
   std::unordered_map<std::string, int> consumers_;
   std::unordered_set<std::string> graph_outputs_;
