@@ -41,7 +41,7 @@ class FxUntraceable(Exception):
 def parse_shape(text):
     """'1,3,224,224' -> [1, 3, 224, 224]; ExportError unless positive integers."""
     try:
-        shape = [int(part) for part in text.replace("x", ",").split(",") if part.strip()]
+        shape = [int(part) for part in text.split(",")]
     except ValueError:
         shape = []
     if not shape or any(d < 1 for d in shape):
@@ -103,8 +103,12 @@ def export_onnx(model, example, path):
     """torch.onnx.export of the model on `example` (static shapes), written whole or not at all."""
     import os
     import torch
+    import warnings
     tmp = path + ".tmp"
-    with torch.no_grad():
+    # With gradients enabled: nn.MultiheadAttention's inference fast path (a fused kernel ONNX cannot
+    # express) is off whenever its weights require grad, so it exports as MatMuls and a Softmax.
+    with torch.enable_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on Python control flow: the shapes are static here
         torch.onnx.export(model, (example,), tmp, opset_version=13, do_constant_folding=True)
     os.replace(tmp, path)
 

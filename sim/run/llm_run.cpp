@@ -184,6 +184,43 @@ std::string summary_lines(const nlohmann::ordered_json& totals) {
   return out;
 }
 
+// totals.llm: the request, the NPU side's decode figures and definitions, and what the rows cover.
+nlohmann::ordered_json llm_totals(const LlmRequest& request, const LlmSideSamples& npu,
+                                  const nlohmann::ordered_json& npu_llm, const NpuConfig& config) {
+  const double ttft_s = npu.prefill_s;
+  const double decode_s = npu_llm["decode_s"].get<double>();
+  const bool every_step = request.sampled_steps.size() == request.decode;
+  return {
+      {"model", request.spec.name},
+      {"prefill_tokens", request.prefill},
+      {"decode_steps", request.decode},
+      {"batch", request.batch},
+      {"ttft_s", ttft_s},
+      {"decode_s", decode_s},
+      {"e2e_s", ttft_s + decode_s},
+      {"tokens_per_s_definition",
+       "batch * decode_steps / decode_s (decode throughput; the prefill's token "
+       "counts towards ttft_s)"},
+      {"prefill_energy_j", npu_llm["prefill_energy_j"]},
+      {"decode_energy_j", npu_llm["decode_energy_j"]},
+      {"energy_per_token_j_definition",
+       "decode_energy_j / (batch * decode_steps): the energy of each generated token; the prompt's is "
+       "prefill_energy_j"},
+      {"simulated_decode_steps", request.sampled_steps},
+      {"simulated_decode_step_s", npu.step_s},
+      {"decode_method", every_step ? "every decode step simulated"
+                                   : "decode steps between simulated ones interpolated linearly in cache "
+                                     "length"},
+      {"rows",
+       "the layer rows and the cycles/time_s totals cover the prefill and the simulated decode "
+       "steps only"},
+      {"kv_cache_bytes_per_token", request.kv_bytes_per_token},
+      {"kv_cache_bytes", request.kv_bytes_per_token * (request.prefill + request.decode)},
+      {"weight_bytes", request.weight_bytes},
+      {"dram_capacity_bytes", config.dram.capacity_bytes},
+  };
+}
+
 }  // namespace
 
 std::vector<uint64_t> sampled_decode_steps(uint64_t steps, uint32_t samples) {
@@ -244,44 +281,12 @@ RunReport execute_llm_run(const RunOptions& options, const LlmOptions& llm) {
   const LlmSideSamples npu = npu_samples(report);
   const nlohmann::ordered_json npu_llm =
       llm_side_totals(npu, request.batch, request.decode, request.sampled_steps);
-  const double ttft_s = npu.prefill_s;
-  const double decode_s = npu_llm["decode_s"].get<double>();
-
   nlohmann::ordered_json& totals = report.totals;
-  totals["ttft_s"] = ttft_s;
+  totals["ttft_s"] = npu.prefill_s;
   totals["tpot_s"] = npu_llm["tpot_s"];
   totals["tokens_per_s"] = npu_llm["tokens_per_s"];
   totals["energy_per_token_j"] = npu_llm["energy_per_token_j"];
-  const bool every_step = request.sampled_steps.size() == request.decode;
-  totals["llm"] = {
-      {"model", model},
-      {"prefill_tokens", request.prefill},
-      {"decode_steps", request.decode},
-      {"batch", request.batch},
-      {"ttft_s", ttft_s},
-      {"decode_s", decode_s},
-      {"e2e_s", ttft_s + decode_s},
-      {"tokens_per_s_definition",
-       "batch * decode_steps / decode_s (decode throughput; the prefill's token "
-       "counts towards ttft_s)"},
-      {"prefill_energy_j", npu_llm["prefill_energy_j"]},
-      {"decode_energy_j", npu_llm["decode_energy_j"]},
-      {"energy_per_token_j_definition",
-       "decode_energy_j / (batch * decode_steps): the energy of each generated token; the prompt's is "
-       "prefill_energy_j"},
-      {"simulated_decode_steps", request.sampled_steps},
-      {"simulated_decode_step_s", npu.step_s},
-      {"decode_method", every_step ? "every decode step simulated"
-                                   : "decode steps between simulated ones interpolated linearly in cache "
-                                     "length"},
-      {"rows",
-       "the layer rows and the cycles/time_s totals cover the prefill and the simulated decode "
-       "steps only"},
-      {"kv_cache_bytes_per_token", request.kv_bytes_per_token},
-      {"kv_cache_bytes", request.kv_bytes_per_token * (request.prefill + request.decode)},
-      {"weight_bytes", request.weight_bytes},
-      {"dram_capacity_bytes", config.dram.capacity_bytes},
-  };
+  totals["llm"] = llm_totals(request, npu, npu_llm, config);
   if (const std::optional<LlmSideSamples> gpu = gpu_samples(report)) {
     nlohmann::ordered_json gpu_llm = llm_side_totals(*gpu, request.batch, request.decode, request.sampled_steps);
     totals["llm"]["comparison"] = llm_comparison_json(npu_llm, gpu_llm);
