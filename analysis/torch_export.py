@@ -95,7 +95,8 @@ def fx_trace(model, example):
             gm = symbolic_trace(model)
             ShapeProp(gm).propagate(example)
         except Exception as error:  # data-dependent control flow, shapes used as Python values
-            raise FxUntraceable(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}") from None
+            first = str(error).splitlines()[0].split(". ")[0] if str(error) else ""
+        raise FxUntraceable(f"{type(error).__name__}: {first}") from None
     return gm
 
 

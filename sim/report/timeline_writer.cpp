@@ -113,20 +113,22 @@ void write_power(const std::vector<TimelineLayer>& layers, double clock_mhz, std
   }
 }
 
-// DRAM bandwidth over time: bins of dram_bin_cycles(end), each span's bytes spread evenly over its
-// cycles (all in its first bin when it has none), read and written GB/s per bin, 0 after the run.
-void write_dram_bandwidth(const std::vector<Span>& spans, Cycles end, double clock_mhz, std::string& out) {
+// DRAM bandwidth over time from the DRAM channel tracks: bins of dram_bin_cycles(end), each span's bytes
+// spread evenly over its cycles (all in its first bin when it has none), read and written GB/s per bin,
+// 0 after the run.
+void write_dram_bandwidth(const std::vector<Span>& spans, const std::vector<std::string>& tracks, Cycles end,
+                          double clock_mhz, std::string& out) {
   const Cycles bin = dram_bin_cycles(end);
   if (end == 0) return;
   const size_t bins = static_cast<size_t>((end + bin - 1) / bin);
   std::vector<double> read(bins, 0.0), write(bins, 0.0);
   bool any = false;
   for (const Span& s : spans) {
-    const bool is_read = s.kind == SpanKind::kDramRead, is_write = s.kind == SpanKind::kDramWrite;
-    const bool mixed_dram = s.kind == SpanKind::kMixed && s.bytes > 0 && s.m == 0;
-    if ((!is_read && !is_write && !mixed_dram) || s.bytes == 0) continue;
+    // DRAM channel tracks only (DMA spans carry the same bytes again).
+    if (s.bytes == 0 || tracks[s.track].find(".dram.ch") == std::string::npos) continue;
     any = true;
-    std::vector<double>& into = is_write ? write : read;  // merged channel spans count as reads
+    // A merged span of an aggregated timeline mixes both directions: counted as reads.
+    std::vector<double>& into = s.kind == SpanKind::kDramWrite ? write : read;
     const double per_cycle = static_cast<double>(s.bytes) / static_cast<double>(std::max<Cycles>(s.end - s.start, 1));
     for (Cycles at = s.start; at < std::max(s.end, s.start + 1);) {
       const size_t b = std::min<size_t>(static_cast<size_t>(at / bin), bins - 1);
@@ -189,7 +191,7 @@ std::string timeline_to_json(const SpanRecorder& recorder, const std::vector<Tim
   }
   write_layer_track(layers, clock_mhz, layer_tid, out);
   write_power(layers, clock_mhz, out);
-  write_dram_bandwidth(spans, layers.empty() ? 0 : layers.back().end_cycle, clock_mhz, out);
+  write_dram_bandwidth(spans, tracks, layers.empty() ? 0 : layers.back().end_cycle, clock_mhz, out);
   fmt::format_to(
       std::back_inserter(out),
       "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{{\"generator\":\"npusim run --timeline\","

@@ -46,7 +46,8 @@ std::set<std::string> read_manifest(const std::string& dir, std::vector<std::str
 // The metric and numeric axis names of a line (what --x, --y and --where may name).
 void add_names(const Line& line, std::set<std::string>& names) {
   for (const char* section : {"metrics", "axes"}) {
-    for (const auto& item : line.value(section, Line::object()).items()) {
+    const Line values = line.value(section, Line::object());
+    for (const auto& item : values.items()) {
       if (item.value().is_number()) names.insert(item.key());
     }
   }

@@ -54,6 +54,8 @@ void GraphImporter::add_elementwise_handlers(HandlerTable& table) {
       {"Max", binary_of(EltwiseKind::kAdd)},
       {"Min", binary_of(EltwiseKind::kAdd)},
       {"Mul", binary_of(EltwiseKind::kMul)},
+      {"Equal", binary_of(EltwiseKind::kAdd)},  // a compare: folded on constants (shape arithmetic)
+      {"Where", &GraphImporter::where},
       {"Div", binary_of(EltwiseKind::kMul)},
       {"Pow", binary_of(EltwiseKind::kMul)},
       {"Relu", unary_of(EltwiseKind::kRelu, Activation::kRelu)},

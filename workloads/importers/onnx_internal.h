@@ -159,6 +159,10 @@ class GraphImporter {
 
   void binary(const Node& node, EltwiseKind kind);
 
+  // Where(cond, a, b): folded when all three are small integer constants (shape arithmetic such as
+  // torch's expand(n, -1, -1)), else a select pass over the broadcast output.
+  void where(const Node& node);
+
   // Integer arithmetic on small constants (shape computations such as Shape -> Gather -> Mul).
   static std::optional<std::vector<int64_t>> fold_ints(const std::string& type,
                                                        const std::vector<const Tensor*>& in, uint64_t count);
