@@ -45,7 +45,8 @@ WhereClause parse_where(const std::string& text) {
     const size_t at = text.find(spelling.text);
     if (at == std::string::npos) continue;
     WhereClause clause{text, trimmed(text.substr(0, at)), spelling.op, 0.0};
-    if (!is_name(clause.name)) bad_where(text, "no metric name before the operator");
+    if (clause.name.empty()) bad_where(text, "no metric name before the operator");
+    if (!is_name(clause.name)) bad_where(text, "'" + clause.name + "' is not a metric name");
     const std::string number = trimmed(text.substr(at + std::string(spelling.text).size()));
     char* end = nullptr;
     clause.value = std::strtod(number.c_str(), &end);
