@@ -96,7 +96,7 @@ def fx_trace(model, example):
             ShapeProp(gm).propagate(example)
         except Exception as error:  # data-dependent control flow, shapes used as Python values
             first = str(error).splitlines()[0].split(". ")[0] if str(error) else ""
-        raise FxUntraceable(f"{type(error).__name__}: {first}") from None
+            raise FxUntraceable(f"{type(error).__name__}: {first}") from None
     return gm
 
 

@@ -58,7 +58,8 @@ def not_a_module():
 
 def export(source_dir, tmp, *argv, expect=0):
     env = dict(os.environ, PYTHONPATH=tmp)
-    return harness.run([sys.executable, os.path.join(source_dir, "analysis", "torch_export.py"), *argv],
+    script = os.path.join(os.path.abspath(source_dir), "analysis", "torch_export.py")
+    return harness.run([sys.executable, script, *argv],
                        expect=expect, env=env, cwd=tmp)
 
 
