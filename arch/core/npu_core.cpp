@@ -190,14 +190,15 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   const Command& command = stream_->commands[id];
   const Cycles finish = unit.executor->issue(command, now);
   scoreboard_.record(id, now, finish, unit.binding_id);
-  if (recorder_ != nullptr) record_span(unit.track, command, now, finish);
   if (is_engine(slot)) {
     const Cycles idle_from = unit.timeline.free_at;
     const GapSplit gap =
         now > idle_from ? scoreboard_.split_gap(idle_from, now, unit.binding_id) : GapSplit{};
+    // The idle time before the command, recorded first so that a track's spans stay in time order.
     if (recorder_ != nullptr && now > idle_from) record_stall(unit, idle_from, now, gap);
     unit.timeline.account(now, finish, gap);
   }
+  if (recorder_ != nullptr) record_span(unit.track, command, now, finish);
   ++commands_issued_;
   // Units waiting for this command cannot issue before it finishes: wake them then, not now.
   const sc_core::sc_time until_finish = finish > now ? clock_.delay(finish - now) : sc_core::SC_ZERO_TIME;
