@@ -1,336 +1,133 @@
 #!/usr/bin/env python3
-"""Export a PyTorch (torchvision) model as an npusim op trace (traces/README.md).
+"""Export a PyTorch model (a torchvision name or any module:function) as an npusim op trace (traces/README.md).
 
-The model is traced with torch.fx (symbolic_trace) and its tensor shapes propagated with ShapeProp on a
-zero input; each node then maps to trace operators the way npusim's zoo builds models: convolutions and
+The model is a torchvision.models builder name, or MODULE:FUNCTION, a Python callable (importable from
+the current directory or PYTHONPATH) that returns an nn.Module, run on a zero input of --input-shape.
+It is traced with torch.fx (symbolic_trace) and its tensor shapes propagated with ShapeProp on that
+input; each node then maps to trace operators the way npusim's zoo builds models: convolutions and
 linear layers on the array, batch norms folded into the preceding convolution, activations fused into
 their producer when it is their only consumer, pools, elementwise ops, softmax and layer norms on the
 vector unit, and reshapes, flattens, transposes and concatenations as data movement (no operator; the
 dependencies pass through).
 
     python3 analysis/torch_export.py resnet50 --out resnet50.trace.json
+    python3 analysis/torch_export.py mymodels:tiny_transformer --input-shape 1,128,256 --out tiny.json
     npusim run --workload resnet50.trace.json
 
-Needs Debian's python3-torch and python3-torchvision. Exit codes: 0 written, 2 bad input or an
+Code torch.fx cannot trace (control flow on tensor values or shapes) falls back to torch.onnx.export:
+the model is written as OUT with the suffix .onnx, for npusim's ONNX importer (which fuses the
+subgraphs the exporter decomposes), and the script says so; --no-onnx-fallback makes it an error.
+
+Needs Debian's python3-torch (and python3-torchvision for torchvision names). Exit codes: 0 written,
+2 bad input (a module that cannot be imported or called, an input shape the model rejects) or an
 unsupported module (listed by type and count), 77 torch not installed.
 """
 
 import argparse
 import json
-import math
-import operator
+import os
 import sys
 
-
-class ExportError(Exception):
-    """Bad input: printed as one line, exit code 2."""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def _pair(value):
-    return (value, value) if isinstance(value, int) else tuple(value)
+from torch_fx_exporter import ExportError, FxExporter  # noqa: E402  (same folder)
 
 
-class FxExporter:
-    """Walks an fx graph with shape metadata and builds trace operators."""
-
-    def __init__(self, gm, dtype, allow_unsupported):
-        import torch  # noqa: F401  (imported by the caller; kept local for the exit-77 path)
-        self.gm = gm
-        self.modules = dict(gm.named_modules())
-        self.dtype = dtype
-        self.allow_unsupported = allow_unsupported
-        self.ops = []
-        self.producers = {}  # fx node -> list of producer operator indices
-        self.fusable = {}  # fx node -> operator index whose unchanged output the node is
-        self.unsupported = {}  # label -> count
-        self.names = set()
-
-    # ---- helpers -----------------------------------------------------------------------------------------
-    @staticmethod
-    def shape(node):
-        meta = node.meta.get("tensor_meta")
-        if meta is None or not hasattr(meta, "shape"):
-            raise ExportError(f"node '{node.name}': no tensor shape (ShapeProp gave none)")
-        return [int(d) for d in meta.shape]
-
-    def inputs_of(self, node):
-        import torch.fx
-        seen = []
-        def visit(arg):
-            if isinstance(arg, torch.fx.Node):
-                for p in self.producers.get(arg, []):
-                    if p not in seen:
-                        seen.append(p)
-            elif isinstance(arg, (list, tuple)):
-                for a in arg:
-                    visit(a)
-            elif isinstance(arg, dict):
-                for a in arg.values():
-                    visit(a)
-        visit(node.args)
-        visit(node.kwargs)
-        return seen
-
-    def unique_name(self, name):
-        name = str(name)
-        candidate, k = name, 1
-        while candidate in self.names:
-            candidate, k = f"{name}_{k}", k + 1
-        self.names.add(candidate)
-        return candidate
-
-    def emit(self, node, op, fields, activation="none", name=None):
-        entry = {"name": self.unique_name(name or (node.target if node.op == "call_module" else node.name)),
-                 "op": op}
-        if self.dtype:
-            entry["dtype"] = self.dtype
-        entry["batch"] = fields.pop("batch", 1)
-        entry["inputs"] = self.inputs_of(node)
-        entry.update(fields)
-        entry["activation"] = activation
-        self.ops.append(entry)
-        index = len(self.ops) - 1
-        self.producers[node] = [index]
-        self.fusable[node] = index
-        return index
-
-    def pass_through(self, node, keep_fusable=False):
-        self.producers[node] = self.inputs_of(node)
-        first = node.args[0] if node.args else None
-        if keep_fusable and first is not None and len(first.users) == 1 and first in self.fusable:
-            self.fusable[node] = self.fusable[first]
-
-    @staticmethod
-    def batch_split(shape):
-        """(batch, elements per item): the leading dimension is the batch for rank >= 2."""
-        total = math.prod(shape)
-        if len(shape) < 2:
-            return 1, total
-        return shape[0], total // shape[0]
-
-    def activation(self, node, act, function):
-        source = node.args[0]
-        index = self.fusable.get(source)
-        if (index is not None and len(source.users) == 1 and self.ops[index]["activation"] == "none"
-                and self.ops[index]["op"] in ("conv2d", "fc", "matmul", "eltwise")):
-            self.ops[index]["activation"] = act
-            self.producers[node] = [index]
-            return
-        batch, elements = self.batch_split(self.shape(node))
-        self.emit(node, "eltwise", {"batch": batch, "function": function, "elements": elements, "operands": 1})
-
-    def eltwise(self, node, function):
-        import torch.fx
-        tensors = [a for a in node.args if isinstance(a, torch.fx.Node)]
-        batch, elements = self.batch_split(self.shape(node))
-        self.emit(node, "eltwise", {"batch": batch, "function": function, "elements": elements,
-                                    "operands": max(1, len(tensors))})
-
-    @staticmethod
-    def window(in_size, kernel, stride, pad, ceil_mode):
-        """Begin and end pads so that floor division gives PyTorch's output size."""
-        end = pad
-        if ceil_mode:
-            padded = in_size + 2 * pad
-            out = -(-(padded - kernel) // stride) + 1
-            if (out - 1) * stride >= in_size + pad:
-                out -= 1
-            end += max(0, (out - 1) * stride + kernel - padded)
-        return pad, end
-
-    # ---- modules -----------------------------------------------------------------------------------------
-    def conv(self, node, m):
-        n, c, h, w = self.shape(node.args[0])
-        if any(d != 1 for d in _pair(m.dilation)):
-            return self.unsupported_node(node, "Conv2d(dilation>1)")
-        kh, kw = _pair(m.kernel_size)
-        sh, sw = _pair(m.stride)
-        if isinstance(m.padding, str):
-            if m.padding == "valid":
-                pads = [0, 0, 0, 0]
-            else:  # 'same' (stride 1): the extra pad goes at the end, as PyTorch does
-                th, tw = kh - 1, kw - 1
-                pads = [th // 2, tw // 2, th - th // 2, tw - tw // 2]
-        else:
-            ph, pw = _pair(m.padding)
-            pads = [ph, pw, ph, pw]
-        self.emit(node, "conv2d", {"batch": n, "input": [h, w, c], "out_channels": m.out_channels,
-                                   "kernel": [kh, kw], "stride": [sh, sw], "pads": pads,
-                                   "groups": m.groups, "bias": m.bias is not None})
-
-    def linear(self, node, m):
-        shape = self.shape(node.args[0])
-        batch = shape[0] if len(shape) >= 2 else 1
-        rows = math.prod(shape[1:-1]) if len(shape) >= 2 else 1
-        self.emit(node, "fc", {"batch": batch, "m": rows, "n": m.out_features, "k": m.in_features,
-                               "b_is_weight": True, "bias": m.bias is not None, "tied_weights": False})
-
-    def pool(self, node, op, kernel, stride, padding, ceil_mode, global_pool=False):
-        n, c, h, w = self.shape(node.args[0])
-        kh, kw = _pair(kernel)
-        sh, sw = _pair(stride if stride is not None else kernel)
-        ph, pw = _pair(padding)
-        top, bottom = self.window(h, kh, sh, ph, ceil_mode)
-        left, right = self.window(w, kw, sw, pw, ceil_mode)
-        self.emit(node, op, {"batch": n, "input": [h, w, c], "global": global_pool, "kernel": [kh, kw],
-                             "stride": [sh, sw], "pads": [top, left, bottom, right]})
-
-    def adaptive_pool(self, node, op, output_size):
-        n, c, h, w = self.shape(node.args[0])
-        oh, ow = _pair(output_size)
-        oh, ow = oh or h, ow or w
-        if (oh, ow) == (1, 1):
-            return self.pool(node, op, (h, w), (h, w), 0, False, global_pool=True)
-        if h % oh or w % ow:
-            return self.unsupported_node(node, "AdaptivePool(non-divisible)")
-        return self.pool(node, op, (h // oh, w // ow), (h // oh, w // ow), 0, False)
-
-    def rows(self, node, op, width):
-        shape = self.shape(node.args[0])
-        total = math.prod(shape)
-        batch = shape[0] if len(shape) >= 2 else 1
-        self.emit(node, op, {"batch": batch, "rows": total // width // batch, "width": width})
-
-    def attention(self, node, m):
-        if not m.batch_first:
-            return self.unsupported_node(node, "MultiheadAttention(batch_first=False)")
-        b, s, e = self.shape(node.args[0])
-        heads = m.num_heads
-        self.emit(node, "fc", {"batch": b, "m": s, "n": 3 * e, "k": e, "b_is_weight": True,
-                               "bias": m.in_proj_bias is not None, "tied_weights": False},
-                  name=f"{node.target}.in_proj")
-        self.emit(node, "attention", {"batch": b, "heads": heads, "kv_heads": heads, "head_dim": e // heads,
-                                      "q_len": s, "past_len": 0, "causal": False, "kv_cache": False,
-                                      "fused": True}, name=f"{node.target}.attention")
-        self.ops[-1]["inputs"] = [len(self.ops) - 2]
-        self.emit(node, "fc", {"batch": b, "m": s, "n": e, "k": e, "b_is_weight": True,
-                               "bias": m.out_proj.bias is not None, "tied_weights": False},
-                  name=f"{node.target}.out_proj")
-        self.ops[-1]["inputs"] = [len(self.ops) - 2]
-
-    def call_module(self, node):
-        import torch.nn as nn
-        m = self.modules[node.target]
-        acts = {nn.ReLU: ("relu", "relu"), nn.ReLU6: ("relu6", "relu6"), nn.SiLU: ("silu", "silu"),
-                nn.GELU: ("gelu", "gelu"), nn.Sigmoid: ("sigmoid", "sigmoid"), nn.Hardswish: ("silu", "silu"),
-                nn.Hardsigmoid: ("sigmoid", "sigmoid"), nn.Tanh: ("tanh", "sigmoid")}
-        if isinstance(m, nn.Conv2d):
-            self.conv(node, m)
-        elif isinstance(m, nn.Linear):
-            self.linear(node, m)
-        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.Dropout, nn.Identity)):
-            self.pass_through(node, keep_fusable=True)  # folded into the producer / inference no-ops
-        elif isinstance(m, (nn.Flatten, nn.Unflatten)):
-            self.pass_through(node)
-        elif type(m) in acts:
-            self.activation(node, *acts[type(m)])
-        elif isinstance(m, nn.MaxPool2d):
-            if any(d != 1 for d in _pair(m.dilation)):
-                return self.unsupported_node(node, "MaxPool2d(dilation>1)")
-            self.pool(node, "maxpool", m.kernel_size, m.stride, m.padding, m.ceil_mode)
-        elif isinstance(m, nn.AvgPool2d):
-            self.pool(node, "avgpool", m.kernel_size, m.stride, m.padding, m.ceil_mode)
-        elif isinstance(m, nn.AdaptiveAvgPool2d):
-            self.adaptive_pool(node, "avgpool", m.output_size)
-        elif isinstance(m, nn.AdaptiveMaxPool2d):
-            self.adaptive_pool(node, "maxpool", m.output_size)
-        elif isinstance(m, nn.LayerNorm):
-            self.rows(node, "layernorm", math.prod(m.normalized_shape))
-        elif isinstance(m, nn.Softmax):
-            self.rows(node, "softmax", self.shape(node.args[0])[m.dim if m.dim is not None else -1])
-        elif isinstance(m, nn.MultiheadAttention):
-            self.attention(node, m)
-        elif isinstance(m, nn.Upsample):
-            batch, elements = self.batch_split(self.shape(node))
-            self.emit(node, "eltwise", {"batch": batch, "function": "copy", "elements": elements, "operands": 1})
-        else:
-            self.unsupported_node(node, type(m).__name__)
-
-    # ---- functions and methods ---------------------------------------------------------------------------
-    DATA_MOVEMENT = {"flatten", "reshape", "view", "permute", "transpose", "contiguous", "squeeze", "unsqueeze",
-                     "expand", "cat", "concat", "getitem", "getattr", "size", "chunk", "split", "narrow",
-                     "select", "to", "type", "float", "half", "clone", "detach", "dim", "_assert"}
-
-    def call_function(self, node, name):
-        import torch.fx
-        if name in ("add", "iadd", "sub", "mul", "imul", "truediv", "div"):
-            tensors = [a for a in node.args if isinstance(a, torch.fx.Node) and "tensor_meta" in a.meta]
-            if not tensors or "tensor_meta" not in node.meta:  # scalar arithmetic on sizes
-                return self.pass_through(node)
-            return self.eltwise(node, "mul" if name in ("mul", "imul", "truediv", "div") else "add")
-        acts = {"relu": ("relu", "relu"), "relu_": ("relu", "relu"), "relu6": ("relu6", "relu6"),
-                "hardtanh": ("relu6", "relu6"), "silu": ("silu", "silu"), "gelu": ("gelu", "gelu"),
-                "sigmoid": ("sigmoid", "sigmoid"), "hardswish": ("silu", "silu"), "tanh": ("tanh", "sigmoid")}
-        if name in acts:
-            return self.activation(node, *acts[name])
-        if name in ("adaptive_avg_pool2d", "adaptive_max_pool2d"):
-            size = node.args[1] if len(node.args) > 1 else node.kwargs["output_size"]
-            return self.adaptive_pool(node, "avgpool" if "avg" in name else "maxpool", size)
-        if name == "softmax":
-            dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim", -1)
-            return self.rows(node, "softmax", self.shape(node.args[0])[dim])
-        if name in ("matmul", "bmm"):
-            a, b = self.shape(node.args[0]), self.shape(node.args[1])
-            out = self.shape(node)
-            batch = math.prod(out[:-2]) if len(out) > 2 else 1
-            return self.emit(node, "matmul", {"batch": batch, "m": a[-2] if len(a) > 1 else 1,
-                                              "n": b[-1] if len(b) > 1 else 1, "k": a[-1], "b_is_weight": False,
-                                              "bias": False, "tied_weights": False})
-        if name in self.DATA_MOVEMENT:
-            return self.pass_through(node)
-        return self.unsupported_node(node, name)
-
-    def unsupported_node(self, node, label):
-        self.unsupported[label] = self.unsupported.get(label, 0) + 1
-        self.pass_through(node)
-
-    def run(self):
-        for node in self.gm.graph.nodes:
-            if node.op in ("placeholder", "get_attr"):
-                self.producers[node] = []
-            elif node.op == "output":
-                continue
-            elif node.op == "call_module":
-                self.call_module(node)
-            else:
-                name = getattr(node.target, "__name__", str(node.target)) if node.op == "call_function" \
-                    else str(node.target)
-                self.call_function(node, name)
-        if self.unsupported:
-            listing = ", ".join(f"{k} x{v}" for k, v in self.unsupported.items())
-            if not self.allow_unsupported:
-                raise ExportError(f"unsupported modules/functions: {listing}; expected only what "
-                                  "analysis/torch_export.py maps, or --allow-unsupported to skip these")
-            print(f"torch_export: warning: skipped {listing}", file=sys.stderr)
-        if not self.ops:
-            raise ExportError("expected at least one compute operator, found none")
-        return self.ops
+class FxUntraceable(Exception):
+    """torch.fx cannot trace the model (or propagate shapes through it): the ONNX fallback applies."""
 
 
-def export_model(model_name, batch=1, resolution=224, dtype=None, allow_unsupported=False, name=None):
-    """The trace (a dict) of torchvision.models.<model_name> on a zero input of batch x 3 x res x res."""
+def parse_shape(text):
+    """'1,3,224,224' -> [1, 3, 224, 224]; ExportError unless positive integers."""
+    try:
+        shape = [int(part) for part in text.split(",")]
+    except ValueError:
+        shape = []
+    if not shape or any(d < 1 for d in shape):
+        raise ExportError(f"--input-shape '{text}': expected positive integers separated by commas, e.g. 1,3,224,224")
+    return shape
+
+
+def build_model(spec):
+    """(module, description) for a torchvision.models name or MODULE:FUNCTION returning an nn.Module."""
+    import importlib
     import torch
+    if ":" in spec:
+        module_name, function_name = spec.split(":", 1)
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as error:  # ImportError, or the module's own code failing
+            raise ExportError(f"cannot import module '{module_name}': {type(error).__name__}: {error}") from None
+        function = getattr(module, function_name, None)
+        if function is None or not callable(function):
+            raise ExportError(f"module '{module_name}' has no callable '{function_name}'; expected "
+                              "MODULE:FUNCTION, a function returning an nn.Module")
+        try:
+            model = function()
+        except Exception as error:
+            raise ExportError(f"calling {spec}() failed: {type(error).__name__}: {error}") from None
+        if not isinstance(model, torch.nn.Module):
+            raise ExportError(f"{spec}() returned {type(model).__name__}; expected a torch.nn.Module")
+        return model.eval(), f"{spec}()"
     import torchvision
+    builder = getattr(torchvision.models, spec, None)
+    if builder is None or not callable(builder):
+        raise ExportError(f"'{spec}' is not a torchvision.models builder (resnet50, mobilenet_v2, ...) "
+                          "nor MODULE:FUNCTION")
+    return builder(weights=None).eval(), f"torchvision.models.{spec} (torchvision {torchvision.__version__})"
+
+
+def fx_trace(model, example):
+    """The fx graph with shapes on `example`; FxUntraceable when fx cannot follow the Python code, and
+    ExportError when the model rejects the input shape."""
+    import torch
     from torch.fx import symbolic_trace
     from torch.fx.passes.shape_prop import ShapeProp
-
-    builder = getattr(torchvision.models, model_name, None)
-    if builder is None or not callable(builder):
-        raise ExportError(f"'{model_name}' is not a torchvision.models builder (resnet50, mobilenet_v2, ...)")
-    model = builder(weights=None).eval()
-    try:
-        gm = symbolic_trace(model)
-    except Exception as error:  # fx cannot trace data-dependent Python control flow
-        raise ExportError(f"torch.fx cannot trace {model_name}: {error} (export it to ONNX instead)") from None
     with torch.no_grad():
-        ShapeProp(gm).propagate(torch.zeros(batch, 3, resolution, resolution))
+        try:
+            model(example)
+        except Exception as error:  # the input does not fit the model (rank, channels, size)
+            raise ExportError(f"the model rejects an input of shape {list(example.shape)}: "
+                              f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}; "
+                              "expected the shape its forward() takes (--input-shape)") from None
+        try:
+            gm = symbolic_trace(model)
+            ShapeProp(gm).propagate(example)
+        except Exception as error:  # data-dependent control flow, shapes used as Python values
+            first = str(error).splitlines()[0].split(". ")[0] if str(error) else ""
+            raise FxUntraceable(f"{type(error).__name__}: {first}") from None
+    return gm
+
+
+def export_onnx(model, example, path):
+    """torch.onnx.export of the model on `example` (static shapes), written whole or not at all."""
+    import os
+    import torch
+    import warnings
+    tmp = path + ".tmp"
+    # With gradients enabled: nn.MultiheadAttention's inference fast path (a fused kernel ONNX cannot
+    # express) is off whenever its weights require grad, so it exports as MatMuls and a Softmax.
+    with torch.enable_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on Python control flow: the shapes are static here
+        torch.onnx.export(model, (example,), tmp, opset_version=13, do_constant_folding=True)
+    os.replace(tmp, path)
+
+
+def export_model(model_name, batch=1, resolution=224, dtype=None, allow_unsupported=False, name=None,
+                 input_shape=None):
+    """The trace (a dict) of a torchvision name or MODULE:FUNCTION on a zero input of `input_shape`
+    (default batch x 3 x resolution x resolution). Raises FxUntraceable when torch.fx cannot trace it."""
+    import torch
+    model, description = build_model(model_name)
+    shape = input_shape or [batch, 3, resolution, resolution]
+    gm = fx_trace(model, torch.zeros(*shape))
     ops = FxExporter(gm, dtype, allow_unsupported).run()
     return {
         "format": "npusim-trace",
         "version": 1,
-        "name": name or model_name,
-        "origin": f"torchvision.models.{model_name} (torchvision {torchvision.__version__}), batch {batch}, "
-                  f"{resolution}x{resolution}, traced with torch.fx",
+        "name": name or model_name.replace(":", "."),
+        "origin": f"{description}, input {'x'.join(str(d) for d in shape)}, traced with torch.fx",
         "generator": "analysis/torch_export.py",
         "operators": ops,
     }
@@ -344,10 +141,53 @@ def trace_text(trace):
     return "\n".join(lines) + '\n  "operators": [\n' + ops + "\n  ]\n}\n"
 
 
+def onnx_path_for(out):
+    import os
+    return os.path.splitext(out)[0] + ".onnx"
+
+
+def write_atomically(path, text):
+    import os
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+def export(args):
+    """Writes the trace (or, when fx cannot trace the model, the ONNX fallback); returns the exit code."""
+    shape = parse_shape(args.input_shape) if args.input_shape else None
+    if shape is None and ":" in args.model:
+        raise ExportError("MODULE:FUNCTION needs --input-shape (e.g. 1,3,224,224 or 1,128,768)")
+    try:
+        text = trace_text(export_model(args.model, args.batch, args.resolution, args.dtype,
+                                       args.allow_unsupported, args.name, shape))
+    except FxUntraceable as reason:
+        if args.no_onnx_fallback:
+            raise ExportError(f"torch.fx cannot trace it ({reason}); drop --no-onnx-fallback to export ONNX") from None
+        if not args.out:
+            raise ExportError(f"torch.fx cannot trace it ({reason}); give --out to write the ONNX fallback") from None
+        import torch
+        model, _ = build_model(args.model)
+        path = onnx_path_for(args.out)
+        export_onnx(model, torch.zeros(*(shape or [args.batch, 3, args.resolution, args.resolution])), path)
+        print(f"torch_export: torch.fx cannot trace {args.model} ({reason}); exported ONNX instead: {path} "
+              f"(npusim run --workload {path})", file=sys.stderr)
+        return 0
+    if args.out:
+        write_atomically(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("model", help="torchvision.models builder name, e.g. resnet50, mobilenet_v2")
+    parser.add_argument("model", help="torchvision.models builder name (resnet50, vit_b_16) or MODULE:FUNCTION "
+                                      "returning an nn.Module")
     parser.add_argument("--out", help="trace file to write (default: stdout)")
+    parser.add_argument("--input-shape", help="example input shape, e.g. 1,3,224,224 (needed for MODULE:FUNCTION; "
+                                              "default for torchvision: BATCH,3,RES,RES)")
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--resolution", type=int, default=224)
     parser.add_argument("--dtype", choices=["int8", "fp16", "bf16", "fp32"],
@@ -355,10 +195,13 @@ def main(argv=None):
     parser.add_argument("--name", help="workload name (default: the model name)")
     parser.add_argument("--allow-unsupported", action="store_true",
                         help="skip unmapped modules/functions with a warning instead of failing")
+    parser.add_argument("--no-onnx-fallback", action="store_true",
+                        help="fail instead of exporting ONNX when torch.fx cannot trace the model")
     args = parser.parse_args(argv)
     try:
         import torch  # noqa: F401
-        import torchvision  # noqa: F401
+        if ":" not in args.model:
+            import torchvision  # noqa: F401
     except ImportError as error:
         print(f"torch_export: {error}; install python3-torch python3-torchvision", file=sys.stderr)
         return 77
@@ -366,20 +209,11 @@ def main(argv=None):
         print("torch_export: error: --batch and --resolution must be positive", file=sys.stderr)
         return 2
     try:
-        text = trace_text(export_model(args.model, args.batch, args.resolution, args.dtype,
-                                       args.allow_unsupported, args.name))
+        return export(args)
     except ExportError as error:
-        print(f"torch_export: error: {args.model}: {error}", file=sys.stderr)
+        message = " ".join(str(error).split())
+        print(f"torch_export: error: {args.model}: {message}", file=sys.stderr)
         return 2
-    if args.out:
-        tmp = args.out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.write(text)
-        import os
-        os.replace(tmp, args.out)
-    else:
-        sys.stdout.write(text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include "arch/npu.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace npusim {
@@ -26,6 +27,12 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* re
 void Npu::load(const std::vector<LayerProgram>& layers) {
   layers_ = &layers;
   for (size_t c = 0; c < cores_.size(); ++c) cores_[c]->load(layers, core_stats_[c]);
+}
+
+size_t Npu::layers_finished() const {
+  size_t done = layers_ == nullptr ? 0 : layers_->size();
+  for (const auto& core : cores_) done = std::min(done, core->layers_finished());
+  return done;
 }
 
 LayerStats combine_core_stats(const std::vector<const LayerStats*>& per_core) {

@@ -32,6 +32,8 @@ class Npu final : public sc_core::sc_module {
   // After sc_start returns: rethrows an error raised inside the model, throws std::logic_error naming
   // the layer when the command stream deadlocked, else returns the per-layer stats (over all cores).
   NpuRunStats results();
+  // Layers every core has finished, while the simulation runs (progress reports).
+  size_t layers_finished() const;
 
   const ClockDomain& clock() const { return clock_; }
   const DramModel& dram() const { return *dram_; }

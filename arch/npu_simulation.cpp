@@ -84,7 +84,7 @@ void prepare_kernel() {
 }  // namespace
 
 NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
-                         SpanRecorder* recorder) {
+                         SpanRecorder* recorder, const SimulationProgress& progress) {
   static bool elaborated = false;
   if (elaborated) {
     throw std::logic_error("simulate_npu: SystemC elaborates once per process and it already ran here");
@@ -96,7 +96,16 @@ NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram
   // Deliberately leaked: SystemC keeps references to modules and processes until process exit.
   auto* npu = new Npu("npu", config, recorder);
   npu->load(layers);
-  sc_core::sc_start();
+  if (!progress) {
+    sc_core::sc_start();
+    return npu->results();
+  }
+  // Slices of 2^20 cycles: thousands of kernel returns per simulated second at most, each cheap.
+  const sc_core::sc_time slice = npu->clock().delay(Cycles{1} << 20);
+  do {
+    sc_core::sc_start(slice);
+    progress(npu->layers_finished(), layers.size());
+  } while (sc_core::sc_pending_activity());
   return npu->results();
 }
 

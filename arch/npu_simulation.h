@@ -2,6 +2,8 @@
 // SystemC elaborates once per process: call simulate_npu at most once per process.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "arch/isa/layer_stats.h"
@@ -14,7 +16,10 @@ namespace npusim {
 // Runs the layers in order (a barrier between layers) on the configured NPU and returns their stats.
 // With a `recorder`, every command, DRAM-channel and NoC-link reservation is also recorded as a span
 // (then call recorder->finish()); without one, recording costs a null check.
+// With `progress`, the kernel runs in slices of simulated time and calls it between slices with the
+// layers finished so far and the total (the results are the same: slicing does not reorder events).
+using SimulationProgress = std::function<void(size_t layers_finished, size_t layers)>;
 NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
-                         SpanRecorder* recorder = nullptr);
+                         SpanRecorder* recorder = nullptr, const SimulationProgress& progress = {});
 
 }  // namespace npusim

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Pareto plot of a sweep's results.csv (`npusim sweep`): every finished point for two metrics, the
-non-dominated ones joined and labelled with their axis values. A metric is better larger when its name
-says so (utilization, tops, inferences per s or J, speed-up, x_over_y ratios), smaller otherwise.
+non-dominated ones joined and labelled with the design axes that vary (the columns between `id` and
+`status`; metrics and the GPU baseline's comparison.* columns are never labels). A metric is better
+larger when its name says so (utilization, tops, inferences per s or J, speed-up, x_over_y ratios),
+smaller otherwise. The figure is 8 x 6 inches at 120 dpi whatever the labels.
 
     python3 analysis/plots/pareto.py sweeps/x/results.csv --x energy_per_inference_j --y time_s --out pareto.png
 """
@@ -32,6 +34,20 @@ def pareto_front(points, max_x, max_y):
     return sorted(front, key=lambda i: -points[i][0] if max_x else points[i][0])
 
 
+def design_axes(frame):
+    """The design axes of a results.csv: the columns between id and status (npusim sweep writes id, axes,
+    status, error, NPU metrics, then comparison.* baseline metrics); without that layout, the dotted
+    config paths other than comparison.* and the run options workload, batch and dtype."""
+    columns = list(frame.columns)
+    if columns and columns[0] == "id" and "status" in columns:
+        return columns[1:columns.index("status")]
+    return [c for c in columns if ("." in c and not c.startswith("comparison.")) or c in ("workload", "batch", "dtype")]
+
+
+def varying(frame, columns):
+    return [c for c in columns if frame[c].nunique(dropna=False) > 1]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results_csv")
@@ -46,7 +62,8 @@ def main():
     frame = frame.dropna(subset=[args.x, args.y])
     if frame.empty:
         plot_common.fail(f"{args.results_csv}: no finished points with {args.x} and {args.y}")
-    axes = [c for c in frame.columns if "." in c or c in ("workload", "batch", "dtype")]
+    axes = varying(frame, design_axes(frame))
+    print("design axes: " + (", ".join(axes) if axes else "(none vary)"))
     max_x, max_y = higher_is_better(args.x), higher_is_better(args.y)
     points = list(zip(frame[args.x], frame[args.y]))
     front = pareto_front(points, max_x, max_y)
@@ -59,7 +76,9 @@ def main():
     for i in front:
         row = frame.iloc[i]
         label = ", ".join(f"{c.split('.')[-1]}={row[c]}" for c in axes if c != "workload")
-        ax.annotate(label, points[i], fontsize=6, xytext=(4, 4), textcoords="offset points")
+        note = ax.annotate(label, points[i], fontsize=6, xytext=(4, 4), textcoords="offset points")
+        note.set_in_layout(False)  # a long label must not widen the saved figure
+        note.set_clip_on(True)
     ax.set_xlabel(f"{args.x} ({'higher' if max_x else 'lower'} is better)")
     ax.set_ylabel(f"{args.y} ({'higher' if max_y else 'lower'} is better)")
     ax.set_title(f"Pareto front: {args.results_csv}")

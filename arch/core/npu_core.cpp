@@ -28,6 +28,10 @@ NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& 
     static const char* const kTrackSuffix[kUnitsPerCore] = {".dma.load", ".dma.store", ".array", ".vector"};
     for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot)
       units_[slot].track = recorder_->add_track(std::string(this->name()) + kTrackSuffix[slot]);
+    for (uint32_t slot = 0; slot < kUnitsPerCore; ++slot) {
+      if (is_engine(slot))
+        units_[slot].stall_track = recorder_->add_track(std::string(this->name()) + kTrackSuffix[slot] + ".stalls");
+    }
   }
   SC_THREAD(controller);
 }
@@ -130,6 +134,10 @@ void NpuCore::finish_layer(Cycles end) {
     stats.stall_memory_cycles = end - layer_start_;
     return;
   }
+  if (recorder_ != nullptr && end > engine->free_at) {
+    const uint32_t slot = static_cast<uint32_t>(engine == &array ? UnitKind::kArray : UnitKind::kVector);
+    recorder_->record(units_[slot].stall_track, SpanKind::kDrain, engine->free_at, end, 0);
+  }
   stats.engine_busy_cycles = engine->busy;
   stats.stall_memory_cycles = engine->stall_memory;
   stats.stall_dependency_cycles = engine->stall_dependency;
@@ -182,13 +190,15 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   const Command& command = stream_->commands[id];
   const Cycles finish = unit.executor->issue(command, now);
   scoreboard_.record(id, now, finish, unit.binding_id);
-  if (recorder_ != nullptr) record_span(unit.track, command, now, finish);
   if (is_engine(slot)) {
     const Cycles idle_from = unit.timeline.free_at;
     const GapSplit gap =
         now > idle_from ? scoreboard_.split_gap(idle_from, now, unit.binding_id) : GapSplit{};
+    // The idle time before the command, recorded first so that a track's spans stay in time order.
+    if (recorder_ != nullptr && now > idle_from) record_stall(unit, idle_from, now, gap);
     unit.timeline.account(now, finish, gap);
   }
+  if (recorder_ != nullptr) record_span(unit.track, command, now, finish);
   ++commands_issued_;
   // Units waiting for this command cannot issue before it finishes: wake them then, not now.
   const sc_core::sc_time until_finish = finish > now ? clock_.delay(finish - now) : sc_core::SC_ZERO_TIME;
@@ -198,6 +208,16 @@ void NpuCore::grant(uint32_t slot, Cycles now) {
   // Never later than the finish, so a unit's last command cannot hold the layer barrier back.
   const Cycles resume = std::min(unit.executor->next_issue_floor(now, finish), finish);
   unit.wake.notify(resume > now ? clock_.delay(resume - now) : sc_core::SC_ZERO_TIME);
+}
+
+void NpuCore::record_stall(const UnitState& unit, Cycles idle_from, Cycles now, const GapSplit& gap) {
+  if (unit.timeline.commands == 0) {
+    recorder_->record(unit.stall_track, SpanKind::kFill, idle_from, now, 0);
+    return;
+  }
+  const Cycles memory_end = idle_from + gap.memory;
+  if (gap.memory > 0) recorder_->record(unit.stall_track, SpanKind::kStallMemory, idle_from, memory_end, 0);
+  if (now > memory_end) recorder_->record(unit.stall_track, SpanKind::kStallDependency, memory_end, now, 0);
 }
 
 void NpuCore::record_span(uint32_t track, const Command& command, Cycles start, Cycles finish) {

@@ -42,6 +42,8 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats);
 
   bool finished() const { return finished_; }
+  // Layers this core has left behind (for progress reports; the one in flight does not count).
+  size_t layers_finished() const { return finished_ ? (layers_ == nullptr ? 0 : layers_->size()) : layer_; }
   // Some unit has commands of the current layer it never issued (as opposed to waiting at the barrier).
   bool stuck() const;
   // After a stalled simulation: which layer and commands never issued.
@@ -61,6 +63,7 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
     uint32_t binding_id = Scoreboard::kNone;  // the dependency that released the current command
     EngineTimeline timeline;                  // MAC array and vector unit only
     uint32_t track = 0;                       // the unit's SpanRecorder track (with a recorder)
+    uint32_t stall_track = 0;                 // engines: their idle spans' track, "<unit>.stalls"
   };
 
   void controller();
@@ -68,6 +71,9 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   void finish_layer(Cycles end);
   // A granted command's [issue, finish) on its unit's track (only with a recorder).
   void record_span(uint32_t track, const Command& command, Cycles start, Cycles finish);
+  // An engine's idle time [idle_from, now) before a command, split as the stall counters split it: the
+  // layer's first gap is its fill; otherwise memory time comes first, then the dependency's.
+  void record_stall(const UnitState& unit, Cycles idle_from, Cycles now, const GapSplit& gap);
   uint32_t rank(uint32_t unit) const { return index_ * kUnitsPerCore + unit; }
   static bool is_engine(uint32_t slot) {
     return slot == static_cast<uint32_t>(UnitKind::kArray) ||

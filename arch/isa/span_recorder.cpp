@@ -37,6 +37,14 @@ const char* span_kind_name(SpanKind kind) {
       return "dram_write";
     case SpanKind::kNocTransfer:
       return "noc_transfer";
+    case SpanKind::kFill:
+      return "fill";
+    case SpanKind::kStallMemory:
+      return "memory_stall";
+    case SpanKind::kStallDependency:
+      return "dependency_stall";
+    case SpanKind::kDrain:
+      return "drain";
     case SpanKind::kMixed:
       break;
   }

@@ -20,6 +20,13 @@ enum class SpanKind : uint8_t {
   kDramRead,
   kDramWrite,
   kNocTransfer,
+  // An engine's idle time within a layer, on its stall track (see NpuCore): before its first command
+  // (fill), waiting on a load or store (memory), on another engine's work (dependency), and after its
+  // last command until the layer ends (drain).
+  kFill,
+  kStallMemory,
+  kStallDependency,
+  kDrain,
   kMixed
 };
 const char* span_kind_name(SpanKind kind);

@@ -10,6 +10,8 @@ namespace po = boost::program_options;
 
 int cmd_pareto(const Args& args) {
   ParetoQuery query;
+  std::vector<std::string> where_texts;
+  double rate_per_s = 0.0;
   bool minimize_x = false, maximize_x = false, minimize_y = false, maximize_y = false;
   po::options_description described("Options");
   described.add_options()("dir", po::value(&query.dir)->required(),
@@ -21,18 +23,29 @@ int cmd_pareto(const Args& args) {
       "maximize-x", po::bool_switch(&maximize_x), "larger x is better")(
       "minimize-y", po::bool_switch(&minimize_y), "smaller y is better (default)")(
       "maximize-y", po::bool_switch(&maximize_y), "larger y is better")(
-      "workload", po::value(&query.workload_filter), "only this workload (default: one front per workload)");
+      "workload", po::value(&query.workload_filter), "only this workload (default: one front per workload)")(
+      "where", po::value(&where_texts)->composing(),
+      "keep points where NAME OP NUMBER holds, e.g. \"inferences_per_s>=240\" (repeatable; OP: >= <= > < == !=)")(
+      "rate", po::value(&rate_per_s),
+      "required inferences/s: keeps the designs that sustain it and derives power_at_rate_w = idle + "
+      "duty x (busy - idle) with duty = rate / inferences_per_s");
   po::positional_options_description positional;
   positional.add("dir", 1);
   po::variables_map values;
   if (!parse_options(
           args, described, positional, values,
-          "usage: npusim pareto DIR --x METRIC --y METRIC [--maximize-x] [--maximize-y] [--workload W]")) {
+          "usage: npusim pareto DIR --x METRIC --y METRIC [--maximize-x] [--maximize-y] [--workload W] "
+          "[--where \"NAME>=VALUE\" ...] [--rate INFERENCES_PER_S]")) {
     return 0;
   }
   if (minimize_x && maximize_x) throw InputError("<cli>", "--maximize-x", "conflicts with --minimize-x");
   if (minimize_y && maximize_y) throw InputError("<cli>", "--maximize-y", "conflicts with --minimize-y");
   query.goal = ParetoGoal{!maximize_x, !maximize_y};
+  for (const auto& text : where_texts) query.where.push_back(parse_where(text));
+  if (values.count("rate") > 0 && !(rate_per_s > 0)) {
+    throw InputError("<cli>", "--rate", "expected a positive number of inferences per second");
+  }
+  query.rate_per_s = rate_per_s;
   return pareto_command(query);
 }
 

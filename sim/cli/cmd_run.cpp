@@ -28,6 +28,8 @@ struct RunFlags {
   std::string gpu_system;
   int64_t tp = 1, pp = 1, ep = 1, dp = 1, micro_batches = 0, expert_load_pct = 100, chips = 0;
   std::string all_reduce = "ring";
+  bool progress = false;
+  bool no_progress = false;
 };
 
 po::options_description run_options(RunOptions& options, RunFlags& flags) {
@@ -50,6 +52,11 @@ po::options_description run_options(RunOptions& options, RunFlags& flags) {
        "override a config field: npu.sram.banks=8, gpu.tdp_w=300 (repeatable)")
       ("out", po::value(&options.out_dir), "write DIR/result.json and DIR/layers.csv")
       ("quiet,q", po::bool_switch(&options.quiet), "no table on the terminal")
+      ("layers", po::value(&options.layers)->default_value(options.layers),
+       "per-layer rows of the table: auto (all up to 50 layers a workload, else a summary), all, none, or "
+       "TEXT (layers whose name or op contains it)")
+      ("progress", po::bool_switch(&flags.progress), "show layers done and elapsed time on stderr (default: on a terminal)")
+      ("no-progress", po::bool_switch(&flags.no_progress), "never show progress")
       ("allow-unsupported", po::bool_switch(&options.allow_unsupported),
        "ONNX workloads: skip unsupported operators with a warning (kept in result.json) instead of failing")
       ("host-stats", po::value(&options.host_stats_file), "write this process's wall times and peak memory (JSON)")
@@ -155,6 +162,9 @@ int cmd_run(const Args& args) {
                      fmt::format("expected an integer from 1 to 100000000, got {}", flags.timeline_max_spans));
   }
   options.timeline_max_spans = static_cast<uint64_t>(flags.timeline_max_spans);
+  if (flags.progress && flags.no_progress) throw InputError("<cli>", "--progress", "conflicts with --no-progress");
+  options.progress = flags.progress ? ProgressMode::kOn : flags.no_progress ? ProgressMode::kOff : ProgressMode::kAuto;
+  if (options.layers.empty()) throw InputError("<cli>", "--layers", "expected auto, all, none or a layer name or op");
   const std::optional<MultichipOptions> multichip = multichip_options(values, flags);
   if (multichip) return multichip_llm_run_command(options, llm_options(values, flags, options), *multichip);
   if (values.count("prefill") || values.count("decode")) {

@@ -1,6 +1,7 @@
 // result.json, layers.csv and the terminal table, all from the same RunReport rows.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "analysis/gpu/gpu_config.h"
@@ -30,7 +31,8 @@ std::string layer_line(const nlohmann::ordered_json& row) {
                      si_bytes(row["dram_write_bytes"].get<uint64_t>()), row["bound"].get<std::string>());
 }
 
-std::string totals_lines(const nlohmann::ordered_json& totals) {
+// per_inference: false for LLM mode's prefill and decode steps, which are not inferences.
+std::string totals_lines(const nlohmann::ordered_json& totals, bool per_inference) {
   std::string out = fmt::format(
       "  total: {} cycles = {:.6f} s, MAC utilisation {:.1f}%, {:.2f} of {:.2f} TOPS, "
       "DRAM {:.2f} GB/s\n",
@@ -45,7 +47,7 @@ std::string totals_lines(const nlohmann::ordered_json& totals) {
                      1e3 * totals["dma_energy_j"].get<double>(), 1e3 * totals["leakage_energy_j"].get<double>(),
                      totals["average_power_w"].get<double>(), totals["peak_power_w"].get<double>(),
                      1e6 * totals["peak_power_window_s"].get<double>());
-  if (totals.contains("inferences_per_s")) {
+  if (totals.contains("inferences_per_s") && per_inference) {
     out += fmt::format("  batch {}: {:.2f} inferences/s, {:.2f} inferences/J, {:.3g} TOPS/W\n",
                        totals["batch"].get<uint32_t>(), totals["inferences_per_s"].get<double>(),
                        totals["inferences_per_j"].get<double>(), totals["tops_per_w"].get<double>());
@@ -112,6 +114,8 @@ nlohmann::ordered_json gpu_section(const GpuBaseline& gpu) {
   section["kernel_overhead_us"] = gpu.config.kernel_overhead.per_kernel_us();
   section["calibration"] = {
       {"data", "A100-SXM4-80GB FP16 GEMM sweep, N = K = 12288 (LLMCompass artifact, REFERENCE.md 3.2)"},
+      {"calibrated_gpu", gpu.calibrated_gpu},
+      {"applies_to_this_gpu", gpu.calibrated()},
       {"points", gpu.calibration.points},
       {"rms_relative_error", gpu.calibration.rms_relative},
       {"max_relative_error", gpu.calibration.max_abs_relative},
@@ -141,6 +145,77 @@ std::string comparison_lines(const nlohmann::ordered_json& npu, const nlohmann::
                      "perf/W divides by modeled average power\n",
                      c["speedup_npu_over_gpu"].get<double>(), c["inferences_per_j_ratio_npu_over_gpu"].get<double>(),
                      c["inferences_per_j_ratio_npu_over_gpu_at_tdp"].get<double>());
+  return out;
+}
+
+// The A100 GEMM error is the model's own only for the A100; other presets say they are uncalibrated.
+std::string calibration_line(const GpuBaseline& gpu) {
+  if (gpu.calibrated()) {
+    return fmt::format(
+        "\nGPU model error on its calibration data (A100 FP16 GEMM sweep): RMS {:.1f}%, max {:.1f}%; "
+        "on whole networks (MLPerf Inference v3.0 set): npusim validate-gpu\n",
+        100.0 * gpu.calibration.rms_relative, 100.0 * gpu.calibration.max_abs_relative);
+  }
+  return fmt::format(
+      "\nGPU model for {}: not calibrated on kernel measurements of this GPU (datasheet peaks and estimated "
+      "fractions; the GEMM calibration is {}'s); whole-network checks where MLPerf data exist: npusim "
+      "validate-gpu\n",
+      gpu.config.name, gpu.calibrated_gpu);
+}
+
+// The rows of one workload the table lists: every one for "all" (and for "auto" up to kAutoLayerRows),
+// none for "none" (and "auto" past it), else those whose name or op contains the filter.
+std::vector<size_t> listed_layers(const RunReport& report, const WorkloadSummary& w, const std::string& filter) {
+  std::vector<size_t> rows;
+  const size_t count = w.end_layer - w.first_layer;
+  if (filter == "none" || (filter == "auto" && count > kAutoLayerRows)) return rows;
+  for (size_t i = w.first_layer; i < w.end_layer; ++i) {
+    const auto& row = report.layers[i];
+    const bool every = filter == "all" || filter == "auto";
+    if (every || row["name"].get<std::string>().find(filter) != std::string::npos ||
+        row["op"].get<std::string>().find(filter) != std::string::npos) {
+      rows.push_back(i);
+    }
+  }
+  return rows;
+}
+
+// The workload's layers that took the most cycles, with their share.
+std::string slowest_layers(const RunReport& report, const WorkloadSummary& w) {
+  std::vector<size_t> rows;
+  uint64_t total = 0;
+  for (size_t i = w.first_layer; i < w.end_layer; ++i) {
+    rows.push_back(i);
+    total += report.layers[i]["cycles"].get<uint64_t>();
+  }
+  const auto cycles = [&](size_t i) { return report.layers[i]["cycles"].get<uint64_t>(); };
+  std::stable_sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return cycles(a) > cycles(b); });
+  rows.resize(std::min<size_t>(rows.size(), 5));
+  std::string out = "  slowest layers:";
+  for (const size_t i : rows) {
+    out += fmt::format(" {} {} ({:.1f}%);", report.layers[i]["index"].get<size_t>(),
+                       report.layers[i]["name"].get<std::string>(),
+                       total > 0 ? 100.0 * static_cast<double>(cycles(i)) / static_cast<double>(total) : 0.0);
+  }
+  out.back() = '\n';
+  return out;
+}
+
+std::string layer_table(const RunReport& report, const WorkloadSummary& w, const std::string& filter) {
+  const std::vector<size_t> rows = listed_layers(report, w, filter);
+  const size_t count = w.end_layer - w.first_layer;
+  std::string out;
+  if (!rows.empty()) {
+    out += fmt::format("{:>4} {:<28} {:<8} {:<6} {:>12} {:>7} {:>7} {:>8} {:>8}  {}\n", "#", "layer", "op", "unit",
+                       "cycles", "util", "stall", "DRAM rd", "DRAM wr", "bound");
+    for (const size_t i : rows) out += layer_line(report.layers[i]);
+  }
+  if (rows.size() < count) {
+    out += fmt::format("  {} of {} layers listed (--layers all: every layer; --layers TEXT: those whose name or op "
+                       "contains TEXT; layers.csv with --out)\n",
+                       rows.size(), count);
+    if (rows.empty() && count > 0) out += slowest_layers(report, w);
+  }
   return out;
 }
 
@@ -197,7 +272,7 @@ void write_result_files(const RunReport& report, const std::string& out_dir) {
   write_result_set(out_dir, {{"layers.csv", csv}, {"result.json", json}});
 }
 
-std::string report_to_table(const RunReport& report) {
+std::string report_to_table(const RunReport& report, const std::string& layers_filter) {
   const NpuConfig& c = report.config;
   std::string out = fmt::format("NPU {}: {}x{} {} array at {} MHz, {} KiB SRAM, {} {:.1f} GB/s, timing {}\n",
                                 c.name, c.array.rows, c.array.cols, dataflow_name(c.array.dataflow),
@@ -212,20 +287,16 @@ std::string report_to_table(const RunReport& report) {
                      report.power.idle_w, report.power.voltage_v, report.power.node.node_nm);
   for (const auto& w : report.workloads) {
     out += fmt::format("\nWorkload {} (batch {}, {})\n", w.name, w.batch, dtype_name(w.dtype));
-    out += fmt::format("{:>4} {:<28} {:<8} {:<6} {:>12} {:>7} {:>7} {:>8} {:>8}  {}\n", "#", "layer", "op",
-                       "unit", "cycles", "util", "stall", "DRAM rd", "DRAM wr", "bound");
-    for (size_t i = w.first_layer; i < w.end_layer; ++i) out += layer_line(report.layers[i]);
+    out += layer_table(report, w, layers_filter);
     const nlohmann::ordered_json totals = workload_totals(report, w);
-    out += totals_lines(totals);
+    out += totals_lines(totals, !report.llm_mode);
     out += power_lines(report, totals);
     for (const auto& note : w.notes) out += "  assumed: " + note + "\n";
-    if (w.gpu) out += comparison_lines(totals, comparison_json(totals, *w.gpu, workload_macs(report, w), w.batch));
+    if (w.gpu && !report.llm_mode) {
+      out += comparison_lines(totals, comparison_json(totals, *w.gpu, workload_macs(report, w), w.batch));
+    }
   }
-  if (report.gpu) {
-    out += fmt::format("\nGPU model error on its calibration data (A100 FP16 GEMM sweep): RMS {:.1f}%, max {:.1f}%; "
-                       "on whole networks (MLPerf Inference v3.0 set): npusim validate-gpu\n",
-                       100.0 * report.gpu->calibration.rms_relative, 100.0 * report.gpu->calibration.max_abs_relative);
-  }
+  if (report.gpu) out += calibration_line(*report.gpu);
   return out;
 }
 

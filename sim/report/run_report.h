@@ -42,6 +42,9 @@ struct GpuBaseline {
   GpuConfig config;
   std::string source;
   CalibrationError calibration;  // the model's error on the A100 GEMM sweep (REFERENCE.md §3.2)
+  std::string calibrated_gpu;    // the preset that sweep measured (a100-sxm4-80gb)
+  // Whether `config` is that GPU: only then is `calibration` this baseline's own error.
+  bool calibrated() const { return config.name == calibrated_gpu; }
 };
 
 // Where the run's time and energy are priced: clock_mhz unless npu.power.cap_w lowered it (analysis/power/dvfs.h).
@@ -66,6 +69,9 @@ struct RunReport {
   std::vector<NocLinkUsage> noc_links;  // every NoC link over the whole run (none on one core)
   std::vector<std::vector<LayerStats>> core_layers;  // [core][layer], only with more than one core
   Cycles total_cycles = 0;
+  // LLM mode: the workloads are a prefill and decode steps, so the table leaves out per-workload
+  // inferences/s and GPU comparisons; the LLM summary compares TTFT, TPOT, tokens/s and J/token.
+  bool llm_mode = false;
 };
 
 // One row of metrics for a simulated layer; `gpu` is the same operator on the GPU baseline, if any.
@@ -92,7 +98,11 @@ std::string power_lines(const RunReport& report, const nlohmann::ordered_json& t
 
 nlohmann::ordered_json report_to_json(const RunReport& report);
 std::string report_to_csv(const RunReport& report);
-std::string report_to_table(const RunReport& report);
+// The terminal table. layers_filter: "auto" lists every layer of a workload with at most
+// kAutoLayerRows layers and only a summary (the slowest layers) past that; "all", "none", or a text
+// that a listed layer's name or op contains.
+constexpr size_t kAutoLayerRows = 50;
+std::string report_to_table(const RunReport& report, const std::string& layers_filter = "auto");
 
 // DIR/result.json and DIR/layers.csv: both rendered before either is written, so a failure leaves no
 // half result.

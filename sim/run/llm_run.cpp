@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "arch/spec/input_error.h"
+#include "sim/run/llm_comparison.h"
 #include "sim/run/workload_loader.h"
 #include "workloads/workload_spec.h"
 #include "workloads/zoo/model_zoo.h"
@@ -119,9 +120,38 @@ LlmRequest validate(const RunOptions& options, const LlmOptions& llm, const NpuC
   return request;
 }
 
-double rows_time_s(const RunReport& report, const WorkloadSummary& workload) {
-  return totals_over(operating_config(report), report.layers, workload.first_layer, workload.end_layer, 0)["time_s"]
+double rows_total(const RunReport& report, const WorkloadSummary& workload, const char* name) {
+  return totals_over(operating_config(report), report.layers, workload.first_layer, workload.end_layer, 0)[name]
       .get<double>();
+}
+
+// The NPU's samples from each workload's rows; the GPU's from each workload's estimate, when all have one.
+LlmSideSamples npu_samples(const RunReport& report) {
+  LlmSideSamples samples{rows_total(report, report.workloads.front(), "time_s"),
+                         rows_total(report, report.workloads.front(), "energy_j"),
+                         {},
+                         {}};
+  for (size_t k = 1; k < report.workloads.size(); ++k) {
+    samples.step_s.push_back(rows_total(report, report.workloads[k], "time_s"));
+    samples.step_energy_j.push_back(rows_total(report, report.workloads[k], "energy_j"));
+  }
+  return samples;
+}
+
+std::optional<LlmSideSamples> gpu_samples(const RunReport& report) {
+  LlmSideSamples samples;
+  for (size_t k = 0; k < report.workloads.size(); ++k) {
+    const std::optional<GpuRunEstimate>& gpu = report.workloads[k].gpu;
+    if (!gpu) return std::nullopt;
+    if (k == 0) {
+      samples.prefill_s = gpu->time_s;
+      samples.prefill_energy_j = gpu->energy_j;
+    } else {
+      samples.step_s.push_back(gpu->time_s);
+      samples.step_energy_j.push_back(gpu->energy_j);
+    }
+  }
+  return samples;
 }
 
 void rename(RunReport& report, WorkloadSummary& workload, const std::string& name) {
@@ -134,10 +164,11 @@ std::string summary_lines(const nlohmann::ordered_json& totals) {
   const auto& llm = totals["llm"];
   std::string out = fmt::format(
       "\nLLM: prefill {} tokens, {} decode steps, batch {}: TTFT {:.6f} s, TPOT {:.6f} s, {:.2f} tokens/s, "
-      "end to end {:.6f} s\n",
+      "{:.4g} mJ/token, end to end {:.6f} s\n",
       llm["prefill_tokens"].get<uint64_t>(), llm["decode_steps"].get<uint64_t>(),
       llm["batch"].get<uint32_t>(), totals["ttft_s"].get<double>(), totals["tpot_s"].get<double>(),
-      totals["tokens_per_s"].get<double>(), llm["e2e_s"].get<double>());
+      totals["tokens_per_s"].get<double>(), 1e3 * totals["energy_per_token_j"].get<double>(),
+      llm["e2e_s"].get<double>());
   const auto& sampled = llm["simulated_decode_steps"];
   std::string steps;
   for (size_t k = 0; k < sampled.size(); ++k) {
@@ -150,7 +181,51 @@ std::string summary_lines(const nlohmann::ordered_json& totals) {
   }
   out += fmt::format("  decode steps simulated: {} ({}); {}\n", sampled.size(), steps,
                      llm["decode_method"].get<std::string>());
+  if (llm.contains("gpu")) {
+    const nlohmann::ordered_json npu = {{"ttft_s", totals["ttft_s"]},
+                                        {"tpot_s", totals["tpot_s"]},
+                                        {"tokens_per_s", totals["tokens_per_s"]},
+                                        {"energy_per_token_j", totals["energy_per_token_j"]}};
+    out += llm_comparison_lines(llm["gpu"]["gpu"].get<std::string>(), npu, llm["gpu"]);
+  }
   return out;
+}
+
+// totals.llm: the request, the NPU side's decode figures and definitions, and what the rows cover.
+nlohmann::ordered_json llm_totals(const LlmRequest& request, const LlmSideSamples& npu,
+                                  const nlohmann::ordered_json& npu_llm, const NpuConfig& config) {
+  const double ttft_s = npu.prefill_s;
+  const double decode_s = npu_llm["decode_s"].get<double>();
+  const bool every_step = request.sampled_steps.size() == request.decode;
+  return {
+      {"model", request.spec.name},
+      {"prefill_tokens", request.prefill},
+      {"decode_steps", request.decode},
+      {"batch", request.batch},
+      {"ttft_s", ttft_s},
+      {"decode_s", decode_s},
+      {"e2e_s", ttft_s + decode_s},
+      {"tokens_per_s_definition",
+       "batch * decode_steps / decode_s (decode throughput; the prefill's token "
+       "counts towards ttft_s)"},
+      {"prefill_energy_j", npu_llm["prefill_energy_j"]},
+      {"decode_energy_j", npu_llm["decode_energy_j"]},
+      {"energy_per_token_j_definition",
+       "decode_energy_j / (batch * decode_steps): the energy of each generated token; the prompt's is "
+       "prefill_energy_j"},
+      {"simulated_decode_steps", request.sampled_steps},
+      {"simulated_decode_step_s", npu.step_s},
+      {"decode_method", every_step ? "every decode step simulated"
+                                   : "decode steps between simulated ones interpolated linearly in cache "
+                                     "length"},
+      {"rows",
+       "the layer rows and the cycles/time_s totals cover the prefill and the simulated decode "
+       "steps only"},
+      {"kv_cache_bytes_per_token", request.kv_bytes_per_token},
+      {"kv_cache_bytes", request.kv_bytes_per_token * (request.prefill + request.decode)},
+      {"weight_bytes", request.weight_bytes},
+      {"dram_capacity_bytes", config.dram.capacity_bytes},
+  };
 }
 
 }  // namespace
@@ -206,55 +281,33 @@ RunReport execute_llm_run(const RunOptions& options, const LlmOptions& llm) {
 
   const std::string model = request.spec.name;
   rename(report, report.workloads.front(), model + " prefill");
-  const double ttft_s = rows_time_s(report, report.workloads.front());
-  std::vector<double> sampled_times_s;
   for (size_t k = 0; k < request.sampled_steps.size(); ++k) {
-    WorkloadSummary& step = report.workloads[k + 1];
-    rename(report, step,
+    rename(report, report.workloads[k + 1],
            fmt::format("{} decode step {} (cache {})", model, request.sampled_steps[k],
                        request.prefill + request.sampled_steps[k]));
-    sampled_times_s.push_back(rows_time_s(report, step));
   }
-  const std::vector<double> step_times_s =
-      interpolate_step_times(request.decode, request.sampled_steps, sampled_times_s);
-  double decode_s = 0.0;
-  for (double t : step_times_s) decode_s += t;
-
+  report.llm_mode = true;
+  const LlmSideSamples npu = npu_samples(report);
+  const nlohmann::ordered_json npu_llm =
+      llm_side_totals(npu, request.batch, request.decode, request.sampled_steps);
   nlohmann::ordered_json& totals = report.totals;
-  totals["ttft_s"] = ttft_s;
-  totals["tpot_s"] = decode_s / static_cast<double>(request.decode);
-  totals["tokens_per_s"] = static_cast<double>(request.batch * request.decode) / decode_s;
-  const bool every_step = request.sampled_steps.size() == request.decode;
-  totals["llm"] = {
-      {"model", model},
-      {"prefill_tokens", request.prefill},
-      {"decode_steps", request.decode},
-      {"batch", request.batch},
-      {"ttft_s", ttft_s},
-      {"decode_s", decode_s},
-      {"e2e_s", ttft_s + decode_s},
-      {"tokens_per_s_definition",
-       "batch * decode_steps / decode_s (decode throughput; the prefill's token "
-       "counts towards ttft_s)"},
-      {"simulated_decode_steps", request.sampled_steps},
-      {"simulated_decode_step_s", sampled_times_s},
-      {"decode_method", every_step ? "every decode step simulated"
-                                   : "decode steps between simulated ones interpolated linearly in cache "
-                                     "length"},
-      {"rows",
-       "the layer rows and the cycles/time_s totals cover the prefill and the simulated decode "
-       "steps only"},
-      {"kv_cache_bytes_per_token", request.kv_bytes_per_token},
-      {"kv_cache_bytes", request.kv_bytes_per_token * (request.prefill + request.decode)},
-      {"weight_bytes", request.weight_bytes},
-      {"dram_capacity_bytes", config.dram.capacity_bytes},
-  };
+  totals["ttft_s"] = npu.prefill_s;
+  totals["tpot_s"] = npu_llm["tpot_s"];
+  totals["tokens_per_s"] = npu_llm["tokens_per_s"];
+  totals["energy_per_token_j"] = npu_llm["energy_per_token_j"];
+  totals["llm"] = llm_totals(request, npu, npu_llm, config);
+  if (const std::optional<LlmSideSamples> gpu = gpu_samples(report)) {
+    nlohmann::ordered_json gpu_llm = llm_side_totals(*gpu, request.batch, request.decode, request.sampled_steps);
+    totals["llm"]["comparison"] = llm_comparison_json(npu_llm, gpu_llm);
+    gpu_llm["gpu"] = report.workloads.front().gpu->gpu;
+    totals["llm"]["gpu"] = gpu_llm;
+  }
   return report;
 }
 
 int llm_run_command(const RunOptions& options, const LlmOptions& llm) {
   const RunReport report = execute_llm_run(options, llm);
-  if (!options.quiet) std::cout << report_to_table(report) << summary_lines(report.totals) << std::flush;
+  if (!options.quiet) std::cout << report_to_table(report, options.layers) << summary_lines(report.totals) << std::flush;
   if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   return 0;
 }

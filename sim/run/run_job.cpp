@@ -191,7 +191,11 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   std::unique_ptr<SpanRecorder> recorder;
   if (timeline_json != nullptr && !options.timeline_file.empty())
     recorder = std::make_unique<SpanRecorder>(options.timeline_max_spans);
-  const NpuRunStats stats = simulate_npu(report.config, programs, recorder.get());
+  ProgressMeter meter(progress_enabled(options.progress));
+  SimulationProgress progress;
+  if (meter.enabled()) progress = [&meter](size_t done, size_t total) { meter.update(done, total); };
+  const NpuRunStats stats = simulate_npu(report.config, programs, recorder.get(), progress);
+  meter.finish();
   report.noc_links = stats.noc_links;
   report.core_layers = stats.core_layers;
   report.total_cycles = stats.total_cycles;
@@ -244,7 +248,9 @@ GpuBaseline resolve_gpu_baseline(const std::string& spec, const std::vector<std:
   baseline.source = document.file;
   baseline.config = parse_gpu_config(document.document, document.file);
   const ConfigDocument a100 = load_config_document("a100-sxm4-80gb", "gpu");
-  baseline.calibration = a100_gemm_calibration_error(parse_gpu_config(a100.document, a100.file));
+  const GpuConfig a100_config = parse_gpu_config(a100.document, a100.file);
+  baseline.calibration = a100_gemm_calibration_error(a100_config);
+  baseline.calibrated_gpu = a100_config.name;
   return baseline;
 }
 
@@ -265,7 +271,7 @@ int run_command(const RunOptions& options) {
   // Side files first: a path that cannot be written fails before any result file exists.
   if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
   if (!options.host_stats_file.empty()) write_host_stats(options.host_stats_file, host, report);
-  if (!options.quiet) std::cout << report_to_table(report) << std::flush;
+  if (!options.quiet) std::cout << report_to_table(report, options.layers) << std::flush;
   if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "arch/spec/npu_config.h"
 #include "sim/report/run_report.h"
+#include "sim/run/progress_meter.h"
 
 namespace npusim {
 
@@ -28,6 +29,8 @@ struct RunOptions {
   std::string timeline_file;           // Perfetto trace-event JSON of every unit's spans; empty: none
   uint64_t timeline_max_spans = 200000;  // past this, spans are merged per track and layer
   std::string scalesim_reports_dir;      // SCALE-Sim's three CSV reports; empty: none
+  ProgressMode progress = ProgressMode::kAuto;  // layers done and elapsed time on stderr while simulating
+  std::string layers = "auto";  // terminal table rows: auto, all, none, or a layer name/op substring
 };
 
 // The default when `npusim run` gets no --workload: a CNN and a transformer.

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/sweep/pareto.h"
+#include "sim/sweep/pareto_filter.h"
 
 namespace npusim {
 
@@ -14,6 +16,8 @@ struct ParetoQuery {
   std::string y_name;
   ParetoGoal goal;
   std::string workload_filter;  // empty: one front per workload
+  std::vector<WhereClause> where;  // points must satisfy all (after power_at_rate_w is derived)
+  double rate_per_s = 0.0;         // > 0: derive power_at_rate_w and keep only points that sustain it
 };
 
 struct ParetoReport {
@@ -22,7 +26,9 @@ struct ParetoReport {
 };
 
 // Reads DIR's successful results (only the points of the spec last run there when DIR/sweep.json
-// lists them). Throws InputError when there is none or x or y is neither a metric nor a numeric axis.
+// lists them), derives power at the required rate, keeps the points meeting the constraints, and
+// lists the lowest-power one among them. Throws InputError when there is none left or x, y or a
+// --where name is neither a metric nor a numeric axis.
 ParetoReport pareto_report(const ParetoQuery& query);
 
 // Prints the report and writes DIR/pareto.csv; returns the exit code.

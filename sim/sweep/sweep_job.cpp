@@ -261,15 +261,19 @@ int run_locally(const SweepOptions& options, const std::string& dir, const Sweep
 
 std::string results_csv(const std::vector<SweepPoint>& points, const std::vector<std::string>& axis_names,
                         const ResultSet& results) {
-  std::vector<std::string> metric_names;
-  std::set<std::string> known;
+  // Columns in three groups: design axes, the NPU's metrics, then the baseline's (comparison.*). A
+  // metric that repeats an axis (batch) is left out: the axis column already holds it.
+  std::vector<std::string> metric_names, baseline_names;
+  std::set<std::string> known(axis_names.begin(), axis_names.end());
   for (const auto& point : points) {
     const auto it = results.by_id.find(point.id);
     if (it == results.by_id.end() || !it->second.contains("metrics")) continue;
     for (const auto& item : it->second["metrics"].items()) {
-      if (known.insert(item.key()).second) metric_names.push_back(item.key());
+      if (!known.insert(item.key()).second) continue;
+      (item.key().rfind("comparison.", 0) == 0 ? baseline_names : metric_names).push_back(item.key());
     }
   }
+  metric_names.insert(metric_names.end(), baseline_names.begin(), baseline_names.end());
   std::string out = "id";
   for (const auto& name : axis_names) out += "," + csv_cell_text(name);
   out += ",status,error";

@@ -35,8 +35,9 @@ struct SweepOptions {
 // or array task was killed, or the Slurm wait timed out; re-running resumes).
 int sweep_command(const SweepOptions& options);
 
-// DIR/results.csv: one row per recorded point of `points` in order; columns id, axes, status, error,
-// then every metric any row has.
+// DIR/results.csv: one row per recorded point of `points` in order; columns id, the design axes,
+// status, error, then every NPU metric any row has, then the baseline's comparison.* metrics. A metric
+// named like an axis (batch) appears once, as the axis.
 std::string results_csv(const std::vector<SweepPoint>& points, const std::vector<std::string>& axis_names,
                         const ResultSet& results);
 

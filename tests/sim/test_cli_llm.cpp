@@ -95,3 +95,53 @@ TEST_CASE("cli llm: prefill and sampled decode steps report TTFT, TPOT and token
   // KV cache: 2 sequences x 40 tokens x 2 layers x 2 (K, V) x 768 x 1 byte (int8).
   CHECK(llm["kv_cache_bytes"] == 2 * 40 * 2 * 2 * 768);
 }
+
+TEST_CASE("cli llm: the GPU side reports TTFT, TPOT, tokens/s and J/token from the same steps") {
+  const std::string out = fresh_dir("llm_gpu");
+  const CommandResult result = run_npusim(
+      "run --npu edge-int8 --workload gpt2:layers=2,batch=2 --prefill 32 --decode 8 --decode-samples 3 "
+      "--gpu a100-sxm4-80gb --quiet --out " + out);
+  CAPTURE(result.output);
+  REQUIRE(result.exit_code == 0);
+  // In LLM terms only: no per-step "inferences/s" line for either side.
+  CHECK(result.output.find("inferences/s") == std::string::npos);
+  CHECK(result.output.find("vs GPU a100-sxm4-80gb") != std::string::npos);
+  CHECK(result.output.find("energy per token") != std::string::npos);
+  const auto json = nlohmann::json::parse(read_file(out + "/result.json"));
+  const auto& totals = json["totals"];
+  const auto& gpu = totals["llm"]["gpu"];
+  const auto step_gpu = [&](size_t k, const char* key) {
+    return json["workloads"][k]["comparison"]["gpu"][key].get<double>();
+  };
+  // Same arithmetic as the NPU side (steps 0, 4, 7 simulated, the rest interpolated):
+  // decode = 2.5 g0 + 3.5 g4 + 2 g7, for time and for energy alike.
+  const double decode_s = 2.5 * step_gpu(1, "time_s") + 3.5 * step_gpu(2, "time_s") + 2.0 * step_gpu(3, "time_s");
+  const double decode_j =
+      2.5 * step_gpu(1, "energy_j") + 3.5 * step_gpu(2, "energy_j") + 2.0 * step_gpu(3, "energy_j");
+  CHECK(gpu["ttft_s"].get<double>() == doctest::Approx(step_gpu(0, "time_s")));
+  CHECK(gpu["tpot_s"].get<double>() == doctest::Approx(decode_s / 8));
+  CHECK(gpu["tokens_per_s"].get<double>() == doctest::Approx(2 * 8 / decode_s));
+  // Two sequences x 8 steps = 16 generated tokens share the decode energy.
+  CHECK(gpu["energy_per_token_j"].get<double>() == doctest::Approx(decode_j / 16));
+  // The NPU side by the same definition, from its rows' energy.
+  double npu_decode_j = 0;
+  const double weights[] = {2.5, 3.5, 2.0};
+  for (size_t k = 1; k < 4; ++k) npu_decode_j += weights[k - 1] * json["workloads"][k]["totals"]["energy_j"].get<double>();
+  CHECK(totals["energy_per_token_j"].get<double>() == doctest::Approx(npu_decode_j / 16));
+  CHECK(totals["llm"]["comparison"]["tpot_speedup_npu_over_gpu"].get<double>() ==
+        doctest::Approx(gpu["tpot_s"].get<double>() / totals["tpot_s"].get<double>()));
+}
+
+TEST_CASE("cli run: an uncalibrated GPU preset does not print the A100's calibration error as its own") {
+  const std::string out = fresh_dir("gpu_uncalibrated");
+  const CommandResult l4 = run_npusim("run --npu edge-int8 --workload gemm:m=64,n=64,k=64 --gpu l4 --out " + out);
+  CAPTURE(l4.output);
+  REQUIRE(l4.exit_code == 0);
+  CHECK(l4.output.find("GPU model error on its calibration data") == std::string::npos);
+  CHECK(l4.output.find("GPU model for l4: not calibrated") != std::string::npos);
+  const auto json = nlohmann::json::parse(read_file(out + "/result.json"));
+  CHECK(json["gpu"]["calibration"]["applies_to_this_gpu"] == false);
+  CHECK(json["gpu"]["calibration"]["calibrated_gpu"] == "a100-sxm4-80gb");
+  const CommandResult a100 = run_npusim("run --npu edge-int8 --workload gemm:m=64,n=64,k=64 --gpu a100-sxm4-80gb");
+  CHECK(a100.output.find("GPU model error on its calibration data") != std::string::npos);
+}

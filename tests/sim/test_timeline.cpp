@@ -19,8 +19,10 @@ namespace {
 struct Timeline {
   nlohmann::json doc;
   std::map<int, std::string> thread;  // tid -> thread_name
-  std::vector<nlohmann::json> spans;  // "X" events
-  std::vector<nlohmann::json> counters;
+  std::vector<nlohmann::json> spans;        // "X" events of the recorded tracks (work and stalls)
+  std::vector<nlohmann::json> layer_spans;  // "X" events of the "layers" thread
+  std::vector<nlohmann::json> counters;     // the "power" counter
+  std::vector<nlohmann::json> dram;         // the "dram_bandwidth" counter
   size_t events = 0;
   size_t metadata = 0;
 };
@@ -35,9 +37,9 @@ Timeline load_timeline(const std::string& path) {
       ++t.metadata;
       if (event.at("name") == "thread_name") t.thread[event.at("tid").get<int>()] = event["args"]["name"];
     } else if (ph == "X") {
-      t.spans.push_back(event);
+      (event.at("cat") == "layer" ? t.layer_spans : t.spans).push_back(event);
     } else if (ph == "C") {
-      t.counters.push_back(event);
+      (event.at("name") == "power" ? t.counters : t.dram).push_back(event);
     }
   }
   return t;
@@ -48,10 +50,12 @@ bool has_thread(const Timeline& t, const std::string& name) {
                      [&](const auto& entry) { return entry.second == name; });
 }
 
-// Cycles of every span on the threads named `name` or `name#<lane>`.
+// Cycles of every work span (not the stall spans sharing the thread) on the threads named `name` or
+// `name#<lane>`.
 uint64_t track_cycles(const Timeline& t, const std::string& name) {
   uint64_t sum = 0;
   for (const auto& span : t.spans) {
+    if (span["cat"] == "stall") continue;
     const std::string& thread = t.thread.at(span["tid"].get<int>());
     if (thread == name || thread.rfind(name + "#", 0) == 0) sum += span["args"]["cycles"].get<uint64_t>();
   }
@@ -142,7 +146,9 @@ TEST_CASE("timeline: bounded by --timeline-max-spans, busy cycles kept") {
   const Timeline t = load_timeline(file);
   const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
   CHECK(t.spans.size() <= 50);
-  CHECK(t.events <= 50 + t.metadata + t.counters.size());
+  CHECK(t.layer_spans.size() == result["layers"].size());
+  // Beyond them only the per-layer track and the counters.
+  CHECK(t.events <= 50 + t.metadata + t.counters.size() + t.dram.size() + t.layer_spans.size());
   CHECK(t.doc["otherData"]["aggregated"] == true);
   CHECK(t.doc["otherData"]["spans_recorded"].get<uint64_t>() > 50);
   CHECK(std::any_of(t.spans.begin(), t.spans.end(),
@@ -225,4 +231,65 @@ TEST_CASE("span recorder: finish groups consecutive spans when per-layer merging
   CHECK((spans[0].first_layer == 0 && spans[0].last_layer == 2 && spans[0].busy == 12 && spans[0].end == 24));
   CHECK(
       (spans[1].first_layer == 3 && spans[1].last_layer == 4 && spans[1].count == 2 && spans[1].bytes == 2));
+}
+
+TEST_CASE("timeline: a per-layer track, stall spans that add up to the rows' stall counters, DRAM bandwidth") {
+  const std::string out = fresh_dir("timeline_stalls");
+  const std::string file = out + "/timeline.json";
+  const CommandResult run = run_npusim("run -q --npu edge-int8 --gpu none --workload mobilenetv2 --out " +
+                                       out + " --timeline " + file);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  const Timeline t = load_timeline(file);
+  const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
+  const double mhz = t.doc["otherData"]["clock_mhz"].get<double>();
+  const auto cycle = [mhz](double us) { return std::llround(us * mhz); };
+
+  // One span per layer on "layers", from the layer's start to its end: its duration is the row's cycles.
+  REQUIRE(has_thread(t, "layers"));
+  REQUIRE(t.layer_spans.size() == result["layers"].size());
+  for (size_t i = 0; i < t.layer_spans.size(); ++i) {
+    CHECK(t.layer_spans[i]["args"]["layer"] == result["layers"][i]["name"]);
+    CHECK(t.layer_spans[i]["args"]["cycles"] == result["layers"][i]["cycles"]);
+  }
+
+  // The array's stall spans share its thread. Per array layer (one core): drain = stall_drain_cycles,
+  // and fill + memory + dependency = stall_memory + stall_dependency (the engine's gaps before its
+  // last command, split as the counters split them); a fill starts when its layer starts.
+  std::map<std::string, long long> layer_start;
+  for (const auto& span : t.layer_spans) layer_start[span["args"]["layer"]] = cycle(span["ts"].get<double>());
+  std::map<std::string, std::map<std::string, uint64_t>> stalls;  // layer -> kind -> cycles
+  for (const auto& span : t.spans) {
+    if (span["cat"] != "stall") continue;
+    CHECK(t.thread.at(span["tid"].get<int>()).rfind("npu.core0.", 0) == 0);
+    if (t.thread.at(span["tid"].get<int>()) != "npu.core0.array") continue;
+    const std::string layer = span["args"]["layer"];
+    if (span["name"] == "fill") CHECK(cycle(span["ts"].get<double>()) == layer_start[layer]);
+    stalls[layer][span["name"].get<std::string>()] += span["args"]["cycles"].get<uint64_t>();
+  }
+  size_t array_layers = 0;
+  for (const auto& row : result["layers"]) {
+    if (row["unit"] != "array") continue;
+    ++array_layers;
+    CAPTURE(row["name"]);
+    auto& s = stalls[row["name"].get<std::string>()];
+    CHECK(s["drain"] == row["stall_drain_cycles"].get<uint64_t>());
+    CHECK(s["fill"] + s["memory_stall"] + s["dependency_stall"] ==
+          row["stall_memory_cycles"].get<uint64_t>() + row["stall_dependency_cycles"].get<uint64_t>());
+  }
+  CHECK(array_layers > 10);
+
+  // DRAM bandwidth: bins of B cycles; bytes = GB/s x 1e9 x B / (MHz x 1e6) summed over bins equals
+  // every byte the rows moved to or from DRAM; the counter returns to 0 after the run.
+  REQUIRE(t.dram.size() >= 2);
+  const double bin_s = t.doc["otherData"]["dram_bandwidth_bin_cycles"].get<double>() / (mhz * 1e6);
+  double bytes = 0;
+  for (const auto& sample : t.dram)
+    bytes += (sample["args"]["read_gbytes_per_s"].get<double>() + sample["args"]["write_gbytes_per_s"].get<double>()) *
+             1e9 * bin_s;
+  CHECK(bytes == doctest::Approx(static_cast<double>(layer_sum(result, "dram_read_bytes") +
+                                                     layer_sum(result, "dram_write_bytes")))
+                     .epsilon(1e-9));
+  CHECK(t.dram.back()["args"]["read_gbytes_per_s"] == 0);
+  CHECK(cycle(t.dram.back()["ts"].get<double>()) >= static_cast<long long>(result["totals"]["cycles"].get<uint64_t>()));
 }

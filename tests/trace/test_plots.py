@@ -33,6 +33,36 @@ def check_png(path):
                   f"{os.path.basename(path)}: PNG {size}, {nbytes} bytes")
 
 
+def check_gpu_sweep_pareto(npusim, tmp, plot):
+    """A 100-point sweep with a GPU baseline: its results.csv has ~30 comparison.* columns, which must not
+    become labels. The figure is 8 x 6 in at 120 dpi (960 x 720 before tight cropping), so it stays
+    within 1000 x 800 pixels, and only the varying design axes label the points."""
+    spec = os.path.join(tmp, "sweep100.json")
+    with open(spec, "w", encoding="utf-8") as f:
+        json.dump({"name": "plots100", "npu": "edge-int8", "gpu": "a100-sxm4-80gb",
+                   "workloads": ["gemm:m=64,n=64,k=128"],
+                   "axes": [{"zip": [{"path": "npu.array.rows", "values": [4, 8, 16, 32, 64]},
+                                     {"path": "npu.array.cols", "values": [4, 8, 16, 32, 64]}]},
+                            {"path": "npu.dram.bandwidth_gbytes_per_s", "values": [3.2, 6.4, 12.8, 25.6, 51.2]},
+                            {"path": "npu.sram.capacity_bytes", "values": [131072, 262144, 524288, 1048576]}]}, f)
+    sweep_dir = os.path.join(tmp, "sweep100")
+    harness.run([npusim, "sweep", spec, "--out", sweep_dir, "-j", "2"])
+    with open(os.path.join(sweep_dir, "results.csv"), encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+        rows = sum(1 for _ in f)
+    harness.check(rows == 100 and any(c.startswith("comparison.gpu.") for c in header),
+                  f"100-point sweep with a GPU baseline: {rows} rows")
+    out = os.path.join(tmp, "pareto100.png")
+    proc = plot("pareto.py", os.path.join(sweep_dir, "results.csv"), "--x", "energy_per_inference_j", "--y",
+                "inferences_per_s", "--out", out)
+    axes_line = next((line for line in proc.stdout.splitlines() if line.startswith("design axes: ")), "")
+    harness.check(axes_line == "design axes: npu.array.rows, npu.array.cols, npu.dram.bandwidth_gbytes_per_s, "
+                  "npu.sram.capacity_bytes", f"labels use the design axes only: {axes_line}")
+    size = png_size(out)
+    harness.check(size is not None and 400 <= size[0] <= 1000 and 300 <= size[1] <= 800,
+                  f"pareto of 100 points with a GPU baseline: PNG {size}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--npusim", required=True)
@@ -70,6 +100,7 @@ def main():
         plot("pareto.py", os.path.join(sweep_dir, "results.csv"), "--x", "energy_per_inference_j", "--y",
              "inferences_per_s", "--out", out)
         outputs["pareto.py"] = out
+        check_gpu_sweep_pareto(args.npusim, tmp, plot)
         for path in outputs.values():
             check_png(path)
 

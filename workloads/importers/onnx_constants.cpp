@@ -35,6 +35,8 @@ std::optional<std::vector<int64_t>> GraphImporter::fold_ints(const std::string& 
       overflow = __builtin_mul_overflow(x, y, &r);
     } else if (type == "Div" && y != 0 && !(y == -1 && x == std::numeric_limits<int64_t>::min())) {
       r = x / y;
+    } else if (type == "Equal") {
+      r = x == y ? 1 : 0;
     } else {
       return std::nullopt;
     }

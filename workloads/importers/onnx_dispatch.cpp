@@ -54,6 +54,8 @@ void GraphImporter::add_elementwise_handlers(HandlerTable& table) {
       {"Max", binary_of(EltwiseKind::kAdd)},
       {"Min", binary_of(EltwiseKind::kAdd)},
       {"Mul", binary_of(EltwiseKind::kMul)},
+      {"Equal", binary_of(EltwiseKind::kAdd)},  // a compare: folded on constants (shape arithmetic)
+      {"Where", &GraphImporter::where},
       {"Div", binary_of(EltwiseKind::kMul)},
       {"Pow", binary_of(EltwiseKind::kMul)},
       {"Relu", unary_of(EltwiseKind::kRelu, Activation::kRelu)},
@@ -61,9 +63,10 @@ void GraphImporter::add_elementwise_handlers(HandlerTable& table) {
       {"PRelu", unary_of(EltwiseKind::kRelu, std::nullopt)},
       {"Clip", unary_of(EltwiseKind::kRelu6, Activation::kRelu6)},
       {"Sigmoid", unary_of(EltwiseKind::kSigmoid, Activation::kSigmoid)},
-      {"HardSigmoid", unary_of(EltwiseKind::kSigmoid, Activation::kSigmoid)},
-      {"HardSwish", unary_of(EltwiseKind::kSilu, Activation::kSilu)},
+      {"HardSigmoid", unary_of(EltwiseKind::kHardSigmoid, Activation::kHardSigmoid)},
+      {"HardSwish", unary_of(EltwiseKind::kHardSwish, Activation::kHardSwish)},
       {"Mish", unary_of(EltwiseKind::kSilu, std::nullopt)},
+      {"Silu", unary_of(EltwiseKind::kSilu, Activation::kSilu)},  // fused Sigmoid * x (onnx_fusion.h)
       {"Tanh", unary_of(EltwiseKind::kSigmoid, Activation::kTanh)},
       {"Gelu", unary_of(EltwiseKind::kGelu, Activation::kGelu)},
       {"Erf", unary_of(EltwiseKind::kSigmoid, std::nullopt)},

@@ -111,7 +111,20 @@ std::string node_label(const Node& node, size_t index) {
   return node.op_type() + "_" + std::to_string(index);
 }
 
-void GraphImporter::fail(const std::string& message) const { throw InputError(file_, where_, message); }
+void GraphImporter::fail(const std::string& message) const {
+  // Downstream of a node skipped by --allow-unsupported, shapes are guesses: say where the input came from.
+  if (current_ != nullptr && message.find("skipped unsupported node") == std::string::npos) {
+    for (const auto& name : current_->input()) {
+      const auto it = tensors_.find(name);
+      if (it == tensors_.end() || it->second.skipped_by.empty()) continue;
+      throw InputError(file_, where_,
+                       message + "; input '" + name + "' comes from skipped unsupported node '" +
+                           it->second.skipped_by + "' (--allow-unsupported), whose shape is taken from value_info or that node's first input, "
+                           "not computed");
+    }
+  }
+  throw InputError(file_, where_, message);
+}
 
 int64_t GraphImporter::attr_int(const Node& node, const char* name, int64_t fallback) const {
   const auto* a = find_attribute(node, name);
@@ -279,6 +292,7 @@ Tensor GraphImporter::alias(const Tensor& in, Dims dims) {
   out.dims = std::move(dims);
   out.producers = in.producers;
   out.constant = in.constant;
+  out.skipped_by = in.skipped_by;  // reshapes and transposes of a skipped node's output still come from it
   return out;
 }
 

@@ -159,6 +159,10 @@ class GraphImporter {
 
   void binary(const Node& node, EltwiseKind kind);
 
+  // Where(cond, a, b): folded when all three are small integer constants (shape arithmetic such as
+  // torch's expand(n, -1, -1)), else a select pass over the broadcast output.
+  void where(const Node& node);
+
   // Integer arithmetic on small constants (shape computations such as Shape -> Gather -> Mul).
   static std::optional<std::vector<int64_t>> fold_ints(const std::string& type,
                                                        const std::vector<const Tensor*>& in, uint64_t count);
@@ -235,6 +239,7 @@ class GraphImporter {
   int64_t opset_;
   std::string where_;
   std::string label_;
+  const Node* current_ = nullptr;  // the node being imported, for messages
   std::unordered_map<std::string, Tensor> tensors_;
   std::unordered_map<std::string, int> consumers_;
   std::unordered_set<std::string> graph_outputs_;

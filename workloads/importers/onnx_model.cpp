@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/importers/onnx_fusion.h"
 #include "workloads/importers/onnx_internal.h"
 
 namespace npusim::onnx_detail {
@@ -51,6 +52,7 @@ Workload GraphImporter::run() {
     const Node& node = graph_.node(i);
     where_ = "node '" + node_label(node, static_cast<size_t>(i)) + "' (" + node.op_type() + ")";
     label_ = node_label(node, static_cast<size_t>(i));
+    current_ = &node;
     if (labels[static_cast<size_t>(i)].empty()) {
       import_node(node);
     } else {
@@ -99,7 +101,13 @@ Workload parse_onnx_model(const std::string& bytes, const std::string& file, con
   for (const auto& entry : model.opset_import()) {
     if (entry.domain().empty() || entry.domain() == "ai.onnx") opset = entry.version();
   }
+  const std::vector<std::string> fusions = onnx_detail::fuse_exported_subgraphs(*model.mutable_graph(), opset);
   Workload workload = GraphImporter(model.graph(), file, options, opset).run();
+  if (!fusions.empty()) {
+    std::string list;
+    for (const auto& fusion : fusions) list += (list.empty() ? "" : ", ") + fusion;
+    workload.notes.push_back("ONNX subgraphs fused as compilers run them (onnx_fusion.h): " + list);
+  }
   workload.name = name;
   workload.source = file;
   return workload;

@@ -251,10 +251,11 @@ void GraphImporter::matmul(const Node& node) {
   if (a.dims.size() > 1) out.push_back(m);
   if (b.dims.size() > 1) out.push_back(n);
   if (m < 1 || n < 1 || k < 1) fail("expected non-empty operands");
+  const bool bias = has_input(node, 2);  // a fused bias Add (onnx_fusion.h)
   if (b.constant && !a.constant && b.dims.size() == 2) {
     set_output(node, 0,
                fully_connected(a, a.dims.size() == 1 ? Dims{1, k} : a.dims, static_cast<uint64_t>(n),
-                               static_cast<uint64_t>(k), false, out));
+                               static_cast<uint64_t>(k), bias, out));
     return;
   }
   MatMulParams p;
@@ -262,6 +263,7 @@ void GraphImporter::matmul(const Node& node) {
   p.n = static_cast<uint64_t>(n);
   p.k = static_cast<uint64_t>(k);
   p.b_is_weight = false;
+  p.bias = bias;
   Operator op;
   op.kind = OpKind::kMatMul;
   const uint64_t batch = elements(batch_dims, "batch dimensions");
@@ -327,9 +329,22 @@ void GraphImporter::reduce(const Node& node) {
     set_output(node, 0, alias(x, out));
     return;
   }
-  // Costed as an elementwise pass over the input (its reads are exact; the writes are overstated).
-  Tensor result = eltwise(EltwiseKind::kAdd, {&x}, x.dims);
-  result.dims = out;
+  // A reduction: a global pool reading every input element once and writing one element per output
+  // (max and min pool by max, the others by sum); the batch is the leading dimension when kept.
+  const bool batch_kept = x.dims.size() >= 2 && !reduced[0];
+  uint64_t reduced_count = 1;
+  for (size_t i = 0; i < x.dims.size(); ++i) reduced_count *= reduced[i] ? static_cast<uint64_t>(x.dims[i]) : 1;
+  const uint64_t total = elements(x.dims, "input");
+  if (total == 0) fail("expected a non-empty input, got " + dims_text(x.dims));
+  Operator op;
+  op.kind = node.op_type() == "ReduceMax" || node.op_type() == "ReduceMin" ? OpKind::kMaxPool : OpKind::kAvgPool;
+  op.batch = batch_kept ? dim32(x.dims[0], "batch dimension") : 1;
+  PoolParams p;
+  p.in_w = p.kernel_w = dim32(static_cast<int64_t>(reduced_count), "reduced extent");
+  p.channels = dim32(static_cast<int64_t>(total / reduced_count / op.batch), "outputs per batch item");
+  p.global = true;
+  op.params = p;
+  Tensor result = emit(op, {&x}, out);
   result.fusable_op = -1;
   set_output(node, 0, std::move(result));
 }

@@ -74,6 +74,31 @@ void GraphImporter::binary(const Node& node, EltwiseKind kind) {
   set_output(node, 0, eltwise(kind, operands, out));
 }
 
+void GraphImporter::where(const Node& node) {
+  const Tensor& cond = input(node, 0);
+  const Tensor& a = input(node, 1);
+  const Tensor& b = input(node, 2);
+  const Dims out = broadcast({cond.dims, a.dims, b.dims});
+  const uint64_t count = elements(out, "output");
+  if (cond.constant && a.constant && b.constant) {
+    Tensor result;
+    result.dims = out;
+    result.constant = true;
+    const auto value = [](const std::vector<int64_t>& v, uint64_t i) { return v[v.size() == 1 ? 0 : i]; };
+    const auto fits = [count](const std::optional<std::vector<int64_t>>& v) {
+      return v && (v->size() == 1 || v->size() == count);
+    };
+    if (count <= kMaxValues && fits(cond.ints) && fits(a.ints) && fits(b.ints)) {
+      std::vector<int64_t> ints;
+      for (uint64_t i = 0; i < count; ++i) ints.push_back(value(*cond.ints, i) != 0 ? value(*a.ints, i) : value(*b.ints, i));
+      result.ints = ints;
+    }
+    set_output(node, 0, std::move(result));
+    return;
+  }
+  set_output(node, 0, eltwise(EltwiseKind::kAdd, {&cond, &a, &b}, out));
+}
+
 // Identity-like nodes: the same data, so an activation after them may still fuse into the producer.
 void GraphImporter::pass_through(const Node& node) {
   const Tensor& x = input(node, 0);

@@ -225,6 +225,8 @@ const char* eltwise_kind_name(EltwiseKind kind) {
     case EltwiseKind::kSilu: return "silu";
     case EltwiseKind::kGelu: return "gelu";
     case EltwiseKind::kCopy: return "copy";
+    case EltwiseKind::kHardSigmoid: return "hard_sigmoid";
+    case EltwiseKind::kHardSwish: return "hard_swish";
   }
   return "?";
 }
@@ -238,6 +240,8 @@ const char* activation_name(Activation activation) {
     case Activation::kGelu: return "gelu";
     case Activation::kSigmoid: return "sigmoid";
     case Activation::kTanh: return "tanh";
+    case Activation::kHardSigmoid: return "hard_sigmoid";
+    case Activation::kHardSwish: return "hard_swish";
   }
   return "?";
 }

@@ -27,10 +27,11 @@ enum class OpKind : uint8_t {
   kAttention,        // AttentionParams: softmax(Q K^T) V per head; QK^T and AV on the array
 };
 
-enum class EltwiseKind : uint8_t { kAdd, kMul, kRelu, kRelu6, kSigmoid, kSilu, kGelu, kCopy };
+enum class EltwiseKind : uint8_t { kAdd, kMul, kRelu, kRelu6, kSigmoid, kSilu, kGelu, kCopy, kHardSigmoid, kHardSwish };
 
 // Activation fused into a producer's output path (no extra DRAM round trip).
-enum class Activation : uint8_t { kNone, kRelu, kRelu6, kSilu, kGelu, kSigmoid, kTanh };
+// Hard sigmoid is clip(x / 6 + 1/2, 0, 1); hard swish is x times it (MobileNetV3).
+enum class Activation : uint8_t { kNone, kRelu, kRelu6, kSilu, kGelu, kSigmoid, kTanh, kHardSigmoid, kHardSwish };
 
 struct ConvParams {
   uint32_t in_h = 1, in_w = 1, in_c = 1;

@@ -13,6 +13,8 @@ uint32_t eltwise_vector_ops(EltwiseKind kind) {
     case EltwiseKind::kSigmoid: return kVectorOpsExp + kVectorOpsAlu + kVectorOpsReciprocal;
     case EltwiseKind::kSilu: return eltwise_vector_ops(EltwiseKind::kSigmoid) + kVectorOpsAlu;
     case EltwiseKind::kGelu: return 5 * kVectorOpsAlu + kVectorOpsTanh;
+    case EltwiseKind::kHardSigmoid: return 3 * kVectorOpsAlu;
+    case EltwiseKind::kHardSwish: return eltwise_vector_ops(EltwiseKind::kHardSigmoid) + kVectorOpsAlu;
   }
   return kVectorOpsAlu;
 }

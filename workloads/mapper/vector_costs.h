@@ -24,7 +24,8 @@ inline constexpr uint32_t kVectorOpsRsqrt = 2;
 
 // Ops per output element of an elementwise op:
 //   add, mul, relu, copy 1; relu6 2 (max, min); sigmoid 4 (exp, add, reciprocal);
-//   silu 5 (sigmoid, multiply by x); gelu 6 (tanh form: x^3 as 2 multiplies, fma, tanh, add, multiply).
+//   silu 5 (sigmoid, multiply by x); gelu 6 (tanh form: x^3 as 2 multiplies, fma, tanh, add, multiply);
+//   hard_sigmoid 3 (fma x/6 + 1/2, max, min); hard_swish 4 (hard_sigmoid, multiply by x).
 uint32_t eltwise_vector_ops(EltwiseKind kind);
 
 // Softmax over a row, per element: max-reduce 1, subtract 1, exp 1, sum-reduce 1, multiply by the
