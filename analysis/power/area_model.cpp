@@ -127,7 +127,9 @@ double pe_transistors(const std::vector<DType>& dtypes) {
   return transistors;
 }
 
-double pe_per_core(const NpuConfig& config) { return static_cast<double>(config.array.rows) * config.array.cols; }
+double pe_per_core(const NpuConfig& config) {
+  return static_cast<double>(config.array.rows) * config.array.cols * config.array.count;
+}
 
 PowerModel resolve_power_model(const NpuConfig& config) {
   PowerModel model;

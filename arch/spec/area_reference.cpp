@@ -48,6 +48,10 @@ ReferenceCount pe_datapath_transistors(DType dtype) {
       return {(1640.0 + 4184.0) * kTransistorsPerUm2At45nm,
               "D: Horowitz 45 nm areas, fp16 multiplier 1640 um2 + fp32 adder 4184 um2, x 3.33 Tr/um2 (bf16 "
               "shares the fp16 datapath)"};
+    case DType::kFp8:
+      return {(282.0 + 4184.0) * kTransistorsPerUm2At45nm,
+              "E: an E4M3 product is a 4-bit mantissa multiply and an exponent add, about the int8 multiplier's "
+              "282 um2; it accumulates in fp32 (adder 4184 um2, Horowitz 45 nm), x 3.33 Tr/um2"};
     case DType::kFp32:
       return {(7700.0 + 4184.0) * kTransistorsPerUm2At45nm,
               "D: Horowitz 45 nm areas, fp32 multiplier 7700 um2 + fp32 adder 4184 um2, x 3.33 Tr/um2"};

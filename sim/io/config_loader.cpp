@@ -64,8 +64,8 @@ bool valid_utf8(const std::string& text) {
 
 ConfigDocument load_config_document(const std::string& spec, const std::string& kind) {
   if (spec.empty()) throw InputError("<cli>", "--" + kind, "expected a preset name or a file");
-  if (kind == "npu" && ends_with(spec, ".cfg")) return {load_scalesim_cfg(spec), spec};
-  if (looks_like_path(spec)) return {load_layered(spec, 0), spec};
+  if (kind == "npu" && ends_with(spec, ".cfg")) return {load_scalesim_cfg(spec), spec, {}};
+  if (looks_like_path(spec)) return {load_layered(spec, 0), spec, {}};
   const std::string path = preset_path(spec, kind);
   if (!fs::exists(path)) {
     std::string known;
@@ -73,7 +73,7 @@ ConfigDocument load_config_document(const std::string& spec, const std::string& 
     throw InputError("<cli>", "--" + kind,
                      "'" + spec + "' is neither a file nor a preset; presets: " + known);
   }
-  return {load_layered(path, 0), path};
+  return {load_layered(path, 0), path, {}};
 }
 
 namespace {

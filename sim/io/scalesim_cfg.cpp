@@ -101,10 +101,13 @@ class IniFile {
   // Every section and key must be one SCALE-Sim v2 or v3 reads (a typo would otherwise be ignored).
   template <typename Known>
   void require_known(const Known& known) const {
-    for (const auto& [section, keys] : sections_) {
+    for (const auto& section_keys : sections_) {
+      // Named copies: C++17 lambdas cannot capture structured bindings.
+      const std::string& section = section_keys.first;
       const auto entry =
           std::find_if(known.begin(), known.end(), [&](const auto& k) { return section == k.first; });
-      for (const auto& [key, value] : keys) {
+      for (const auto& key_value : section_keys.second) {
+        const std::string& key = key_value.first;
         const std::string where =
             "line " + std::to_string(lines_.at(section + "." + key)) + ": " + section + "." + key;
         if (entry == known.end())

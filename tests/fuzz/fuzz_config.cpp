@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     npusim::ConfigDocument document{npusim::parse_json_text(text.substr(newline == std::string::npos ? 0 : newline + 1),
                                                             "fuzz.json"),
-                                    "fuzz.json"};
+                                    "fuzz.json",
+                                    {}};
     if (!document.document.is_object() || document.document.contains("base")) return 0;
     std::stringstream parts(sets);
     for (std::string assignment; std::getline(parts, assignment, ';');)

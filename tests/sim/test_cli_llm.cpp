@@ -100,7 +100,7 @@ TEST_CASE("cli llm: the GPU side reports TTFT, TPOT, tokens/s and J/token from t
   const std::string out = fresh_dir("llm_gpu");
   const CommandResult result = run_npusim(
       "run --npu edge-int8 --workload gpt2:layers=2,batch=2 --prefill 32 --decode 8 --decode-samples 3 "
-      "--gpu a100-sxm4-80gb --quiet --out " + out);
+      "--gpu a100-sxm4-80gb --out " + out);
   CAPTURE(result.output);
   REQUIRE(result.exit_code == 0);
   // In LLM terms only: no per-step "inferences/s" line for either side.

@@ -11,11 +11,12 @@ using namespace npusim_test;
 
 namespace {
 
-// Two chips joined by a link no transfer waits on: 1e9 GB/s, no latency, no host overhead.
+// Two chips joined by a link no transfer waits on: 1e6 GB/s (1 PB/s, the largest a config may state), no latency,
+// no host overhead.
 std::string free_link_system(const std::string& dir) {
   return write_file(dir, "free.json",
                     R"({"name": "free", "npu": "datacenter-bf16", "chips": 2, "topology": "switch",
-                        "link": {"bandwidth_gbytes_per_s": 1e9, "latency_ns": 0}, "host_overhead_ns": 0})");
+                        "link": {"bandwidth_gbytes_per_s": 1e6, "latency_ns": 0}, "host_overhead_ns": 0})");
 }
 
 nlohmann::json run_ok(const std::string& arguments, const std::string& out) {
@@ -41,8 +42,10 @@ TEST_CASE("cli multichip: TP=2 on a compute-bound prefill with a free link is >=
   const auto& sys = two["totals"]["system"];
   CHECK(sys["plan"]["tp"] == 2);
   CHECK(sys["chips_used"] == 2);
-  // Free link: nothing exposed; two all-reduces a layer plus the embedding's, and the logits' gather.
-  CHECK(sys["prefill"]["communication_exposed_s"].get<double>() == doctest::Approx(0.0).epsilon(1e-9));
+  // Free link: next to nothing exposed (an all-reduce moves 2(N-1)/N x 1024 x 4096 x 1 B = 4 MB at 1 PB/s:
+  // 4 ns, against a prefill of milliseconds); two all-reduces a layer plus the embedding's, and the
+  // logits' gather.
+  CHECK(sys["prefill"]["communication_exposed_s"].get<double>() <= 1e-4 * ttft2);
   CHECK(sys["prefill"]["collectives"]["all_reduce_ring"]["count"] == 2 * 2 + 1);
   CHECK(sys["prefill"]["collectives"]["all_gather"]["count"] == 1);
   CHECK(sys["prefill"]["chips"].size() == 2);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/spec/input_error.h"
 #include "workloads/zoo/transformer_builder.h"
 
 namespace npusim {
@@ -137,6 +138,12 @@ TransformerRequest read_transformer_request(const WorkloadSpec& spec, DType defa
   TransformerDims& dims = request.dims;
   dims = defaults;
   dims.layers = param_positive_u32(spec, "layers", defaults.layers);
+  // The largest published models have ~126 layers; beyond this the operator list alone exhausts memory.
+  constexpr uint32_t kMaxLayers = 1024;
+  if (dims.layers > kMaxLayers) {
+    throw InputError(kWorkloadSpecFile, spec.name + ".layers",
+                     "expected 1 to " + std::to_string(kMaxLayers) + ", got " + std::to_string(dims.layers));
+  }
   dims.d_model = param_positive_u32(spec, "hidden", defaults.d_model);
   dims.heads = param_positive_u32(spec, "heads", defaults.heads);
   if (!defaults.moe()) dims.ffn = param_positive_u32(spec, "ffn", defaults.ffn);
