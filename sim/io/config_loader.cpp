@@ -1,5 +1,6 @@
 #include "sim/io/config_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -112,6 +113,8 @@ void apply_override(ConfigDocument& config, const std::string& root, const std::
   std::string key;
   std::vector<std::string> keys;
   while (std::getline(parts, key, '.')) keys.push_back(key);
+  if (keys.empty() || path.back() == '.' || std::find(keys.begin(), keys.end(), "") != keys.end())
+    throw InputError("<cli>", "--set " + path, "expected dotted.path=value with no empty names between the dots");
   if (keys.size() == 1 && keys[0] == "base") {
     throw InputError("<cli>", "--set " + path,
                      "a base is layered when the config loads; name that preset with --" + root + " instead");

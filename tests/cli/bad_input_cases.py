@@ -89,6 +89,7 @@ CASES = [
      "expect": ["absent.json", "No such file"]},
     # ---- --set ----
     set_case("--set without =", "npu.clock_mhz", "--set"),
+    set_case("--set empty name", "npu.=mesh", "--set npu."),
     set_case("--set outside npu and gpu", "chip.clock_mhz=5", "--set"),
     set_case("--set unknown field", "npu.array.depth=5", "array.depth"),
     set_case("--set channels 4e9", "npu.dram.channels=4000000000", "dram.channels"),

@@ -4,6 +4,7 @@
 #include "workloads/importers/onnx_fusion.h"
 
 #include <cmath>
+#include <set>
 
 #include "workloads/importers/onnx_fuser.h"
 
@@ -117,7 +118,26 @@ std::vector<std::string> Fuser::run() {
   return applied;
 }
 
+namespace {
+
+// The matchers index inputs and outputs by position; a graph with a node short of them (a malformed or
+// fuzzed file) is left unfused, and the importer's own checks report it by name.
+bool well_formed_for_fusion(const onnx::GraphProto& graph) {
+  static const std::set<std::string> kBinary = {"Add", "Sub", "Mul", "Div", "Pow", "MatMul"};
+  static const std::set<std::string> kUnary = {"Erf",       "Sigmoid",     "Sqrt", "Exp",  "ReduceMax",
+                                               "ReduceMean", "ReduceSum",  "Relu", "Clip", "HardSigmoid",
+                                               "HardSwish",  "Tanh",       "Softmax"};
+  for (const onnx::NodeProto& node : graph.node()) {
+    const int inputs = kBinary.count(node.op_type()) > 0 ? 2 : kUnary.count(node.op_type()) > 0 ? 1 : 0;
+    if (node.output_size() < 1 || node.input_size() < inputs) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> fuse_exported_subgraphs(onnx::GraphProto& graph, int64_t opset) {
+  if (!well_formed_for_fusion(graph)) return {};
   return Fuser(graph, opset).run();
 }
 
