@@ -76,3 +76,15 @@ def check(condition, message):
         print(f"FAIL: {message}")
         sys.exit(1)
     print(f"ok: {message}")
+
+
+def plot_runner(source_dir):
+    """Skips without pandas/matplotlib; else a function that runs analysis/plots/SCRIPT headless."""
+    require_modules("pandas", "matplotlib", packages="python3-pandas python3-matplotlib")
+    plots = os.path.join(source_dir, "analysis", "plots")
+    env = dict(os.environ, MPLBACKEND="Agg")
+
+    def plot(script, *argv, expect=0):
+        return run([sys.executable, os.path.join(plots, script), *argv], expect=expect, env=env)
+
+    return plot

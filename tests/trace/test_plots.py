@@ -68,12 +68,7 @@ def main():
     parser.add_argument("--npusim", required=True)
     parser.add_argument("--source-dir", required=True)
     args = parser.parse_args()
-    harness.require_modules("pandas", "matplotlib", packages="python3-pandas python3-matplotlib")
-    plots = os.path.join(args.source_dir, "analysis", "plots")
-    env = dict(os.environ, MPLBACKEND="Agg")
-
-    def plot(script, *argv, expect=0):
-        return harness.run([sys.executable, os.path.join(plots, script), *argv], expect=expect, env=env)
+    plot = harness.plot_runner(args.source_dir)
 
     with tempfile.TemporaryDirectory(prefix="npusim_plots_") as tmp:
         run_dir = os.path.join(tmp, "run")
