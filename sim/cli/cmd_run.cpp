@@ -7,6 +7,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
+#include "sim/cli/plan_flags.h"
 #include "sim/run/llm_run.h"
 #include "sim/run/multichip_run.h"
 #include "sim/run/run_job.h"
@@ -23,11 +24,7 @@ struct RunFlags {
   int64_t decode = 0;
   int64_t decode_samples = kDefaultDecodeSamples;
   int64_t timeline_max_spans = 0;
-  // Multi-chip plan (LLM mode with --system).
-  std::string system;
-  std::string gpu_system;
-  int64_t tp = 1, pp = 1, ep = 1, dp = 1, micro_batches = 0, expert_load_pct = 100, chips = 0;
-  std::string all_reduce = "ring";
+  PlanFlags plan;  // multi-chip (LLM mode with --system)
   bool progress = false;
   bool no_progress = false;
 };
@@ -69,20 +66,9 @@ po::options_description run_options(RunOptions& options, RunFlags& flags) {
       ("prefill", po::value(&flags.prefill), "LLM mode: prompt tokens per sequence (default: the workload's seq)")
       ("decode", po::value(&flags.decode), "LLM mode: decode steps after the prefill, the KV cache growing by one each")
       ("decode-samples", po::value(&flags.decode_samples)->default_value(flags.decode_samples),
-       "LLM mode: decode steps simulated, the others interpolated linearly (0: all)")
-      ("system", po::value(&flags.system),
-       "LLM mode on a multi-chip system: a preset (configs/systems/) or a JSON file; its chip preset unless --npu")
-      ("gpu-system", po::value(&flags.gpu_system), "with --system: the GPU server running the same plan (--gpu chips)")
-      ("tp", po::value(&flags.tp), "with --system: tensor-parallel degree (heads, FFN and vocabulary split)")
-      ("pp", po::value(&flags.pp), "with --system: pipeline stages (layers split)")
-      ("ep", po::value(&flags.ep), "with --system: expert-parallel degree for MoE models (1 or --tp)")
-      ("dp", po::value(&flags.dp), "with --system: data-parallel replicas (the batch split)")
-      ("micro-batches", po::value(&flags.micro_batches), "with --system: micro-batches per replica (default: --pp)")
-      ("expert-load-pct", po::value(&flags.expert_load_pct),
-       "with --ep: the busiest rank's routed tokens against the mean, 100 (balanced) to 100 * ep")
-      ("all-reduce", po::value(&flags.all_reduce), "with --system: ring or tree (recursive halving-doubling)")
-      ("chips", po::value(&flags.chips), "with --system: chips in the system instead of the preset's");
+       "LLM mode: decode steps simulated, the others interpolated linearly (0: all)");
   // clang-format on
+  add_plan_flags(described, flags.plan);
   return described;
 }
 
@@ -100,44 +86,6 @@ LlmOptions llm_options(const po::variables_map& values, const RunFlags& flags, c
   if (!options.seq_dist.empty()) throw InputError("<cli>", "--seq-dist", "applies to encoders, not LLM mode");
   return LlmOptions{static_cast<uint64_t>(flags.prefill), static_cast<uint64_t>(flags.decode),
                     static_cast<uint32_t>(flags.decode_samples)};
-}
-
-uint32_t plan_degree(const char* flag, int64_t value, int64_t low, int64_t high) {
-  if (value < low || value > high) {
-    throw InputError("<cli>", std::string("--") + flag,
-                     fmt::format("expected an integer from {} to {}, got {}", low, high, value));
-  }
-  return static_cast<uint32_t>(value);
-}
-
-// --system and the plan flags: only together, only in LLM mode.
-std::optional<MultichipOptions> multichip_options(const po::variables_map& values, const RunFlags& flags) {
-  const bool any = values.count("system") || values.count("gpu-system") || values.count("tp") ||
-                   values.count("pp") || values.count("ep") || values.count("dp") || values.count("micro-batches") ||
-                   values.count("expert-load-pct") || values.count("all-reduce") || values.count("chips");
-  if (!any) return std::nullopt;
-  if (!values.count("system")) throw InputError("<cli>", "--tp", "plan options need --system (a multi-chip system)");
-  if (!values.count("decode")) throw InputError("<cli>", "--system", "needs LLM mode (--decode)");
-  MultichipOptions mc;
-  mc.system = flags.system;
-  mc.gpu_system = flags.gpu_system;
-  mc.npu_given = !values["npu"].defaulted();
-  mc.plan.tp = plan_degree("tp", flags.tp, 1, 1024);
-  mc.plan.pp = plan_degree("pp", flags.pp, 1, 1024);
-  mc.plan.ep = plan_degree("ep", flags.ep, 1, 1024);
-  mc.plan.dp = plan_degree("dp", flags.dp, 1, 1024);
-  mc.plan.micro_batches = plan_degree("micro-batches", flags.micro_batches, 0, 1000000);
-  mc.plan.expert_load_pct = plan_degree("expert-load-pct", flags.expert_load_pct, 100, 102400);
-  mc.chips = plan_degree("chips", flags.chips, 0, 1024);
-  if (flags.all_reduce != "ring" && flags.all_reduce != "tree") {
-    throw InputError("<cli>", "--all-reduce", "expected ring or tree, got '" + flags.all_reduce + "'");
-  }
-  mc.plan.tree_all_reduce = flags.all_reduce == "tree";
-  const uint32_t tp = mc.plan.tp;
-  if (mc.plan.tree_all_reduce && (tp & (tp - 1)) != 0) {
-    throw InputError("<cli>", "--all-reduce", "tree needs a power-of-two --tp, got " + std::to_string(tp));
-  }
-  return mc;
 }
 
 }  // namespace
@@ -165,7 +113,8 @@ int cmd_run(const Args& args) {
   if (flags.progress && flags.no_progress) throw InputError("<cli>", "--progress", "conflicts with --no-progress");
   options.progress = flags.progress ? ProgressMode::kOn : flags.no_progress ? ProgressMode::kOff : ProgressMode::kAuto;
   if (options.layers.empty()) throw InputError("<cli>", "--layers", "expected auto, all, none or a layer name or op");
-  const std::optional<MultichipOptions> multichip = multichip_options(values, flags);
+  const std::optional<MultichipOptions> multichip = plan_from_flags(values, flags.plan);
+  if (multichip && !values.count("decode")) throw InputError("<cli>", "--system", "needs LLM mode (--decode)");
   if (multichip) return multichip_llm_run_command(options, llm_options(values, flags, options), *multichip);
   if (values.count("prefill") || values.count("decode")) {
     return llm_run_command(options, llm_options(values, flags, options));

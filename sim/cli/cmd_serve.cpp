@@ -4,6 +4,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_parsing.h"
+#include "sim/cli/plan_flags.h"
 #include "sim/serve/serve_run.h"
 
 namespace npusim {
@@ -75,6 +76,7 @@ void finish_options(const RawFlags& raw, const po::variables_map& values, ServeO
 int cmd_serve(const Args& args) {
   ServeOptions o;
   RawFlags raw;
+  PlanFlags plan;
   po::options_description described("Options");
   // clang-format off
   described.add_options()
@@ -106,6 +108,7 @@ int cmd_serve(const Args& args) {
       ("timeline", po::value(&o.timeline_file), "write a Perfetto trace: iterations and requests per device")
       ("quiet", po::bool_switch(&o.quiet), "print nothing on success (sweep and regress workers)");
   // clang-format on
+  add_plan_flags(described, plan);
   po::variables_map values;
   if (!parse_options(args, described, {}, values,
                      "usage: npusim serve --npu CONFIG --model MODEL [--traffic FILE | --rate R --requests N "
@@ -115,6 +118,7 @@ int cmd_serve(const Args& args) {
   }
   check_output_options(values, {{"out", OutputKind::kDirectory}, {"timeline", OutputKind::kFile}});
   finish_options(raw, values, o);
+  o.multichip = plan_from_flags(values, plan);
   return serve_command(o);
 }
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <numeric>
 
+#include "analysis/multichip/replica_serving.h"
 #include "analysis/power/area_model.h"
 #include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
@@ -17,6 +18,7 @@
 #include "sim/io/result_set.h"
 #include "sim/run/run_job.h"
 #include "sim/serve/gpu_step_costs.h"
+#include "sim/serve/serve_plan.h"
 #include "sim/serve/serve_report.h"
 #include "sim/serve/serve_setup.h"
 #include "sim/serve/step_cost_builder.h"
@@ -55,6 +57,7 @@ struct Device {
   KvCapacity kv;
   SchedulerConfig scheduler;
   StepValidation validation;  // NPU: the table's error; GPU: exact (steps = 0)
+  uint32_t replicas = 1;      // data-parallel copies sharing the requests
 };
 
 nlohmann::ordered_json validation_json(const StepValidation& v, const char* against) {
@@ -103,7 +106,7 @@ DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& request
   DeviceServing out;
   out.device = d.label;
   out.name = d.name;
-  out.run = run_serving(requests, d.scheduler, *d.costs, true);
+  out.run = run_replicated_serving(requests, d.scheduler, *d.costs, d.replicas, true);
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
@@ -214,7 +217,9 @@ std::optional<Device> gpu_device(const ServeOptions& options, const ModelFacts& 
 
 }  // namespace
 
-int serve_command(const ServeOptions& options) {
+int serve_command(const ServeOptions& given) {
+  std::optional<ServePlan> plan = resolve_serve_plan(given);
+  const ServeOptions options = plan ? shard_serve_options(given, *plan) : given;
   if (options.find_max_rate && !options.slo_given)
     throw InputError("<cli>", "--find-max-rate", "needs --slo ttft_p90_s=X,tpot_p99_s=Y");
   std::string config_file;
@@ -222,8 +227,9 @@ int serve_command(const ServeOptions& options) {
   const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
   Traffic traffic = load_traffic(options);
   const SchedulerConfig& limits = options.scheduler;
-  const ModelFacts model = read_model_facts(options.model, options.dtype,
-                                            std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
+  ModelFacts model = read_model_facts(options.model, options.dtype,
+                                      std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
+  if (plan) use_stage_memory(model, *plan, options, std::string(dtype_name(config.array.dtypes.front())));
   traffic.dropped = check_context(traffic.requests, model, options.drop_oversized, traffic.source);
 
   Device npu{"npu", options.npu, nullptr, {}, limits, {}};
@@ -251,6 +257,14 @@ int serve_command(const ServeOptions& options) {
     gpu->validation = gpu_mean_kv_error(*gpu_costs, tables.validation_steps);
   }
 
+  std::optional<PlanStepCosts> npu_plan, gpu_plan;
+  if (plan) {
+    attach_plan_links(*plan, *parse_dtype(dtype));
+    npu.costs = &npu_plan.emplace(tables.npu, *plan->npu_links);
+    npu.replicas = plan->options.plan.dp;
+    if (gpu) gpu->costs = &gpu_plan.emplace(*gpu_costs, *plan->gpu_links);
+    if (gpu) gpu->replicas = plan->options.plan.dp;
+  }
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
   std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
   result["serving"] = served.back().metrics;
@@ -258,6 +272,8 @@ int serve_command(const ServeOptions& options) {
     served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads));
     result["gpu_serving"] = served.back().metrics;
   }
+  if (plan) result["system"] = serve_system_json(*plan, served);
+  if (plan) result["model"] = given.model;
   if (options.find_max_rate) {
     result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
     if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/serving/scheduler.h"
 #include "analysis/serving/serving_metrics.h"
+#include "sim/run/multichip_run.h"
 #include "workloads/traffic/traffic_generator.h"
 
 namespace npusim {
@@ -34,6 +36,7 @@ struct ServeOptions {
   std::string out_dir;
   std::string timeline_file;
   bool quiet = false;
+  std::optional<MultichipOptions> multichip;  // --system and the plan (sim/serve/serve_plan.h)
 };
 
 int serve_command(const ServeOptions& options);
