@@ -85,6 +85,36 @@ SystemTimes system_times(const SystemRun& run, const std::vector<uint64_t>& samp
   return times;
 }
 
+// One side's shard (prefill and every decode step of one micro-batch on one chip) and its idle power.
+struct ShardEnergy {
+  double energy_j = 0.0, e2e_s = 0.0, idle_w = 0.0;
+};
+
+ShardEnergy shard_energy(const nlohmann::ordered_json& llm, double idle_w) {
+  return {llm["prefill_energy_j"].get<double>() + llm["decode_energy_j"].get<double>(), llm["e2e_s"].get<double>(),
+          idle_w};
+}
+
+// Every chip runs its shard once per micro-batch, idles the rest of the run, and the links carry the
+// collectives: the system's energy, power and generated tokens per joule.
+nlohmann::ordered_json energy_json(const ShardEnergy& shard, const SystemTimes& t, const ParallelPlan& plan,
+                                   uint32_t micro_batches, double tokens) {
+  const double chips = plan.chips();
+  const double e2e_s = t.ttft_s + t.decode_s;
+  const double chip_j = chips * micro_batches * shard.energy_j;
+  const double idle_s = std::max(0.0, chips * e2e_s - chips * micro_batches * shard.e2e_s);
+  const double energy_j = chip_j + shard.idle_w * idle_s + t.link_energy_j;
+  return {{"energy_j", energy_j},
+          {"chip_energy_j", chip_j},
+          {"chip_idle_energy_j", shard.idle_w * idle_s},
+          {"link_energy_j", t.link_energy_j},
+          {"average_power_w", energy_j / e2e_s},
+          {"tokens_per_j", tokens / energy_j},
+          {"definition", "chips x micro-batches x the shard's prefill and decode energy, plus each chip's idle "
+                         "power for the system time it does not run its shard, plus the links; tokens_per_j = "
+                         "generated tokens (batch x decode) / energy_j"}};
+}
+
 nlohmann::ordered_json system_json(const SystemConfig& system, const std::string& source, const SystemRun& run,
                                    const ParallelPlan& plan, const LlmOptions& llm,
                                    const std::vector<uint64_t>& sampled, uint32_t batch) {
@@ -123,6 +153,10 @@ void add_system_report(RunReport& report, const ParallelPlan& plan, const PlanCo
   const auto sampled = totals["llm"]["simulated_decode_steps"].get<std::vector<uint64_t>>();
   const uint32_t batch = context.shard.batch;
   nlohmann::ordered_json system = system_json(context.system, context.system_source, npu, plan, llm, sampled, batch);
+  const double tokens = static_cast<double>(batch) * static_cast<double>(llm.decode_tokens);
+  const uint32_t micro = context.shard.micro_batches;
+  system["energy"] = energy_json(shard_energy(totals["llm"], totals["idle_power_w"].get<double>()),
+                                 system_times(npu, sampled, llm.decode_tokens), plan, micro, tokens);
   system["batch"] = batch;
   system["plan"] = plan_json(plan, context);
   system["memory_per_chip"] = {{"weight_bytes", context.memory.weight_bytes},
@@ -132,6 +166,10 @@ void add_system_report(RunReport& report, const ParallelPlan& plan, const PlanCo
   if (gpu) {
     system["gpu"] = system_json(context.gpu_system, context.gpu_system_source, *gpu, plan, llm, sampled, batch);
     system["gpu"]["speedup_npu_over_gpu_tpot"] = system["gpu"]["tpot_s"].get<double>() / system["tpot_s"].get<double>();
+    system["gpu"]["energy"] = energy_json(shard_energy(totals["llm"]["gpu"], context.gpu_idle_w),
+                                          system_times(*gpu, sampled, llm.decode_tokens), plan, micro, tokens);
+    system["gpu"]["tokens_per_j_ratio_npu_over_gpu"] = system["energy"]["tokens_per_j"].get<double>() /
+                                                       system["gpu"]["energy"]["tokens_per_j"].get<double>();
   }
   system["notes"] = {
       "layer rows, cycles and energy_j are one chip's shard (chip 0: stage 0, TP rank 0)",
@@ -150,17 +188,23 @@ std::string system_summary_lines(const nlohmann::ordered_json& totals) {
   const auto& plan = s["plan"];
   std::string out = fmt::format(
       "\nSystem {} ({} chips used): tp {} pp {} ep {} dp {}, batch {}: TTFT {:.6f} s, TPOT {:.6f} s, "
-      "{:.2f} tokens/s; prefill communication exposed {:.6f} s, bubble {:.3f}; link energy {:.3f} J\n",
+      "{:.2f} tokens/s; prefill communication exposed {:.6f} s, bubble {:.3f}; link energy {:.3f} J; system "
+      "energy {:.3f} J, {:.1f} W, {:.3f} tokens/J\n",
       s["name"].get<std::string>(), s["chips_used"].get<uint32_t>(), plan["tp"].get<uint32_t>(),
       plan["pp"].get<uint32_t>(), plan["ep"].get<uint32_t>(), plan["dp"].get<uint32_t>(),
       s["batch"].get<uint32_t>(), s["ttft_s"].get<double>(), s["tpot_s"].get<double>(),
       s["tokens_per_s"].get<double>(), s["prefill"]["communication_exposed_s"].get<double>(),
-      s["prefill"]["pipeline_bubble_fraction"].get<double>(), s["link_energy_j"].get<double>());
+      s["prefill"]["pipeline_bubble_fraction"].get<double>(), s["link_energy_j"].get<double>(),
+      s["energy"]["energy_j"].get<double>(), s["energy"]["average_power_w"].get<double>(),
+      s["energy"]["tokens_per_j"].get<double>());
   if (s.contains("gpu")) {
     const auto& g = s["gpu"];
-    out += fmt::format("GPU system {} (same plan): TTFT {:.6f} s, TPOT {:.6f} s, {:.2f} tokens/s\n",
+    out += fmt::format("GPU system {} (same plan): TTFT {:.6f} s, TPOT {:.6f} s, {:.2f} tokens/s; system energy "
+                       "{:.3f} J, {:.1f} W, {:.3f} tokens/J (NPU/GPU tokens per joule {:.2f})\n",
                        g["name"].get<std::string>(), g["ttft_s"].get<double>(), g["tpot_s"].get<double>(),
-                       g["tokens_per_s"].get<double>());
+                       g["tokens_per_s"].get<double>(), g["energy"]["energy_j"].get<double>(),
+                       g["energy"]["average_power_w"].get<double>(), g["energy"]["tokens_per_j"].get<double>(),
+                       g["tokens_per_j_ratio_npu_over_gpu"].get<double>());
   }
   return out;
 }

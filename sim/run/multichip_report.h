@@ -28,6 +28,7 @@ struct PlanContext {
   ShardPlan shard;
   uint64_t prefill_tokens = 1;
   ChipMemory memory;
+  double gpu_idle_w = 0.0;  // one GPU's idle power, for the time a GPU of the plan waits
 };
 
 // The prefill, then each sampled decode step.

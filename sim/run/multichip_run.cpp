@@ -34,12 +34,7 @@ ChipMemory check_chip_memory(const ShardPlan& shard, const NpuConfig& chip, DTyp
   memory.capacity_bytes = chip.dram.capacity_bytes;
   const Bytes needed = memory.weight_bytes + memory.kv_cache_bytes;
   if (needed > memory.capacity_bytes) {
-    throw InputError("<cli>", "--tp",
-                     fmt::format("the plan puts {:.2f} GB of weights and {:.2f} GB of KV cache on each chip, "
-                                 "{:.2f} GB over the chip's {:.2f} GB (npu.dram.capacity_bytes); use more "
-                                 "chips (--tp, --pp) or a smaller dtype",
-                                 gigabytes(memory.weight_bytes), gigabytes(memory.kv_cache_bytes),
-                                 gigabytes(needed - memory.capacity_bytes), gigabytes(memory.capacity_bytes)));
+    throw_plan_does_not_fit(memory.weight_bytes, memory.kv_cache_bytes, memory.capacity_bytes);
   }
   return memory;
 }
@@ -84,6 +79,16 @@ SystemRun place_passes(const RunReport& report, const SystemConfig& system, cons
 
 }  // namespace
 
+void throw_plan_does_not_fit(Bytes weight_bytes, Bytes kv_cache_bytes, Bytes capacity_bytes) {
+  const Bytes needed = weight_bytes + kv_cache_bytes;
+  throw InputError("<cli>", "--tp",
+                   fmt::format("the plan does not fit each chip's memory by {:.2f} GB: {:.2f} GB of weights and "
+                               "{:.2f} GB of KV cache per chip, the chip has {:.2f} GB (npu.dram.capacity_bytes); "
+                               "use more chips (--tp, --pp) or a smaller dtype",
+                               gigabytes(needed - capacity_bytes), gigabytes(weight_bytes), gigabytes(kv_cache_bytes),
+                               gigabytes(capacity_bytes)));
+}
+
 SystemConfig resolve_system_config(const std::string& spec, const std::vector<std::string>& overrides,
                                    std::string* source) {
   ConfigDocument document = load_config_document(spec, "systems");
@@ -125,6 +130,7 @@ RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions&
   if (!mc.gpu_system.empty()) {
     context.gpu_system = resolve_system_config(mc.gpu_system, overrides, &context.gpu_system_source);
     gpu = place_passes(report, context.gpu_system, mc.plan, context, "gpu_time_s");
+    context.gpu_idle_w = resolve_gpu_baseline(options.gpu, options.overrides).config.idle_w;
     if (gpu->passes.empty()) throw InputError("<cli>", "--gpu-system", "needs a GPU baseline (--gpu)");
   }
   add_system_report(report, mc.plan, context, llm, npu, gpu);

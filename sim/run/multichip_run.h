@@ -22,6 +22,9 @@ struct MultichipOptions {
   bool npu_given = false;   // --npu overrides the system's chip preset
 };
 
+// The InputError at --tp for a plan whose weights and KV cache exceed a chip's DRAM, by how much.
+[[noreturn]] void throw_plan_does_not_fit(Bytes weight_bytes, Bytes kv_cache_bytes, Bytes capacity_bytes);
+
 // The system config with its "system." overrides; a preset name or a file.
 SystemConfig resolve_system_config(const std::string& spec, const std::vector<std::string>& overrides,
                                    std::string* source);

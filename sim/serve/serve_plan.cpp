@@ -93,9 +93,10 @@ ServeOptions shard_serve_options(const ServeOptions& options, const ServePlan& p
 }
 
 void use_stage_memory(ModelFacts& facts, const ServePlan& plan, const ServeOptions& options,
-                      const std::string& npu_dtype) {
+                      const std::string& npu_dtype, Bytes chip_capacity_bytes) {
   const ModelFacts stage =
       read_model_facts(plan.stage_model, options.dtype, npu_dtype, options.scheduler.max_batched_tokens);
+  if (stage.weight_bytes >= chip_capacity_bytes) throw_plan_does_not_fit(stage.weight_bytes, 0, chip_capacity_bytes);
   facts.weight_bytes = stage.weight_bytes;
   facts.kv_bytes_per_token = stage.kv_bytes_per_token;
 }

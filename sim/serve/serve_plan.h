@@ -38,8 +38,9 @@ std::optional<ServePlan> resolve_serve_plan(const ServeOptions& options);
 ServeOptions shard_serve_options(const ServeOptions& options, const ServePlan& plan);
 
 // Weights and KV bytes per token of one chip (its stage's layers); the step costs keep every layer.
+// Weights beyond the chip's DRAM are an InputError at --tp saying by how much.
 void use_stage_memory(ModelFacts& facts, const ServePlan& plan, const ServeOptions& options,
-                      const std::string& npu_dtype);
+                      const std::string& npu_dtype, Bytes chip_capacity_bytes);
 
 // The links of both systems, for activations of `dtype`.
 void attach_plan_links(ServePlan& plan, DType dtype);

@@ -229,7 +229,10 @@ int serve_command(const ServeOptions& given) {
   const SchedulerConfig& limits = options.scheduler;
   ModelFacts model = read_model_facts(options.model, options.dtype,
                                       std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
-  if (plan) use_stage_memory(model, *plan, options, std::string(dtype_name(config.array.dtypes.front())));
+  if (plan) {
+    use_stage_memory(model, *plan, options, std::string(dtype_name(config.array.dtypes.front())),
+                     config.dram.capacity_bytes);
+  }
   traffic.dropped = check_context(traffic.requests, model, options.drop_oversized, traffic.source);
 
   Device npu{"npu", options.npu, nullptr, {}, limits, {}};

@@ -187,7 +187,8 @@ LlmStepCostTable make_table(const PieceRun& run, const Grids& g, uint32_t layers
 constexpr uint64_t kValidationPastGroups = 3;
 
 StepShape random_step(std::mt19937_64& rng, const StepGridLimits& limits) {
-  const auto uniform = [&](uint64_t low, uint64_t high) { return low + rng() % (high - low + 1); };
+  // An empty range (--max-num-seqs 1, or a token budget the decodes fill) gives its low end, not a % 0.
+  const auto uniform = [&](uint64_t low, uint64_t high) { return high <= low ? low : low + rng() % (high - low + 1); };
   StepShape shape;
   const uint64_t decodes = uniform(1, std::min<uint64_t>(limits.max_seqs, limits.max_tokens) - 1);
   std::vector<uint64_t> pasts(uniform(1, kValidationPastGroups));

@@ -76,9 +76,11 @@ TEST_CASE("cli multichip: bad plans and systems") {
                  "--tp: expected a divisor of the model's heads (64), got 3");
   check_rejected("run --system rngd-server-8 --tp 8 --pp 2 --workload llama3.1-70b --decode 2",
                  "--tp: the plan needs tp*pp*dp = 16 chips, the system has 8");
-  // Llama-3.1-405B at FP16: 811.7 GB of weights over 8 cards is 101 GB each, past RNGD's 51.5 GB.
-  check_rejected("run --system rngd-server-8 --tp 8 --workload llama3.1-405b --dtype bf16 --decode 2",
-                 "--tp: the plan puts");
+  // Llama-3.1-405B at FP16: 405,853,388,800 parameters x 2 B = 811.71 GB over 8 cards = 101.46 GB each
+  // (+ 0.01 GB of replicated norms), past RNGD's 48 GiB = 51.54 GB by 101.47 - 51.54 = 49.93 GB; the KV
+  // cache of 18 tokens is 18 x 2 x 126 layers x 1 K/V head x 128 x 2 B = 1.2 MB.
+  check_rejected("run --system rngd-server-8 --tp 8 --workload llama3.1-405b --dtype bf16 --prefill 16 --decode 2",
+                 "--tp: the plan does not fit each chip's memory by 49.93 GB: 101.47 GB of weights");
   check_rejected("run --system rngd-server-8 --tp 8 --ep 8 --workload llama3.1-70b --decode 2",
                  "--ep: applies to mixture-of-experts models");
   check_rejected("run --system rngd-server-8 --tp 4 --ep 4 --workload mixtral-8x7b:experts=6 --decode 2",
@@ -91,4 +93,19 @@ TEST_CASE("cli multichip: bad plans and systems") {
   check_rejected("run --tp 2 --workload llama3.1-70b --decode 2", "--tp: plan options need --system");
   check_rejected("run --system h100-sxm5-x8-nvlink --tp 8 --workload llama3.1-70b --decode 2",
                  "--system: 'h100-sxm5-x8-nvlink' is a GPU system");
+}
+
+TEST_CASE("cli multichip: Llama-3.1-405B fits 16 RNGD cards at FP8 (TP=8, PP=2)") {
+  // 405,853,388,800 parameters x 1 B over 16 chips = 25.37 GB a chip. Exactly: stage 0 holds 63 of the 126
+  // layers, each 16384 x (16384 + 2 x 8 x 128) + 16384^2 + 3 x 16384 x 53248 = 3,187,671,040 parameters
+  // split 8 ways, its 1/8 of the embedding and head (2 x 128256 x 16384 / 8) and the replicated norms
+  // (63 x 2 x 16384 + 16384): 25,630,326,784 B = 25.63 GB, 25.91 GB under the 48 GiB (51.54 GB) card.
+  const std::string out = fresh_dir("multichip_405b");
+  const auto json = run_ok("run --system rngd-server-8 --chips 16 --tp 8 --pp 2 --workload llama3.1-405b --dtype fp8 "
+                           "--prefill 16 --decode 2", out);
+  const auto& memory = json["totals"]["system"]["memory_per_chip"];
+  const double weights_gb = memory["weight_bytes"].get<double>() / 1e9;
+  CHECK(memory["weight_bytes"].get<uint64_t>() == 25630326784ull);
+  CHECK(memory["capacity_bytes"].get<double>() / 1e9 - weights_gb == doctest::Approx(25.91).epsilon(0.001));
+  CHECK(json["totals"]["system"]["chips_used"] == 16);
 }
