@@ -179,6 +179,11 @@ nlohmann::ordered_json metrics_from_result(const nlohmann::ordered_json& result)
     const auto found = result.find(section);
     if (found != result.end() && found->is_object()) flatten(*found, section, metrics);
   }
+  // A serve point on a multi-chip system: its communication time and link energy per device.
+  const auto system = result.find("system");
+  if (system != result.end() && system->is_object() && system->contains("communication")) {
+    flatten((*system)["communication"], "system.communication", metrics);
+  }
   // A point runs one workload; its NPU-vs-GPU comparison (when the run made one) is worth sweeping too.
   const auto workloads = result.find("workloads");
   if (workloads != result.end() && workloads->is_array() && workloads->size() == 1) {

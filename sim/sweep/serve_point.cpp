@@ -25,6 +25,10 @@ constexpr ServeKey kServeKeys[] = {
     {"block_tokens", false},  {"preemption", false},    {"host_link_gbytes_per_s", false},
     {"slo", false},           {"gpu_memory_gib", false}, {"validation_steps", false},
     {"find_max_rate", true},  {"drop_oversized", true},
+    // The multi-chip plan (sim/serve/serve_plan.h).
+    {"system", false},        {"gpu_system", false},    {"tp", false},
+    {"pp", false},            {"ep", false},            {"dp", false},
+    {"all_reduce", false},    {"expert_load_pct", false}, {"chips", false},
 };
 
 const ServeKey* find_key(const std::string& name) {
@@ -79,7 +83,9 @@ std::string parse_serve_point(const nlohmann::json& json, const std::string& fil
       if (item.value().get<bool>()) text += " " + flag_of(item.key());
       continue;
     }
-    if (item.key() == "traffic") value = resolve_file(value);
+    const bool system_file = (item.key() == "system" || item.key() == "gpu_system") && value.size() > 5 &&
+                             value.compare(value.size() - 5, 5, ".json") == 0;
+    if (item.key() == "traffic" || system_file) value = resolve_file(value);
     text += " " + flag_of(item.key()) + " " + value;
   }
   return text;

@@ -143,7 +143,31 @@ size_t decode_point(const SweepSpec& spec, size_t n, std::vector<size_t>& choice
   return rest;
 }
 
-// One axis value on a point: a run option (batch, dtype) or a config override.
+// A plan axis value (tp, pp, ep, dp: a degree; system: a preset or file) appended to a serve point's options.
+void apply_plan_axis(const SweepSpec& spec, const SweepAxis& axis, size_t value_index, SweepPoint& point) {
+  const nlohmann::json& value = axis.values[value_index];
+  const std::string where = fmt::format("{}.values[{}]", axis.field, value_index);
+  if (!is_serve_workload(point.request.workload)) {
+    throw InputError(spec.file, axis.field + ".path",
+                     "'" + axis.path + "' is a multi-chip plan option: it applies to serve points only");
+  }
+  std::string text;
+  if (axis.path == "system") {
+    if (!value.is_string() || value.get<std::string>().empty() ||
+        value.get<std::string>().find_first_of(" \t\n\r") != std::string::npos) {
+      throw InputError(spec.file, where, "expected a system preset or file without whitespace, got " + describe_json(value));
+    }
+    text = value.get<std::string>();
+  } else {
+    if (!value.is_number_unsigned() || value.get<uint64_t>() == 0 || value.get<uint64_t>() > 1024) {
+      throw InputError(spec.file, where, "expected a degree from 1 to 1024, got " + describe_json(value));
+    }
+    text = std::to_string(value.get<uint64_t>());
+  }
+  point.request.workload += " --" + axis.path + " " + text;
+}
+
+// One axis value on a point: a run option (batch, dtype), a plan option or a config override.
 void apply_axis_value(const SweepSpec& spec, const SweepAxis& axis, size_t value_index, SweepPoint& point) {
   const nlohmann::json& value = axis.values[value_index];
   point.axes[axis.path] = value;
@@ -159,6 +183,8 @@ void apply_axis_value(const SweepSpec& spec, const SweepAxis& axis, size_t value
                        describe_json(value) + " is not one of: " + known_dtype_names());
     }
     point.request.dtype = value.get<std::string>();
+  } else if (is_plan_axis(axis.path)) {
+    apply_plan_axis(spec, axis, value_index, point);
   } else {
     point.request.overrides.push_back(override_text(axis, value));
   }

@@ -39,7 +39,9 @@ const nlohmann::json& require(const nlohmann::json& object, const char* key, con
   return *it;
 }
 
-bool is_run_option_axis(const std::string& path) { return path == "batch" || path == "dtype"; }
+bool is_run_option_axis(const std::string& path) {
+  return path == "batch" || path == "dtype" || is_plan_axis(path);
+}
 
 SweepAxis parse_axis(const nlohmann::json& json, const std::string& file, const std::string& field) {
   reject_unknown(json, file, field, {"path", "values"});
@@ -51,7 +53,7 @@ SweepAxis parse_axis(const nlohmann::json& json, const std::string& file, const 
   axis.path = path.get<std::string>();
   if (axis.path.rfind("npu.", 0) != 0 && !is_run_option_axis(axis.path)) {
     throw InputError(file, field + ".path",
-                     "'" + axis.path + "' is neither a config path starting with 'npu.' nor batch or dtype");
+                     "'" + axis.path + "' is neither a config path starting with 'npu.' nor batch, dtype, tp, pp, ep, dp or system");
   }
   const nlohmann::json& values = require(json, "values", file, field);
   if (!values.is_array()) {

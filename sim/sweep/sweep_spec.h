@@ -67,6 +67,11 @@ struct SweepPoint {
 SweepSpec load_sweep_spec(const std::string& path);
 SweepSpec parse_sweep_spec(const nlohmann::json& document, const std::string& file);
 
+// A multi-chip plan option as an axis (tp, pp, ep, dp, system): it applies to serve points.
+inline bool is_plan_axis(const std::string& path) {
+  return path == "tp" || path == "pp" || path == "ep" || path == "dp" || path == "system";
+}
+
 // The axis column names of a spec in order: "workload" first, then each axis path.
 std::vector<std::string> axis_columns(const SweepSpec& spec);
 

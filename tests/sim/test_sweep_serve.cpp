@@ -117,3 +117,44 @@ TEST_CASE("cli sweep: serve points run `npusim serve` and record both devices' m
   // Decode streams the weights from DRAM: twice the bandwidth, shorter time per output token.
   CHECK(faster < slower);
 }
+
+TEST_CASE("serve point: plan keys and plan axes (tp, pp, ep, dp, system) become serve's plan options") {
+  auto json = serve_spec();
+  json["workloads"][0]["serve"]["system"] = "rngd-server-8";
+  json["axes"] = nlohmann::json::parse(R"([{"path": "tp", "values": [1, 2]}, {"path": "dp", "values": [1, 4]}])");
+  const auto expansion = npusim::expand_sweep(npusim::parse_sweep_spec(json, "spec.json"), false);
+  REQUIRE(expansion.points.size() == 4);
+  const auto& last = expansion.points.back();
+  CHECK(last.request.workload.find("--system rngd-server-8") != std::string::npos);
+  CHECK(last.request.workload.find(" --tp 2 --dp 4") != std::string::npos);
+  CHECK(last.axes["tp"] == 2);
+  CHECK(expansion.points[0].id != last.id);
+  // A plan axis needs a serve point; degrees are positive integers.
+  auto run_spec = json;
+  run_spec["workloads"] = {"fc:in=64,out=64"};
+  CHECK(error_of(run_spec).find("spec.json: axes[0].path: 'tp' is a multi-chip plan option") == 0);
+  json["axes"][0]["values"] = {0};
+  CHECK(error_of(json).find("spec.json: axes[0].values[0]: expected a degree from 1 to 1024, got 0") == 0);
+}
+
+TEST_CASE("cli sweep: a serve point with a TP axis records each plan's communication") {
+  const std::string dir = fresh_dir("sweep_serve_tp");
+  auto json = serve_spec();
+  json.erase("gpu");
+  json["workloads"][0]["serve"]["system"] = "rngd-server-8";
+  json["workloads"][0]["serve"]["requests"] = 4;
+  json["axes"] = nlohmann::json::parse(R"([{"path": "tp", "values": [1, 2]}])");
+  const std::string spec = write_file(dir, "spec.json", json.dump());
+  const CommandResult result = run_npusim("sweep " + spec + " --out " + dir + "/out -j 2");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const npusim::ResultSet results = npusim::read_results(dir + "/out");
+  REQUIRE(results.by_id.size() == 2);
+  for (const auto& [id, line] : results.by_id) {
+    REQUIRE(line["status"] == "ok");
+    const double communication = line["metrics"]["system.communication.npu.communication_exposed_s"].get<double>();
+    // TP=1 has no collective; TP=2 pays at least the host overhead (8 us) of its all-reduces.
+    if (line["axes"]["tp"] == 1) CHECK(communication == 0.0);
+    if (line["axes"]["tp"] == 2) CHECK(communication > 0.0);
+  }
+}
