@@ -11,7 +11,14 @@ struct PassState {
   const ParallelPlan& plan;
   ChipLinkFabric* fabric;  // nullptr: free links
   SystemPassResult& result;
+  bool record = false;
 };
+
+void record(PassState& state, const std::vector<uint32_t>& group, uint64_t start_ps, uint64_t end_ps,
+            const char* what) {
+  if (!state.record || end_ps <= start_ps) return;
+  for (uint32_t chip : group) state.result.chip_spans.push_back(ChipSpan{chip, start_ps, end_ps, what});
+}
 
 std::vector<uint32_t> tp_group(const ParallelPlan& plan, uint32_t replica, uint32_t stage) {
   std::vector<uint32_t> group;
@@ -24,11 +31,13 @@ uint64_t run_segments(PassState& state, const std::vector<PassSegment>& segments
                       const std::vector<uint32_t>& group, uint64_t start_ps) {
   uint64_t t = start_ps;
   for (const PassSegment& segment : segments) {
+    record(state, group, t, t + segment.compute_ps, "compute");
     t += segment.compute_ps;
     for (uint32_t chip : group) state.result.chips[chip].compute_ps += segment.compute_ps;
     if (!segment.collective || group.size() < 2 || state.fabric == nullptr) continue;
     const uint64_t done = run_collectives(*state.fabric, {collective_steps(segment.kind, group, segment.bytes)}, t);
     for (uint32_t chip : group) state.result.chips[chip].collective_ps += done - t;
+    record(state, group, t, done, collective_kind_name(segment.kind));
     CollectiveCount& count = state.result.collectives[collective_kind_name(segment.kind)];
     count.count += 1;
     count.bytes += segment.bytes;
@@ -93,18 +102,20 @@ uint32_t plan_chip(const ParallelPlan& plan, uint32_t replica, uint32_t stage, u
 }
 
 SystemPassResult run_system_pass(const SystemConfig& system, const ParallelPlan& plan, uint32_t micro_batches,
-                                 const PassSegments& segments) {
+                                 const PassSegments& segments, bool record_spans) {
   SystemPassResult result;
   result.chips.resize(plan.chips());
   ChipLinkFabric fabric(system);
-  PassState linked{plan, &fabric, result};
+  if (record_spans) fabric.record_spans();
+  PassState linked{plan, &fabric, result, record_spans};
   result.time_ps = schedule(linked, micro_batches, segments);
   result.links = fabric.links();
+  result.link_spans = fabric.spans();
   result.link_energy_j = fabric.energy_pj() * 1e-12;
 
   SystemPassResult free_links;
   free_links.chips.resize(plan.chips());
-  PassState unlinked{plan, nullptr, free_links};
+  PassState unlinked{plan, nullptr, free_links, false};
   result.compute_only_time_ps = schedule(unlinked, micro_batches, segments);
   return result;
 }

@@ -37,6 +37,14 @@ struct ChipPassStats {
   uint64_t collective_ps = 0;  // inside collectives (waiting on links included)
 };
 
+// A chip's compute segment or collective, recorded for timelines when asked.
+struct ChipSpan {
+  uint32_t chip = 0;
+  uint64_t start_ps = 0;
+  uint64_t end_ps = 0;
+  const char* what = "compute";  // "compute" or a collective's kind name
+};
+
 struct CollectiveCount {
   uint64_t count = 0;
   Bytes bytes = 0;  // per member, as issued
@@ -49,12 +57,15 @@ struct SystemPassResult {
   std::vector<DirectedChipLink> links;
   std::map<std::string, CollectiveCount> collectives;  // by kind name
   double link_energy_j = 0.0;
+  std::vector<ChipSpan> chip_spans;       // only when recorded
+  std::vector<LinkBusySpan> link_spans;   // only when recorded
 };
 
 // Chip id of (replica, stage, tp rank).
 uint32_t plan_chip(const ParallelPlan& plan, uint32_t replica, uint32_t stage, uint32_t rank);
 
+// `record_spans`: keep every chip's segments and every link reservation (for --timeline).
 SystemPassResult run_system_pass(const SystemConfig& system, const ParallelPlan& plan, uint32_t micro_batches,
-                                 const PassSegments& segments);
+                                 const PassSegments& segments, bool record_spans = false);
 
 }  // namespace npusim

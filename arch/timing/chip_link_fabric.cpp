@@ -80,6 +80,7 @@ uint64_t ChipLinkFabric::transfer(uint32_t src, uint32_t dst, Bytes bytes, uint6
     start_ps = std::max(start_ps, link.busy_until_ps);
     end_ps = std::max(start_ps + duration_ps, end_ps);
     link.busy_until_ps = end_ps;
+    if (record_spans_) spans_.push_back(LinkBusySpan{index, start_ps, end_ps, bytes});
     link.usage.bytes += bytes;
     link.usage.busy_ps += duration_ps;
     link.usage.transfers += 1;

@@ -18,6 +18,14 @@ struct ChipLinkUsage {
   uint64_t transfers = 0;
 };
 
+// One transfer's reservation of one link (recorded for timelines when asked).
+struct LinkBusySpan {
+  uint32_t link = 0;
+  uint64_t start_ps = 0;
+  uint64_t end_ps = 0;
+  Bytes bytes = 0;
+};
+
 struct DirectedChipLink {
   std::string name;  // "chip0->chip1", "chip3->switch", "switch->chip5"
   double ps_per_byte = 1.0;
@@ -37,6 +45,9 @@ class ChipLinkFabric {
   const std::vector<DirectedChipLink>& links() const { return links_; }
   uint64_t host_overhead_ps() const { return host_overhead_ps_; }
   double energy_pj() const { return energy_pj_; }
+  // Keep every link reservation from now on (spans()), for a timeline.
+  void record_spans() { record_spans_ = true; }
+  const std::vector<LinkBusySpan>& spans() const { return spans_; }
   // The directed links a transfer from src to dst crosses, and how many hops pay the latency.
   std::vector<uint32_t> route(uint32_t src, uint32_t dst) const;
   uint32_t hops(uint32_t src, uint32_t dst) const;
@@ -52,6 +63,8 @@ class ChipLinkFabric {
   double pj_per_byte_;
   double energy_pj_ = 0.0;
   std::vector<DirectedChipLink> links_;
+  bool record_spans_ = false;
+  std::vector<LinkBusySpan> spans_;
   std::vector<uint32_t> first_link_;  // per chip: its outgoing (ring, switch) or pairwise link block
 };
 

@@ -82,7 +82,9 @@ LlmOptions llm_options(const po::variables_map& values, const RunFlags& flags, c
     }
   }
   if (!values.count("decode")) throw InputError("<cli>", "--prefill", "needs --decode (LLM mode)");
-  if (!options.timeline_file.empty()) throw InputError("<cli>", "--timeline", "not supported in LLM mode");
+  if (!options.timeline_file.empty() && !values.count("system")) {
+    throw InputError("<cli>", "--timeline", "not supported in single-chip LLM mode (a multi-chip run, --system, has one)");
+  }
   if (!options.seq_dist.empty()) throw InputError("<cli>", "--seq-dist", "applies to encoders, not LLM mode");
   return LlmOptions{static_cast<uint64_t>(flags.prefill), static_cast<uint64_t>(flags.decode),
                     static_cast<uint32_t>(flags.decode_samples)};

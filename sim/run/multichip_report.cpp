@@ -145,6 +145,22 @@ nlohmann::ordered_json plan_json(const ParallelPlan& plan, const PlanContext& co
           {"shard_workload", format_workload_spec(context.shard.spec)}};
 }
 
+// The shard's memory-stall share of its cycles in one pass (its layer rows), splitting a chip's compute
+// time into MAC/vector-busy time and time stalled on memory.
+void add_memory_stall_split(nlohmann::ordered_json& pass, const RunReport& report, const WorkloadSummary& workload) {
+  double cycles = 0.0, stall_cycles = 0.0;
+  for (size_t row = workload.first_layer; row < workload.end_layer; ++row) {
+    const auto& layer = report.layers[row];
+    if (!layer.contains("cycles") || !layer.contains("stall_memory_cycles")) return;
+    cycles += layer["cycles"].get<double>();
+    stall_cycles += layer["stall_memory_cycles"].get<double>();
+  }
+  if (cycles <= 0.0) return;
+  const double compute_s = pass["mean_chip_compute_s"].get<double>();
+  pass["mean_chip_memory_stall_s"] = compute_s * stall_cycles / cycles;
+  pass["mean_chip_compute_busy_s"] = compute_s * (1.0 - stall_cycles / cycles);
+}
+
 }  // namespace
 
 void add_system_report(RunReport& report, const ParallelPlan& plan, const PlanContext& context,
@@ -158,6 +174,8 @@ void add_system_report(RunReport& report, const ParallelPlan& plan, const PlanCo
   system["energy"] = energy_json(shard_energy(totals["llm"], totals["idle_power_w"].get<double>()),
                                  system_times(npu, sampled, llm.decode_tokens), plan, micro, tokens);
   system["batch"] = batch;
+  add_memory_stall_split(system["prefill"], report, report.workloads.front());
+  add_memory_stall_split(system["last_decode_step"], report, report.workloads.back());
   system["plan"] = plan_json(plan, context);
   system["memory_per_chip"] = {{"weight_bytes", context.memory.weight_bytes},
                                {"kv_cache_bytes", context.memory.kv_cache_bytes},

@@ -8,8 +8,10 @@
 
 #include "analysis/multichip/pass_segments.h"
 #include "arch/spec/input_error.h"
+#include "sim/io/atomic_file.h"
 #include "sim/io/config_loader.h"
 #include "sim/run/multichip_report.h"
+#include "sim/run/multichip_timeline.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace npusim {
@@ -59,7 +61,7 @@ std::vector<OpTime> op_times(const RunReport& report, const WorkloadSummary& wor
 
 // Prefill and each sampled decode step on the system, from the report's `column` op times.
 SystemRun place_passes(const RunReport& report, const SystemConfig& system, const ParallelPlan& plan,
-                       const PlanContext& context, const char* column) {
+                       const PlanContext& context, const char* column, bool record_spans = false) {
   SystemRun run;
   for (size_t k = 0; k < report.workloads.size(); ++k) {
     const std::vector<OpTime> ops = op_times(report, report.workloads[k], column);
@@ -72,9 +74,17 @@ SystemRun place_passes(const RunReport& report, const SystemConfig& system, cons
     shape.experts_per_token = context.shard.model.experts_per_token;
     shape.element_bytes = dtype_bytes(report.workloads[k].dtype);
     run.passes.push_back(
-        run_system_pass(system, plan, context.shard.micro_batches, pass_segments(ops, plan, shape)));
+        run_system_pass(system, plan, context.shard.micro_batches, pass_segments(ops, plan, shape), record_spans));
   }
   return run;
+}
+
+std::vector<std::string> pass_names(const RunReport& report) {
+  std::vector<std::string> names{"prefill"};
+  for (uint64_t step : report.totals["llm"]["simulated_decode_steps"].get<std::vector<uint64_t>>()) {
+    names.push_back("decode step " + std::to_string(step));
+  }
+  return names;
 }
 
 }  // namespace
@@ -99,12 +109,14 @@ SystemConfig resolve_system_config(const std::string& spec, const std::vector<st
   return parse_system_config(document.document, document.file);
 }
 
-RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc) {
+RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc,
+                                    std::string* timeline_json) {
   std::vector<std::string> overrides = options.overrides;
   if (mc.chips > 0) overrides.push_back("system.chips=" + std::to_string(mc.chips));
   PlanContext context;
   context.system = resolve_system_config(mc.system, overrides, &context.system_source);
   RunOptions shard_run = options;
+  shard_run.timeline_file.clear();  // the system's timeline, not the shard's
   if (!mc.npu_given) {
     if (context.system.npu.empty()) {
       throw InputError("<cli>", "--system", "'" + mc.system + "' is a GPU system; give --npu for the chips");
@@ -125,7 +137,8 @@ RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions&
   shard_run.batch = 0;
   RunReport report = execute_llm_run(shard_run, llm);
 
-  const SystemRun npu = place_passes(report, context.system, mc.plan, context, "time_s");
+  const bool record = timeline_json != nullptr && !options.timeline_file.empty();
+  const SystemRun npu = place_passes(report, context.system, mc.plan, context, "time_s", record);
   std::optional<SystemRun> gpu;
   if (!mc.gpu_system.empty()) {
     context.gpu_system = resolve_system_config(mc.gpu_system, overrides, &context.gpu_system_source);
@@ -134,14 +147,17 @@ RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions&
     if (gpu->passes.empty()) throw InputError("<cli>", "--gpu-system", "needs a GPU baseline (--gpu)");
   }
   add_system_report(report, mc.plan, context, llm, npu, gpu);
+  if (record) *timeline_json = multichip_timeline_json(npu, mc.plan, pass_names(report));
   return report;
 }
 
 int multichip_llm_run_command(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc) {
-  const RunReport report = execute_multichip_llm_run(options, llm, mc);
+  std::string timeline;
+  const RunReport report = execute_multichip_llm_run(options, llm, mc, &timeline);
   if (!options.quiet) std::cout << report_to_table(report);
   std::cout << system_summary_lines(report.totals) << std::flush;
   if (!options.out_dir.empty()) write_result_files(report, options.out_dir);
+  if (!options.timeline_file.empty()) write_file_atomically(options.timeline_file, timeline);
   return 0;
 }
 

@@ -29,7 +29,9 @@ struct MultichipOptions {
 SystemConfig resolve_system_config(const std::string& spec, const std::vector<std::string>& overrides,
                                    std::string* source);
 
-RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc);
+// `timeline_json` (when not null and options.timeline_file is set) receives the system's timeline.
+RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc,
+                                    std::string* timeline_json = nullptr);
 int multichip_llm_run_command(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc);
 
 }  // namespace npusim

@@ -2,6 +2,7 @@
 // prefill with a free link, and bad plans (one line naming the option, exit 2, nothing written).
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -108,4 +109,40 @@ TEST_CASE("cli multichip: Llama-3.1-405B fits 16 RNGD cards at FP8 (TP=8, PP=2)"
   CHECK(memory["weight_bytes"].get<uint64_t>() == 25630326784ull);
   CHECK(memory["capacity_bytes"].get<double>() / 1e9 - weights_gb == doctest::Approx(25.91).epsilon(0.001));
   CHECK(json["totals"]["system"]["chips_used"] == 16);
+}
+
+TEST_CASE("cli multichip: --timeline has a track group per chip and per link, matching the report") {
+  // TP=4 x PP=2 on the 8-card server: 8 chip groups (compute and collectives tracks) and the switch's 16
+  // directed links. Chip 0's compute spans in the prefill add up to its compute_s, and the bytes of each
+  // link's prefill transfers to the link's bytes in the report.
+  const std::string dir = fresh_dir("multichip_timeline");
+  const CommandResult result = run_npusim(
+      "run --system rngd-server-8 --tp 4 --pp 2 --workload llama3.1-70b:layers=4 --dtype fp8 --prefill 64 "
+      "--decode 4 --decode-samples 2 --gpu none --quiet --out " + dir + "/out --timeline " + dir + "/t.json");
+  CAPTURE(result.output);
+  REQUIRE(result.exit_code == 0);
+  const auto trace = nlohmann::json::parse(read_file(dir + "/t.json"))["traceEvents"];
+  const auto report = nlohmann::json::parse(read_file(dir + "/out/result.json"))["totals"]["system"]["prefill"];
+  std::map<int, std::string> groups;
+  double chip0_compute_s = 0.0;
+  std::map<int, uint64_t> link_bytes;
+  for (const auto& event : trace) {
+    if (event["ph"] == "M" && event["name"] == "process_name") groups[event["pid"]] = event["args"]["name"];
+    if (event["ph"] != "X" || event["args"].value("pass", "") != "prefill") continue;
+    if (event["pid"] == 100 && event["tid"] == 1) chip0_compute_s += event["dur"].get<double>() * 1e-6;
+    if (event["name"] == "transfer") link_bytes[event["pid"].get<int>() - 100000] += event["args"]["bytes"].get<uint64_t>();
+  }
+  int chips = 0, links = 0;
+  for (const auto& [pid, name] : groups) {
+    chips += name.rfind("chip ", 0) == 0 ? 1 : 0;
+    links += name.rfind("link ", 0) == 0 ? 1 : 0;
+  }
+  CHECK(chips == 8);
+  CHECK(links == 16);
+  CHECK(chip0_compute_s == doctest::Approx(report["chips"][0]["compute_s"].get<double>()).epsilon(1e-9));
+  uint64_t reported = 0, traced = 0;
+  for (const auto& link : report["links"]) reported += link["bytes"].get<uint64_t>();
+  for (const auto& [link, bytes] : link_bytes) traced += bytes;
+  CHECK(traced == reported);
+  CHECK(reported > 0);
 }
