@@ -51,6 +51,8 @@ def make_symlink_file(scratch):
 SWEEP = {"npu": "edge-int8", "axes": [{"path": "npu.array.rows", "values": [16]}], "workloads": ["fc:in=64,out=64"]}
 REQUESTS = '{"arrival_s": 1.0, "input_tokens": 16, "output_tokens": 4}\n{"arrival_s": 0.5, "input_tokens": 16, "output_tokens": 4}\n'
 SERVE = ["serve", "--npu", "edge-int8", "--model", "gpt2", "--gpu", "none", "--out", "{out}"]
+MULTICHIP = ["run", "--quiet", "--system", "rngd-server-8", "--gpu", "none", "--workload", "llama3.1-70b", "--decode",
+             "2", "--out", "{out}"]
 
 CASES = [
     # ---- configs: numbers out of physical range, overflow, structure ----
@@ -173,4 +175,36 @@ CASES = [
      "expect": "--block-tokens"},
     {"name": "serve unknown slo key", "args": SERVE + ["--rate", "1", "--requests", "4", "--slo", "ttft_p42_s=1"],
      "expect": "--slo"},
+    # ---- multi-chip plans and systems (issue 13) ----
+    {"name": "plan --tp not dividing heads", "args": MULTICHIP + ["--tp", "3"],
+     "expect": "--tp: expected a divisor of the model's heads (64), got 3"},
+    {"name": "plan --tp not dividing hidden", "args": ["run", "--quiet", "--gpu", "none", "--system", "rngd-server-8",
+                                                       "--workload", "llama3.1-8b:heads=5,kv_heads=5,head_dim=128",
+                                                       "--decode", "2", "--tp", "5", "--out", "{out}"],
+     "expect": "--tp: expected a divisor of the model's hidden size (4096), got 5"},
+    {"name": "plan --pp more than layers", "args": MULTICHIP + ["--pp", "81", "--chips", "128"],
+     "expect": "--pp: expected at most the model's layers (80), got 81"},
+    {"name": "plan --ep not dividing experts",
+     "args": ["run", "--quiet", "--gpu", "none", "--system", "rngd-server-8", "--workload", "mixtral-8x7b:experts=6",
+              "--decode", "2", "--tp", "4", "--ep", "4", "--out", "{out}"],
+     "expect": "--ep: expected a divisor of the model's experts (6), got 4"},
+    {"name": "plan over chip memory", "args": ["run", "--quiet", "--gpu", "none", "--system", "rngd-server-8",
+                                               "--workload", "llama3.1-405b", "--dtype", "bf16", "--prefill", "16",
+                                               "--decode", "2", "--tp", "8", "--out", "{out}"],
+     "expect": "--tp: the plan does not fit each chip's memory by 49.93 GB"},
+    {"name": "plan more chips than the system", "args": MULTICHIP + ["--tp", "8", "--pp", "2"],
+     "expect": "the plan needs tp*pp*dp = 16 chips, the system has 8"},
+    {"name": "system ring without ports", "files": {"s.json": {"npu": "furiosa-rngd", "chips": 8, "topology": "ring"}},
+     "args": MULTICHIP[:3] + ["{dir}/s.json"] + MULTICHIP[4:], "expect": ["s.json", "system.link.ports"]},
+    {"name": "system unknown link kind",
+     "files": {"s.json": {"npu": "furiosa-rngd", "chips": 8, "link": {"kind": "carrier-pigeon"}}},
+     "args": MULTICHIP[:3] + ["{dir}/s.json"] + MULTICHIP[4:], "expect": ["s.json", "system.link.kind"]},
+    {"name": "plan without --system", "args": SERVE + ["--requests", "2", "--tp", "2"],
+     "expect": "--tp: plan options need --system"},
+    {"name": "serve plan --micro-batches", "args": SERVE + ["--requests", "2", "--system", "rngd-server-8", "--pp", "2",
+                                                            "--micro-batches", "2"],
+     "expect": "--micro-batches"},
+    {"name": "sweep plan axis on a run workload",
+     "files": {"s.json": {**SWEEP, "axes": [{"path": "tp", "values": [2]}]}},
+     "args": ["sweep", "{dir}/s.json", "--out", "{out}"], "expect": ["s.json", "axes[0].path", "serve points only"]},
 ]
