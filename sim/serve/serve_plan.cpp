@@ -139,4 +139,11 @@ nlohmann::ordered_json serve_system_json(const ServePlan& plan, const std::vecto
   return out;
 }
 
+void add_plan_results(nlohmann::ordered_json& result, const ServePlan& plan, const std::vector<DeviceServing>& served,
+                      const std::string& model) {
+  result["model"] = model;
+  result["shard_model"] = plan.shard_model;
+  result["system"] = serve_system_json(plan, served);
+}
+
 }  // namespace npusim

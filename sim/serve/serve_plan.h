@@ -29,6 +29,7 @@ struct ServePlan {
   std::string shard_model;  // the TP/EP shard with all the model's layers: what one chip's step costs
   std::string stage_model;  // the busiest stage's shard: what one chip holds in memory
   std::unique_ptr<PlanCommunication> npu_links, gpu_links;
+  std::optional<PlanStepCosts> npu_costs, gpu_costs;  // each device's step costs over its links
 };
 
 // None without --system; InputError for a plan the model, the systems or the options cannot take.
@@ -48,5 +49,9 @@ void attach_plan_links(ServePlan& plan, DType dtype);
 // result.json's "system": the plan, both systems, the shard, and per device the communication time and
 // link energy of the iterations served.
 nlohmann::ordered_json serve_system_json(const ServePlan& plan, const std::vector<DeviceServing>& served);
+
+// result.json's "system" and "model" (the whole model, where the header names the shard).
+void add_plan_results(nlohmann::ordered_json& result, const ServePlan& plan, const std::vector<DeviceServing>& served,
+                      const std::string& model);
 
 }  // namespace npusim

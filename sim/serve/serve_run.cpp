@@ -215,6 +215,25 @@ std::optional<Device> gpu_device(const ServeOptions& options, const ModelFacts& 
   return gpu;
 }
 
+// A plan's step costs: each device's shard costs with the collectives over its system's links (kept in
+// the plan), served by the plan's dp replicas.
+void use_plan_costs(ServePlan& plan, DType dtype, Device& npu, std::optional<Device>& gpu) {
+  attach_plan_links(plan, dtype);
+  npu.costs = &plan.npu_costs.emplace(*npu.costs, *plan.npu_links);
+  npu.replicas = plan.options.plan.dp;
+  if (!gpu) return;
+  gpu->costs = &plan.gpu_costs.emplace(*gpu->costs, *plan.gpu_links);
+  gpu->replicas = plan.options.plan.dp;
+}
+
+// The model's facts; with a plan, one chip's memory (its stage's shard).
+ModelFacts model_facts(const ServeOptions& options, const ServePlan* plan, const NpuConfig& config) {
+  const std::string npu_dtype(dtype_name(config.array.dtypes.front()));
+  ModelFacts model = read_model_facts(options.model, options.dtype, npu_dtype, options.scheduler.max_batched_tokens);
+  if (plan) use_stage_memory(model, *plan, options, npu_dtype, config.dram.capacity_bytes);
+  return model;
+}
+
 }  // namespace
 
 int serve_command(const ServeOptions& given) {
@@ -227,12 +246,7 @@ int serve_command(const ServeOptions& given) {
   const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
   Traffic traffic = load_traffic(options);
   const SchedulerConfig& limits = options.scheduler;
-  ModelFacts model = read_model_facts(options.model, options.dtype,
-                                      std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
-  if (plan) {
-    use_stage_memory(model, *plan, options, std::string(dtype_name(config.array.dtypes.front())),
-                     config.dram.capacity_bytes);
-  }
+  const ModelFacts model = model_facts(options, plan ? &*plan : nullptr, config);
   traffic.dropped = check_context(traffic.requests, model, options.drop_oversized, traffic.source);
 
   Device npu{"npu", options.npu, nullptr, {}, limits, {}};
@@ -260,14 +274,7 @@ int serve_command(const ServeOptions& given) {
     gpu->validation = gpu_mean_kv_error(*gpu_costs, tables.validation_steps);
   }
 
-  std::optional<PlanStepCosts> npu_plan, gpu_plan;
-  if (plan) {
-    attach_plan_links(*plan, *parse_dtype(dtype));
-    npu.costs = &npu_plan.emplace(tables.npu, *plan->npu_links);
-    npu.replicas = plan->options.plan.dp;
-    if (gpu) gpu->costs = &gpu_plan.emplace(*gpu_costs, *plan->gpu_links);
-    if (gpu) gpu->replicas = plan->options.plan.dp;
-  }
+  if (plan) use_plan_costs(*plan, *parse_dtype(dtype), npu, gpu);
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
   std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
   result["serving"] = served.back().metrics;
@@ -275,8 +282,7 @@ int serve_command(const ServeOptions& given) {
     served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads));
     result["gpu_serving"] = served.back().metrics;
   }
-  if (plan) result["system"] = serve_system_json(*plan, served);
-  if (plan) result["model"] = given.model;
+  if (plan) add_plan_results(result, *plan, served, given.model);
   if (options.find_max_rate) {
     result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
     if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
