@@ -14,6 +14,7 @@
 #include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/config_loader.h"
 #include "sim/io/finite_numbers.h"
 #include "sim/io/result_set.h"
 #include "sim/run/run_job.h"
@@ -22,6 +23,7 @@
 #include "sim/serve/serve_report.h"
 #include "sim/serve/serve_setup.h"
 #include "sim/serve/step_cost_builder.h"
+#include "sim/serve/stream_run.h"
 #include "workloads/importers/trace_json.h"
 #include "workloads/traffic/op_trace_requests.h"
 #include "workloads/traffic/request_trace.h"
@@ -35,9 +37,12 @@ struct Traffic {
   uint64_t dropped = 0;
 };
 
-Traffic load_traffic(const ServeOptions& options) {
+Traffic load_traffic(const ServeOptions& options, const TrafficFile* streams) {
   Traffic t;
-  if (!options.traffic_file.empty()) {
+  if (streams != nullptr) {
+    t.requests = streams->requests;
+    t.source = options.traffic_file;
+  } else if (!options.traffic_file.empty()) {
     const std::string& file = options.traffic_file;
     const bool op_trace = file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0;
     t.requests = op_trace ? serve_requests_from_op_trace(load_trace_json(file, {}).requests, file)
@@ -102,11 +107,14 @@ StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<St
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
-                       const ModelFacts& model, uint64_t grid_workloads) {
+                       const ModelFacts& model, uint64_t grid_workloads, FrameScheduler* frames) {
   DeviceServing out;
   out.device = d.label;
   out.name = d.name;
-  out.run = run_replicated_serving(requests, d.scheduler, *d.costs, d.replicas, true);
+  // Streams beside the requests run on one engine (no plan: serve_command refuses the mix); a plan's
+  // dp replicas each take their share of the requests.
+  out.run = frames != nullptr ? run_serving(requests, d.scheduler, *d.costs, true, frames)
+                              : run_replicated_serving(requests, d.scheduler, *d.costs, d.replicas, true);
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
@@ -234,9 +242,25 @@ ModelFacts model_facts(const ServeOptions& options, const ServePlan* plan, const
   return model;
 }
 
-}  // namespace
+RunOptions step_run_base(const ServeOptions& options) {
+  RunOptions base;
+  base.npu = options.npu;
+  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
+  base.overrides = options.overrides;
+  base.dtype = options.dtype;
+  return base;
+}
 
-int serve_command(const ServeOptions& given) {
+// A `.json` traffic file holding `streams` (a stream traffic file, not an op trace), else nothing.
+std::optional<TrafficFile> stream_traffic(const ServeOptions& options) {
+  const std::string& file = options.traffic_file;
+  if (file.size() <= 5 || file.compare(file.size() - 5, 5, ".json") != 0) return std::nullopt;
+  const nlohmann::json document = load_json_file(file);
+  if (!is_stream_traffic(document)) return std::nullopt;
+  return parse_stream_traffic(document, file);
+}
+
+int serve_llm_command(const ServeOptions& given, const TrafficFile* streams) {
   std::optional<ServePlan> plan = resolve_serve_plan(given);
   const ServeOptions options = plan ? shard_serve_options(given, *plan) : given;
   if (options.find_max_rate && !options.slo_given)
@@ -244,7 +268,11 @@ int serve_command(const ServeOptions& given) {
   std::string config_file;
   const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &config_file);
   const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
-  Traffic traffic = load_traffic(options);
+  Traffic traffic = load_traffic(options, streams);
+  if (streams != nullptr && options.find_max_rate)
+    throw InputError("<cli>", "--find-max-rate", "needs LLM requests alone (the traffic file has streams)");
+  std::unique_ptr<StreamSide> frames;  // streams beside the requests, on the same engine runs
+  if (streams != nullptr) frames = std::make_unique<StreamSide>(options, *streams, config, dtype);
   const SchedulerConfig& limits = options.scheduler;
   const ModelFacts model = model_facts(options, plan ? &*plan : nullptr, config);
   traffic.dropped = check_context(traffic.requests, model, options.drop_oversized, traffic.source);
@@ -256,13 +284,8 @@ int serve_command(const ServeOptions& given) {
   npu.scheduler.swap_block_s = swap_block_s(model, options);
   check_fits(traffic.requests, npu.kv, limits, "NPU", traffic.source);
   std::optional<Device> gpu = gpu_device(options, model, traffic, npu.scheduler);
-  RunOptions base;
-  base.npu = options.npu;
-  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
-  base.overrides = options.overrides;
-  base.dtype = options.dtype;
-  const StepGridLimits grid = grid_limits(options, model, config, traffic.requests);
-  StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
+  StepCostTables tables = build_step_cost_tables(step_run_base(options), options.model, model.layers,
+                                                 grid_limits(options, model, config, traffic.requests));
   tables.npu.idle_w = resolve_power_model(config).idle_w;  // leaks through the gaps between steps too
   npu.costs = &tables.npu;
   npu.validation = tables.npu_validation;
@@ -276,13 +299,16 @@ int serve_command(const ServeOptions& given) {
 
   if (plan) use_plan_costs(*plan, *parse_dtype(dtype), npu, gpu);
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
-  std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
+  std::vector<DeviceServing> served{
+      serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads, frames ? frames->npu_frames() : nullptr)};
   result["serving"] = served.back().metrics;
   if (gpu) {
-    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads));
+    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads,
+                              frames ? frames->gpu_frames() : nullptr));
     result["gpu_serving"] = served.back().metrics;
   }
   if (plan) add_plan_results(result, *plan, served, given.model);
+  if (frames) frames->report(result, served[0].run, gpu ? &served[1].run : nullptr);
   if (options.find_max_rate) {
     result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
     if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
@@ -295,6 +321,17 @@ int serve_command(const ServeOptions& given) {
               << std::flush;
   write_outputs(options, result, traffic.requests, served);
   return 0;
+}
+
+}  // namespace
+
+int serve_command(const ServeOptions& options) {
+  const std::optional<TrafficFile> streams = stream_traffic(options);
+  if (!streams) return serve_llm_command(options, nullptr);
+  if (options.multichip)
+    throw InputError("<cli>", "--system", "serves LLM requests alone; this traffic file has streams");
+  if (streams->requests.empty()) return stream_serve_command(options, *streams);
+  return serve_llm_command(options, &*streams);
 }
 
 }  // namespace npusim

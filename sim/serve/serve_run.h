@@ -10,6 +10,7 @@
 #include "analysis/serving/scheduler.h"
 #include "analysis/serving/serving_metrics.h"
 #include "sim/run/multichip_run.h"
+#include "sim/serve/stream_options.h"
 #include "workloads/traffic/traffic_generator.h"
 
 namespace npusim {
@@ -37,6 +38,7 @@ struct ServeOptions {
   std::string timeline_file;
   bool quiet = false;
   std::optional<MultichipOptions> multichip;  // --system and the plan (sim/serve/serve_plan.h)
+  StreamServeOptions streams;  // a traffic file with `streams` (sim/serve/stream_run.h)
 };
 
 int serve_command(const ServeOptions& options);

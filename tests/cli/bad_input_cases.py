@@ -50,6 +50,15 @@ def make_symlink_file(scratch):
 
 SWEEP = {"npu": "edge-int8", "axes": [{"path": "npu.array.rows", "values": [16]}], "workloads": ["fc:in=64,out=64"]}
 REQUESTS = '{"arrival_s": 1.0, "input_tokens": 16, "output_tokens": 4}\n{"arrival_s": 0.5, "input_tokens": 16, "output_tokens": 4}\n'
+STREAMS = ["serve", "--npu", "edge-int8", "--gpu", "none", "--traffic", "{dir}/t.json", "--duration-s", "0.1",
+           "--out", "{out}"]
+
+
+def streams_file(**fields):
+    """A stream traffic file of one camera stream, with `fields` replacing or adding to it."""
+    return {"streams": [{"name": "cam", "model": "mobilenetv2", "rate_hz": 10, **fields}]}
+
+
 SERVE = ["serve", "--npu", "edge-int8", "--model", "gpt2", "--gpu", "none", "--out", "{out}"]
 MULTICHIP = ["run", "--quiet", "--system", "rngd-server-8", "--gpu", "none", "--workload", "llama3.1-70b", "--decode",
              "2", "--out", "{out}"]
@@ -207,4 +216,17 @@ CASES = [
     {"name": "sweep plan axis on a run workload",
      "files": {"s.json": {**SWEEP, "axes": [{"path": "tp", "values": [2]}]}},
      "args": ["sweep", "{dir}/s.json", "--out", "{out}"], "expect": ["s.json", "axes[0].path", "serve points only"]},
+    # ---- streams ----
+    {"name": "streams rate 0", "files": {"t.json": streams_file(rate_hz=0)}, "args": STREAMS,
+     "expect": ["t.json", "streams[0].rate_hz"]},
+    {"name": "streams deadline negative", "files": {"t.json": streams_file(deadline_s=-0.01)}, "args": STREAMS,
+     "expect": ["t.json", "streams[0].deadline_s"]},
+    {"name": "streams unknown pipeline model", "files": {"t.json": streams_file(pipeline=[{"model": "nosuchnet", "objects": 2}])},
+     "args": STREAMS, "expect": ["t.json", "streams[0].pipeline[0].model"]},
+    {"name": "streams cores beyond the chip", "files": {"t.json": streams_file(cores=9)},
+     "args": STREAMS + ["--policy", "partition"], "expect": ["t.json", "streams[0].cores"]},
+    {"name": "streams unknown policy", "files": {"t.json": streams_file()}, "args": STREAMS + ["--policy", "rr"],
+     "expect": "--policy"},
+    {"name": "streams find-max unknown stream", "files": {"t.json": streams_file()},
+     "args": STREAMS + ["--find-max-streams", "nosuch"], "expect": "--find-max-streams"},
 ]
