@@ -1,0 +1,65 @@
+// The fleet spec (`npusim fleet SPEC`, schema in configs/fleet/README.md): demands, candidate devices
+// with their prices, and the economics; read into plain structs with one-line errors naming the field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/fleet/fleet_sizing.h"
+
+namespace npusim {
+
+// Periodic camera-like streams: `count` streams of one model at rate_hz, each frame due deadline_s after
+// it arrives (default: the period).
+struct StreamDemandSpec {
+  std::string model;  // zoo workload text, e.g. "yolov5s" or "resnet18:height=256,width=128"
+  double rate_hz = 0;
+  double count = 0;
+  double deadline_s = 0;
+};
+
+// LLM request traffic at rate_per_s under an SLO; `serve_args` are the `npusim serve` options that
+// shape one device's traffic (model, slo, token distributions, scheduler limits).
+struct LlmDemandSpec {
+  double rate_per_s = 0;
+  std::vector<std::string> serve_args;
+  std::string model;
+  std::string slo;
+};
+
+struct DemandSpec {
+  std::string name;
+  bool is_llm = false;
+  StreamDemandSpec streams;
+  LlmDemandSpec llm;
+  std::string path;  // "demands[1]", for messages
+};
+
+struct CandidateSpec {
+  std::string name;
+  std::string npu;  // exactly one of npu and gpu
+  std::string gpu;
+  double gpu_memory_gib = 0;  // gpu: its DRAM for weights and KV cache (GPU presets carry no capacity)
+  std::vector<std::string> overrides;  // "npu.x=..." / "gpu.x=..." as --set
+  double unit_price_usd = 0;
+  double board_power_w = 0;  // default: the preset's TDP
+  std::string path;  // "candidates[2]"
+  bool is_gpu() const { return !gpu.empty(); }
+  std::string device() const { return is_gpu() ? gpu : npu; }
+};
+
+struct FleetSpec {
+  std::string file;
+  std::vector<DemandSpec> demands;
+  std::vector<CandidateSpec> candidates;
+  FleetEconomics economics;
+};
+
+// Reads and validates SPEC: unknown keys, missing prices or powers, unknown presets and models, rates
+// and deadlines <= 0 all throw InputError naming the file and field path.
+FleetSpec load_fleet_spec(const std::string& file);
+
+// The demands as the sizing arithmetic sees them (amount and unit).
+std::vector<FleetDemand> fleet_demands(const FleetSpec& spec);
+
+}  // namespace npusim
