@@ -144,8 +144,11 @@ std::vector<std::vector<MeasuredCapacity>> measure_capacities(const FleetSpec& s
       const std::string dir = fmt::format("{}/c{}-d{}", scratch_dir, c, d);
       std::filesystem::create_directories(dir);
       if (log != nullptr) *log << fmt::format("measuring {} on {} ...\n", demand.name, candidate.name) << std::flush;
-      out.back().push_back(demand.is_llm ? llm_capacity(candidate, demand.llm, dir)
-                                         : serial_stream_capacity(candidate, demand.streams, dir));
+      MeasuredCapacity m = demand.is_llm ? llm_capacity(candidate, demand.llm, dir)
+                                         : serial_stream_capacity(candidate, demand.streams, dir);
+      m.note.chips = candidate.chips;
+      m.capacity.per_device *= candidate.chips;  // a system: replicas of its chip
+      out.back().push_back(std::move(m));
     }
   }
   return out;

@@ -29,6 +29,7 @@ nlohmann::ordered_json demands_json(const FleetSpec& spec) {
 nlohmann::ordered_json pool_json(const DemandPool& pool, const CapacityNote& note) {
   nlohmann::ordered_json item{{"demand", pool.demand}, {"per_device", pool.per_device}, {"method", note.method}};
   if (note.frame_latency_s > 0) item["frame_latency_s"] = note.frame_latency_s;
+  if (note.chips > 1) item["chips"] = note.chips;
   item["devices"] = pool.devices ? nlohmann::ordered_json(*pool.devices) : nlohmann::ordered_json(nullptr);
   if (!pool.limit.empty()) item["limit"] = pool.limit;
   return item;

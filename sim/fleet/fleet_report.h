@@ -16,6 +16,7 @@ inline constexpr int kFleetSchemaVersion = 1;
 struct CapacityNote {
   std::string method;   // "find_max_rate", "find_max_streams" or "serial_latency"
   double frame_latency_s = 0;  // serial_latency: one frame alone on the device
+  uint32_t chips = 1;          // a system: per_device = chips x one chip's capacity
 };
 
 nlohmann::ordered_json fleet_json(const FleetSpec& spec, const std::vector<FleetRow>& rows,

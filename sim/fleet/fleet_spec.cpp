@@ -7,6 +7,7 @@
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
 #include "sim/io/config_loader.h"
+#include "sim/run/multichip_run.h"
 #include "sim/run/run_job.h"
 #include "sim/sweep/serve_point.h"
 #include "workloads/zoo/model_zoo.h"
@@ -84,12 +85,27 @@ DemandSpec read_demand(const nlohmann::json& json, const std::string& file, cons
 // Resolves the preset (an unknown one is an error at the candidate's npu/gpu field) and returns its
 // TDP, 0 when it states none.
 double device_tdp_w(const CandidateSpec& c, const std::string& file) {
+  const std::string field = !c.system.empty() ? ".system" : c.is_gpu() ? ".gpu" : ".npu";
   try {
-    if (c.is_gpu()) return resolve_gpu_baseline(c.gpu, c.overrides).config.tdp_w;
+    if (c.is_gpu()) return c.chips * resolve_gpu_baseline(c.gpu, c.overrides).config.tdp_w;
     std::string source;
-    return resolve_npu_config(c.npu, c.overrides, &source).power.tdp_w.value_or(0.0);
+    return c.chips * resolve_npu_config(c.npu, c.overrides, &source).power.tdp_w.value_or(0.0);
   } catch (const InputError& e) {
-    throw InputError(file, c.path + (c.is_gpu() ? ".gpu" : ".npu"), "'" + c.device() + "': " + e.what());
+    throw InputError(file, c.path + field, "'" + c.device() + "': " + e.what());
+  }
+}
+
+// The system's chip preset and count; npu and gpu come from it, not beside it.
+void read_system(const ObjectReader& reader, CandidateSpec& c) {
+  if (!c.npu.empty() || !c.gpu.empty()) reader.fail("system", "expected a system or a chip (npu, gpu), not both");
+  try {
+    std::string source;
+    const SystemConfig system = resolve_system_config(c.system, {}, &source);
+    c.npu = system.npu;
+    c.gpu = system.gpu;
+    c.chips = system.chips;
+  } catch (const InputError& e) {
+    reader.fail("system", "'" + c.system + "': " + e.what());
   }
 }
 
@@ -98,9 +114,11 @@ CandidateSpec read_candidate(const nlohmann::json& json, const std::string& file
   CandidateSpec c;
   c.path = path;
   reader.read("name", c.name);
+  reader.read("system", c.system);
   reader.read("npu", c.npu);
   reader.read("gpu", c.gpu);
-  if (c.npu.empty() == c.gpu.empty()) reader.fail("npu", "expected exactly one of npu (preset or file) and gpu");
+  if (!c.system.empty()) read_system(reader, c);
+  if (c.npu.empty() == c.gpu.empty()) reader.fail("npu", "expected exactly one of npu (preset or file), gpu and system");
   if (c.name.empty()) c.name = c.device();
   c.overrides = reader.read_string_list("set");
   reader.take("sources");

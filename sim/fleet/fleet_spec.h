@@ -37,7 +37,11 @@ struct DemandSpec {
 
 struct CandidateSpec {
   std::string name;
-  std::string npu;  // exactly one of npu and gpu
+  // A multi-chip system (configs/systems/) is `chips` replicas of its chip: each chip serves its own
+  // share of a demand (data parallel, no tensor parallelism), so its capacity is chips x one chip's.
+  std::string system;
+  uint32_t chips = 1;
+  std::string npu;  // exactly one of npu and gpu (from the system when one is given)
   std::string gpu;
   double gpu_memory_gib = 0;  // gpu: its DRAM for weights and KV cache (GPU presets carry no capacity)
   std::vector<std::string> overrides;  // "npu.x=..." / "gpu.x=..." as --set
@@ -45,7 +49,7 @@ struct CandidateSpec {
   double board_power_w = 0;  // default: the preset's TDP
   std::string path;  // "candidates[2]"
   bool is_gpu() const { return !gpu.empty(); }
-  std::string device() const { return is_gpu() ? gpu : npu; }
+  std::string device() const { return !system.empty() ? system : is_gpu() ? gpu : npu; }
 };
 
 struct FleetSpec {
