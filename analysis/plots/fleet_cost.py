@@ -54,6 +54,7 @@ def main():
     power = size.twinx()
     power.plot(names, [c["total_power_w"] / 1e3 for c in feasible], "o", color="#aa3377")
     power.set_ylabel("total board power (kW, dots)")
+    power.set_ylim(bottom=0)
     size.set_title("devices and power")
     for ax in (cost, size):
         ax.tick_params(axis="x", labelrotation=30)
