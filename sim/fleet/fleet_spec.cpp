@@ -29,8 +29,11 @@ StreamDemandSpec read_streams(ObjectReader reader) {
   }
   reader.read_positive("rate_hz", s.rate_hz);
   if (!reader.has("rate_hz")) reader.fail("rate_hz", "missing (required): frames per second of one stream");
-  reader.read_positive("count", s.count);
-  if (!reader.has("count") || s.count > kMaxDemandAmount) reader.fail("count", "expected a number of streams from 1 to 1e9");
+  uint64_t count = 0;
+  reader.read_positive("count", count);
+  if (!reader.has("count") || static_cast<double>(count) > kMaxDemandAmount)
+    reader.fail("count", "expected a whole number of streams from 1 to 1e9");
+  s.count = static_cast<double>(count);
   s.deadline_s = 1.0 / s.rate_hz;
   reader.read_positive("deadline_s", s.deadline_s);
   reader.finish();
