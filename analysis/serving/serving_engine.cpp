@@ -1,6 +1,7 @@
 #include "analysis/serving/serving_engine.h"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace npusim {
@@ -75,26 +76,41 @@ IterationRecord start_iteration(const std::vector<PlannedWork>& work, const Sche
 
 ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
                        const StepCostModel& costs, bool keep_iterations) {
+  return run_serving(requests, config, costs, keep_iterations, nullptr);
+}
+
+ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
+                       const StepCostModel& costs, bool keep_iterations, FrameScheduler* frames) {
   ServingRun run;
   run.requests.resize(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) run.requests[i].arrival_s = requests[i].arrival_s;
   SchedulerState state;
   state.free_blocks = config.kv_blocks;
-  const double start = requests.empty() ? 0.0 : requests.front().arrival_s;
+  const double start = frames != nullptr ? 0.0 : requests.empty() ? 0.0 : requests.front().arrival_s;
   double now = start;
   size_t next = 0, finished = 0;
-  while (finished < requests.size()) {
+  const double never = std::numeric_limits<double>::infinity();
+  while (finished < requests.size() || (frames != nullptr && !frames->done())) {
     while (next < requests.size() && requests[next].arrival_s <= now) {
       enqueue_by_priority(state.waiting, new_sequence(requests[next], next));
       ++next;
+    }
+    const double next_request_s = next < requests.size() ? requests[next].arrival_s : never;
+    if (frames != nullptr) {
+      frames->admit_until(now);
+      if (frames->has_work()) {
+        now = frames->run_segment(now, std::min(next_request_s, frames->next_arrival_s()));
+        continue;
+      }
     }
     const std::vector<PlannedWork> work = plan_iteration(config, state);
     for (size_t request : state.preempted_requests) run.requests[request].preemptions += 1;
     state.preempted_requests.clear();
     if (work.empty()) {
-      if (next >= requests.size()) throw std::logic_error("serving: no request can run (caller must check sizes)");
-      run.idle_energy_j += costs.idle_power_w() * (requests[next].arrival_s - now);
-      now = requests[next].arrival_s;
+      const double wake_s = std::min(next_request_s, frames != nullptr ? frames->next_arrival_s() : never);
+      if (wake_s == never) throw std::logic_error("serving: no request can run (caller must check sizes)");
+      run.idle_energy_j += costs.idle_power_w() * (wake_s - now);
+      now = wake_s;
       continue;
     }
     IterationRecord it = start_iteration(work, state, now, run.requests);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "analysis/serving/frame_scheduler.h"
 #include "analysis/serving/scheduler.h"
 #include "analysis/serving/step_cost.h"
 #include "workloads/traffic/serve_request.h"
@@ -54,5 +55,12 @@ struct ServingRun {
 // the KV cache, and, for vllm and static, its prompt within max_batched_tokens): the caller checks.
 ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
                        const StepCostModel& costs, bool keep_iterations);
+
+// The same engine with periodic frames beside the requests (either may be empty). Frames outrank LLM
+// iterations: whenever a frame job is ready it runs (a piece at a time, to the layer boundary after the
+// next arrival), and an LLM iteration starts only when none is; a running iteration is never cut short.
+// With frames the clock starts at 0 and runs until the frames and the requests are all done.
+ServingRun run_serving(const std::vector<ServeRequest>& requests, const SchedulerConfig& config,
+                       const StepCostModel& costs, bool keep_iterations, FrameScheduler* frames);
 
 }  // namespace npusim

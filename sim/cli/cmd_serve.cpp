@@ -81,7 +81,7 @@ int cmd_serve(const Args& args) {
       ("npu", po::value(&o.npu)->default_value(o.npu), "NPU config: preset name or JSON file")
       ("model", po::value(&o.model)->default_value(o.model), "decoder LLM from the zoo, with optional parameters (llama3.1-8b, llama2-7b:layers=8)")
       ("dtype", po::value(&o.dtype), "operand data type (default: the NPU's first)")
-      ("traffic", po::value(&o.traffic_file), "request trace (JSON Lines, traces/README.md)")
+      ("traffic", po::value(&o.traffic_file), "request trace (JSON Lines), or stream traffic (JSON with streams); traces/README.md")
       ("rate", po::value(&o.traffic.rate_per_s)->default_value(o.traffic.rate_per_s), "generated traffic: mean arrivals per second")
       ("arrival-cv", po::value(&o.traffic.arrival_cv)->default_value(o.traffic.arrival_cv), "generated traffic: inter-arrival CV (1 Poisson, else Gamma)")
       ("requests", po::value(&raw.requests)->default_value(raw.requests), "generated traffic: number of requests")
@@ -102,6 +102,12 @@ int cmd_serve(const Args& args) {
       ("set", po::value(&o.overrides)->composing(), "override a config field: npu.dram.capacity_bytes=..., gpu.tdp_w=...")
       ("drop-oversized", po::bool_switch(&o.drop_oversized), "drop (and count) requests longer than the model's context")
       ("validation-steps", po::value(&raw.validation_steps)->default_value(raw.validation_steps), "random steps simulated directly to measure the interpolation error")
+      ("policy", po::value(&o.streams.policy)->default_value(o.streams.policy), "streams on the NPU: partition (cores per stream), priority or edf (time-shared, preemptive at layer boundaries)")
+      ("find-max-streams", po::value(&o.streams.find_max_streams), "streams: bisect this stream's count for the most cameras with no missed deadline (NPU and GPU)")
+      ("duration-s", po::value(&o.streams.duration_s)->default_value(o.streams.duration_s), "streams: frames arrive for this many simulated seconds")
+      ("frame-batch", po::value(&o.streams.frame_batch)->default_value(o.streams.frame_batch), "streams: NPU batches up to N frames of one stream while deadlines hold")
+      ("gpu-frame-batch", po::value(&o.streams.gpu_frame_batch)->default_value(o.streams.gpu_frame_batch), "streams: GPU dynamic batching up to N frames of one stream")
+      ("preemption-cost-s", po::value(&o.streams.preemption_cost_s)->default_value(o.streams.preemption_cost_s), "streams: NPU switch time per preemption")
       ("out", po::value(&o.out_dir), "write DIR/result.json and DIR/requests.csv")
       ("timeline", po::value(&o.timeline_file), "write a Perfetto trace: iterations and requests per device")
       ("quiet", po::bool_switch(&o.quiet), "print nothing on success (sweep and regress workers)");
@@ -110,7 +116,9 @@ int cmd_serve(const Args& args) {
   if (!parse_options(args, described, {}, values,
                      "usage: npusim serve --npu CONFIG --model MODEL [--traffic FILE | --rate R --requests N "
                      "--input-tokens DIST --output-tokens DIST] [--scheduler vllm|sarathi|static] [--slo ...] "
-                     "[--find-max-rate] [--gpu GPU|none] [--out DIR]")) {
+                     "[--find-max-rate] [--gpu GPU|none] [--out DIR]\n"
+                     "       npusim serve --npu CONFIG --traffic STREAMS.json [--policy partition|priority|edf] "
+                     "[--find-max-streams NAME] [--duration-s S] [--gpu GPU|none] [--out DIR]")) {
     return 0;
   }
   check_output_options(values, {{"out", OutputKind::kDirectory}, {"timeline", OutputKind::kFile}});

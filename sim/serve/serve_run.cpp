@@ -13,6 +13,7 @@
 #include "analysis/serving/capacity_search.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/config_loader.h"
 #include "sim/io/finite_numbers.h"
 #include "sim/io/result_set.h"
 #include "sim/run/run_job.h"
@@ -20,6 +21,7 @@
 #include "sim/serve/serve_report.h"
 #include "sim/serve/serve_setup.h"
 #include "sim/serve/step_cost_builder.h"
+#include "sim/serve/stream_run.h"
 #include "workloads/importers/trace_json.h"
 #include "workloads/traffic/op_trace_requests.h"
 #include "workloads/traffic/request_trace.h"
@@ -212,9 +214,16 @@ std::optional<Device> gpu_device(const ServeOptions& options, const ModelFacts& 
   return gpu;
 }
 
-}  // namespace
+// A `.json` traffic file holding `streams` (a stream traffic file, not an op trace), else nothing.
+std::optional<TrafficFile> stream_traffic(const ServeOptions& options) {
+  const std::string& file = options.traffic_file;
+  if (file.size() <= 5 || file.compare(file.size() - 5, 5, ".json") != 0) return std::nullopt;
+  const nlohmann::json document = load_json_file(file);
+  if (!is_stream_traffic(document)) return std::nullopt;
+  return parse_stream_traffic(document, file);
+}
 
-int serve_command(const ServeOptions& options) {
+int serve_llm_command(const ServeOptions& options) {
   if (options.find_max_rate && !options.slo_given)
     throw InputError("<cli>", "--find-max-rate", "needs --slo ttft_p90_s=X,tpot_p99_s=Y");
   std::string config_file;
@@ -270,6 +279,13 @@ int serve_command(const ServeOptions& options) {
               << std::flush;
   write_outputs(options, result, traffic.requests, served);
   return 0;
+}
+
+}  // namespace
+
+int serve_command(const ServeOptions& options) {
+  if (const std::optional<TrafficFile> streams = stream_traffic(options)) return stream_serve_command(options, *streams);
+  return serve_llm_command(options);
 }
 
 }  // namespace npusim

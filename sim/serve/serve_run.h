@@ -8,6 +8,7 @@
 
 #include "analysis/serving/scheduler.h"
 #include "analysis/serving/serving_metrics.h"
+#include "sim/serve/stream_options.h"
 #include "workloads/traffic/traffic_generator.h"
 
 namespace npusim {
@@ -34,6 +35,7 @@ struct ServeOptions {
   std::string out_dir;
   std::string timeline_file;
   bool quiet = false;
+  StreamServeOptions streams;  // a traffic file with `streams` (sim/serve/stream_run.h)
 };
 
 int serve_command(const ServeOptions& options);

@@ -50,6 +50,15 @@ def make_symlink_file(scratch):
 
 SWEEP = {"npu": "edge-int8", "axes": [{"path": "npu.array.rows", "values": [16]}], "workloads": ["fc:in=64,out=64"]}
 REQUESTS = '{"arrival_s": 1.0, "input_tokens": 16, "output_tokens": 4}\n{"arrival_s": 0.5, "input_tokens": 16, "output_tokens": 4}\n'
+STREAMS = ["serve", "--npu", "edge-int8", "--gpu", "none", "--traffic", "{dir}/t.json", "--duration-s", "0.1",
+           "--out", "{out}"]
+
+
+def streams_file(**fields):
+    """A stream traffic file of one camera stream, with `fields` replacing or adding to it."""
+    return {"streams": [{"name": "cam", "model": "mobilenetv2", "rate_hz": 10, **fields}]}
+
+
 SERVE = ["serve", "--npu", "edge-int8", "--model", "gpt2", "--gpu", "none", "--out", "{out}"]
 FLEET_CANDIDATE = {"name": "edge", "npu": "edge-int8", "unit_price_usd": 100, "board_power_w": 5}
 FLEET_STREAMS = {"name": "cams", "streams": {"model": "fc:in=64,out=64", "rate_hz": 10, "count": 4}}
@@ -182,6 +191,19 @@ CASES = [
      "expect": "--block-tokens"},
     {"name": "serve unknown slo key", "args": SERVE + ["--rate", "1", "--requests", "4", "--slo", "ttft_p42_s=1"],
      "expect": "--slo"},
+    # ---- streams ----
+    {"name": "streams rate 0", "files": {"t.json": streams_file(rate_hz=0)}, "args": STREAMS,
+     "expect": ["t.json", "streams[0].rate_hz"]},
+    {"name": "streams deadline negative", "files": {"t.json": streams_file(deadline_s=-0.01)}, "args": STREAMS,
+     "expect": ["t.json", "streams[0].deadline_s"]},
+    {"name": "streams unknown pipeline model", "files": {"t.json": streams_file(pipeline=[{"model": "nosuchnet", "objects": 2}])},
+     "args": STREAMS, "expect": ["t.json", "streams[0].pipeline[0].model"]},
+    {"name": "streams cores beyond the chip", "files": {"t.json": streams_file(cores=9)},
+     "args": STREAMS + ["--policy", "partition"], "expect": ["t.json", "streams[0].cores"]},
+    {"name": "streams unknown policy", "files": {"t.json": streams_file()}, "args": STREAMS + ["--policy", "rr"],
+     "expect": "--policy"},
+    {"name": "streams find-max unknown stream", "files": {"t.json": streams_file()},
+     "args": STREAMS + ["--find-max-streams", "nosuch"], "expect": "--find-max-streams"},
     # ---- fleet sizing ----
     fleet_case("fleet missing price", ["candidates[0].unit_price_usd", "missing"],
                candidates=[{"npu": "edge-int8", "board_power_w": 5}]),
