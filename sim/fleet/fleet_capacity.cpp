@@ -131,6 +131,41 @@ MeasuredCapacity serial_stream_capacity(const CandidateSpec& c, const StreamDema
   return m;
 }
 
+// `npusim serve --find-max-streams` on the demand's one-camera traffic file: the most cameras of it that
+// one device (NPU, or the GPU side) serves with no missed deadline.
+MeasuredCapacity serve_stream_capacity(const CandidateSpec& c, const StreamDemandSpec& d, const std::string& name,
+                                       const std::string& dir) {
+  const std::string traffic = dir + "/traffic.json";
+  std::ofstream(traffic) << d.traffic.dump() << "\n";
+  std::vector<std::string> args{"serve", "--traffic", traffic, "--find-max-streams", name};
+  args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
+  const std::vector<std::string> device = device_args(c);
+  args.insert(args.end(), device.begin(), device.end());
+  if (c.is_gpu()) {
+    args.insert(args.end(), {"--gpu-memory-gib", fmt::format("{}", c.gpu_memory_gib)});
+  } else {
+    args.insert(args.end(), {"--gpu", "none"});
+  }
+  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
+  MeasuredCapacity m;
+  m.note.method = "find_max_streams";
+  const WorkerOutcome outcome = run_worker(args, dir);
+  if (!outcome.ok) {
+    m.capacity.limit = "serve failed: " + outcome.error;
+    return m;
+  }
+  const nlohmann::json result = load_json_file(dir + "/out/result.json");
+  m.capacity.per_device = result.at("find_max_streams").at(c.is_gpu() ? "gpu" : "npu").at("max_streams").get<double>();
+  if (m.capacity.per_device < 1)
+    m.capacity.limit = fmt::format("misses deadlines ({:.4g} s) even with one stream alone", d.deadline_s);
+  return m;
+}
+
+MeasuredCapacity stream_capacity(const CandidateSpec& c, const DemandSpec& d, const std::string& dir) {
+  return d.streams.serial_latency ? serial_stream_capacity(c, d.streams, dir)
+                                  : serve_stream_capacity(c, d.streams, d.name, dir);
+}
+
 }  // namespace
 
 std::vector<std::vector<MeasuredCapacity>> measure_capacities(const FleetSpec& spec, const std::string& scratch_dir,
@@ -144,8 +179,8 @@ std::vector<std::vector<MeasuredCapacity>> measure_capacities(const FleetSpec& s
       const std::string dir = fmt::format("{}/c{}-d{}", scratch_dir, c, d);
       std::filesystem::create_directories(dir);
       if (log != nullptr) *log << fmt::format("measuring {} on {} ...\n", demand.name, candidate.name) << std::flush;
-      MeasuredCapacity m = demand.is_llm ? llm_capacity(candidate, demand.llm, dir)
-                                         : serial_stream_capacity(candidate, demand.streams, dir);
+      MeasuredCapacity m =
+          demand.is_llm ? llm_capacity(candidate, demand.llm, dir) : stream_capacity(candidate, demand, dir);
       m.note.chips = candidate.chips;
       m.capacity.per_device *= candidate.chips;  // a system: replicas of its chip
       out.back().push_back(std::move(m));

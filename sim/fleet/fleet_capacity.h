@@ -1,7 +1,8 @@
 // Per-device capacity of each candidate for each demand, measured by `npusim` worker processes (SystemC
 // elaborates once per process): LLM demands by `serve --find-max-rate` (the highest arrival rate whose
-// run meets the SLO), stream demands by `serve --find-max-streams` where this build has it, else by the
-// serial time-sharing bound floor(min(period, deadline) / frame latency) from one `npusim run` of a frame.
+// run meets the SLO), stream demands by `serve --find-max-streams` (the most cameras with no missed
+// deadline), or with method serial_latency by floor(min(period, deadline) / frame latency) from one
+// `npusim run` of a frame (frames of all cameras back to back, unbatched).
 #pragma once
 
 #include <iosfwd>

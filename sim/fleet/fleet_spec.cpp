@@ -10,6 +10,7 @@
 #include "sim/run/multichip_run.h"
 #include "sim/run/run_job.h"
 #include "sim/sweep/serve_point.h"
+#include "workloads/traffic/stream_spec.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace npusim {
@@ -18,25 +19,72 @@ namespace {
 // At most this many devices of one candidate: beyond it the demand is a typo, not a fleet.
 constexpr double kMaxDemandAmount = 1e9;
 
-StreamDemandSpec read_streams(ObjectReader reader) {
-  StreamDemandSpec s;
-  reader.read("model", s.model);
-  if (s.model.empty()) reader.fail("model", "missing (required): a zoo workload, e.g. yolov5s");
-  try {
-    build_zoo_workload(parse_workload_spec(s.model), DType::kInt8);
-  } catch (const InputError& e) {
-    reader.fail("model", "'" + s.model + "': " + e.message());
-  }
-  reader.read_positive("rate_hz", s.rate_hz);
-  if (!reader.has("rate_hz")) reader.fail("rate_hz", "missing (required): frames per second of one stream");
+// Keys of a streams demand that are fleet's or serve's, not the traffic entry's: flags of `npusim serve`.
+struct StreamFlag {
+  const char* key;
+  const char* flag;
+};
+constexpr StreamFlag kStreamFlags[] = {{"policy", "--policy"},
+                                       {"duration_s", "--duration-s"},
+                                       {"frame_batch", "--frame-batch"},
+                                       {"gpu_frame_batch", "--gpu-frame-batch"},
+                                       {"preemption_cost_s", "--preemption-cost-s"}};
+
+// Takes the fleet and serve keys out of `entry` (method, count, the flags) into `s`.
+void take_stream_keys(nlohmann::json& entry, StreamDemandSpec& s, const std::string& file, const std::string& path) {
+  ObjectReader reader(entry, file, path);
+  const int method = reader.read_choice("method", {"find_max_streams", "serial_latency"});
+  s.serial_latency = method == 1;
   uint64_t count = 0;
   reader.read_positive("count", count);
   if (!reader.has("count") || static_cast<double>(count) > kMaxDemandAmount)
     reader.fail("count", "expected a whole number of streams from 1 to 1e9");
   s.count = static_cast<double>(count);
-  s.deadline_s = 1.0 / s.rate_hz;
-  reader.read_positive("deadline_s", s.deadline_s);
-  reader.finish();
+  if (reader.read_choice("policy", {"partition", "priority", "edf"}) >= 0) s.serve_args = {"--policy", entry["policy"].get<std::string>()};
+  for (const StreamFlag& f : kStreamFlags) {
+    if (std::string(f.key) == "policy" || !entry.contains(f.key)) continue;
+    double value = 0;
+    reader.read_positive(f.key, value);
+    s.serve_args.insert(s.serve_args.end(), {f.flag, entry[f.key].dump()});
+  }
+  for (const char* key : {"method", "count", "policy", "duration_s", "frame_batch", "gpu_frame_batch", "preemption_cost_s"})
+    entry.erase(key);
+}
+
+void check_zoo_model(const std::string& model, const std::string& file, const std::string& where) {
+  try {
+    build_zoo_workload(parse_workload_spec(model), DType::kInt8);
+  } catch (const InputError& e) {
+    throw InputError(file, where, "'" + model + "': " + e.message());
+  }
+}
+
+// The entry is checked by the traffic-file parser itself, as `streams[0]`; its errors are renamed to
+// this demand's path.
+StreamDemandSpec read_streams(const nlohmann::json& json, const std::string& name, const std::string& file,
+                              const std::string& path) {
+  if (!json.is_object()) throw InputError(file, path, "expected an object, got " + describe_json(json));
+  StreamDemandSpec s;
+  nlohmann::json entry = json;
+  take_stream_keys(entry, s, file, path);
+  if (entry.contains("name")) throw InputError(file, path + ".name", "not allowed: the stream is named after the demand");
+  entry["name"] = name;
+  entry["count"] = 1;
+  s.traffic = {{"streams", nlohmann::json::array({entry})}};
+  try {
+    const StreamSpec parsed = parse_stream_traffic(s.traffic, file).streams.at(0);
+    check_zoo_model(parsed.model, file, "streams[0].model");
+    for (size_t i = 0; i < parsed.pipeline.size(); ++i)
+      check_zoo_model(parsed.pipeline[i].model, file, "streams[0].pipeline[" + std::to_string(i) + "].model");
+    s.model = parsed.model;
+    s.rate_hz = parsed.rate_hz;
+    s.deadline_s = parsed.deadline_s;
+    if (s.serial_latency && !parsed.pipeline.empty())
+      throw InputError(file, "streams[0].pipeline", "not with method serial_latency (one model per frame)");
+  } catch (const InputError& e) {
+    const std::string where = e.where().rfind("streams[0]", 0) == 0 ? path + e.where().substr(10) : e.where();
+    throw InputError(file, where, e.message());
+  }
   return s;
 }
 
@@ -76,7 +124,7 @@ DemandSpec read_demand(const nlohmann::json& json, const std::string& file, cons
   if (d.name.empty()) reader.fail("name", "missing (required): a name for the report");
   const bool streams = reader.has("streams"), llm = reader.has("llm");
   if (streams == llm) reader.fail("streams", "expected exactly one of streams and llm");
-  if (streams) d.streams = read_streams(reader.child("streams"));
+  if (streams) d.streams = read_streams(*reader.take("streams"), d.name, file, path + ".streams");
   if (llm) {
     d.is_llm = true;
     d.llm = read_llm(*reader.take("llm"), file, path + ".llm");

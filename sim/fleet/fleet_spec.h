@@ -2,6 +2,7 @@
 // with their prices, and the economics; read into plain structs with one-line errors naming the field.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -9,13 +10,18 @@
 
 namespace npusim {
 
-// Periodic camera-like streams: `count` streams of one model at rate_hz, each frame due deadline_s after
-// it arrives (default: the period).
+// Periodic camera-like streams: `count` streams (cameras) of one traffic-file stream entry (model or
+// pipeline, rate_hz, deadline_s, jitter, ...; workloads/traffic/stream_spec.h). Capacity per device is
+// `npusim serve --find-max-streams` on that entry (method find_max_streams, with the serve flags in
+// `serve_args`), or the serial bound from one `npusim run` of its model (method serial_latency).
 struct StreamDemandSpec {
-  std::string model;  // zoo workload text, e.g. "yolov5s" or "resnet18:height=256,width=128"
+  std::string model;  // the first stage's zoo workload, e.g. "yolov5s"
   double rate_hz = 0;
   double count = 0;
   double deadline_s = 0;
+  bool serial_latency = false;
+  nlohmann::json traffic;                // {"streams": [the entry, named after the demand, count 1]}
+  std::vector<std::string> serve_args;   // --policy, --duration-s, ... for find_max_streams
 };
 
 // LLM request traffic at rate_per_s under an SLO; `serve_args` are the `npusim serve` options that

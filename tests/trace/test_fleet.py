@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """ctest `fleet`: `npusim fleet configs/fleet/small.json` end to end. Checks the sizing arithmetic in
 fleet.json against the closed forms written below (devices = ceil(amount / per-device capacity) per demand
-pool, summed; power, energy and cost from the count), the serial-latency stream capacity against a plain
-`npusim run` of one frame, fleet.csv against fleet.json, the example specs against the schema file, and
+pool, summed; power, energy and cost from the count), the stream capacity against a plain `npusim run` of
+one frame (floor(period / latency)), fleet.csv against fleet.json, the example specs against the schema file, and
 renders the plot (analysis/plots/fleet_cost.py) headless. Skips (77) without pandas/matplotlib."""
 
 import argparse
@@ -48,20 +48,38 @@ def check_pools(fleet, spec):
                       f"{c['name']}: {power_w:.0f} W, {energy_kwh:.1f} kWh/yr, capex {capex:.0f}, cost {cost:.0f}")
 
 
-def check_serial_capacity(npusim, fleet, spec, tmp):
-    """One stream alone: its frame latency is `npusim run`'s; capacity = floor(min(period, deadline) / latency)."""
+def frame_latency_s(npusim, model, tmp):
+    out = os.path.join(tmp, "run-rngd")
+    harness.run([npusim, "run", "--npu", "furiosa-rngd", "--quiet", "--workload", model, "--out", out])
+    with open(os.path.join(out, "result.json"), encoding="utf-8") as f:
+        return json.load(f)["workloads"][0]["totals"]["time_s"]
+
+
+def check_stream_capacity(npusim, fleet, spec, spec_path, tmp):
+    """One camera alone on an idle NPU has `npusim run`'s latency; time-shared without batching (EDF,
+    frame_batch 1), the most cameras with no missed deadline is floor(period / latency), +-1 at the
+    boundary (issue 15). Method serial_latency gives exactly floor(min(period, deadline) / latency)."""
     streams = spec["demands"][0]["streams"]
+    latency_s = frame_latency_s(npusim, streams["model"], tmp)
+    period_s = 1 / streams["rate_hz"]
+    bound = math.floor(min(streams.get("deadline_s", period_s), period_s) / latency_s)
     rngd = next(c for c in fleet["candidates"] if c["device"] == "furiosa-rngd")
     pool = rngd["pools"][0]
-    out = os.path.join(tmp, "run-rngd")
-    harness.run([npusim, "run", "--npu", "furiosa-rngd", "--quiet", "--workload", streams["model"], "--out", out])
-    with open(os.path.join(out, "result.json"), encoding="utf-8") as f:
-        latency_s = json.load(f)["workloads"][0]["totals"]["time_s"]
+    harness.check(pool["method"] == "find_max_streams" and abs(pool["per_device"] - bound) <= 1,
+                  f"serve --find-max-streams {pool['per_device']} cameras == floor({period_s:.4g} / {latency_s:.4g}) "
+                  f"= {bound} +- 1")
+    serial = dict(spec, demands=[{"name": "cameras", "streams": dict(streams, method="serial_latency")}],
+                  candidates=[c for c in spec["candidates"] if c.get("npu") == "furiosa-rngd"])
+    serial_path = os.path.join(tmp, "serial.json")
+    with open(serial_path, "w", encoding="utf-8") as f:
+        json.dump(serial, f)
+    out = os.path.join(tmp, "serial")
+    harness.run([npusim, "fleet", serial_path, "--quiet", "--out", out])
+    with open(os.path.join(out, "fleet.json"), encoding="utf-8") as f:
+        pool = json.load(f)["candidates"][0]["pools"][0]
     harness.check(pool["method"] == "serial_latency" and close(pool["frame_latency_s"], latency_s),
                   f"frame latency {pool['frame_latency_s']:.6g} s == npusim run's {latency_s:.6g} s")
-    budget_s = min(streams.get("deadline_s", 1 / streams["rate_hz"]), 1 / streams["rate_hz"])
-    harness.check(pool["per_device"] == math.floor(budget_s / latency_s),
-                  f"streams per device {pool['per_device']} == floor({budget_s:.4g} / {latency_s:.4g})")
+    harness.check(pool["per_device"] == bound, f"serial_latency: {pool['per_device']} cameras == {bound}")
 
 
 def check_csv(fleet, path):
@@ -108,7 +126,7 @@ def main():
         harness.check(fleet["fleet_schema_version"] == 1 and all(c["feasible"] for c in fleet["candidates"]),
                       "fleet.json: every candidate carries both demands")
         check_pools(fleet, spec)
-        check_serial_capacity(args.npusim, fleet, spec, tmp)
+        check_stream_capacity(args.npusim, fleet, spec, spec_path, tmp)
         check_csv(fleet, os.path.join(out, "fleet.csv"))
         png = os.path.join(tmp, "fleet.png")
         plot("fleet_cost.py", os.path.join(out, "fleet.json"), "--out", png)
