@@ -53,7 +53,10 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::string
   WorkerOutcome out;
   out.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!out.ok) out.error = last_line(stderr_file);
-  if (!out.ok && out.error.empty()) out.error = "worker ended without a message";
+  if (!out.ok && out.error.empty()) {
+    out.error = WIFSIGNALED(status) ? fmt::format("worker killed by signal {}", WTERMSIG(status))
+                                    : fmt::format("worker exited with status {} without a message", WEXITSTATUS(status));
+  }
   return out;
 }
 

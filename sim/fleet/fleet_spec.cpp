@@ -111,8 +111,7 @@ LlmDemandSpec read_llm(const nlohmann::json& object, const std::string& file, co
   const std::string text = parse_serve_point(serve, file, path, [](const std::string& f) { return f; });
   l.serve_args = serve_point_arguments(text);
   l.model = serve_point_model(text);
-  if (!zoo_decoder_dims(parse_workload_spec(l.model)))
-    throw InputError(file, path + ".model", "'" + l.model + "' is not a decoder LLM of the zoo (llama*, mixtral, qwen3)");
+  check_zoo_model(l.model, file, path + ".model");  // whether it is a decoder, serve says per candidate
   return l;
 }
 
