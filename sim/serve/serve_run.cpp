@@ -35,9 +35,12 @@ struct Traffic {
   uint64_t dropped = 0;
 };
 
-Traffic load_traffic(const ServeOptions& options) {
+Traffic load_traffic(const ServeOptions& options, const TrafficFile* streams) {
   Traffic t;
-  if (!options.traffic_file.empty()) {
+  if (streams != nullptr) {
+    t.requests = streams->requests;
+    t.source = options.traffic_file;
+  } else if (!options.traffic_file.empty()) {
     const std::string& file = options.traffic_file;
     const bool op_trace = file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0;
     t.requests = op_trace ? serve_requests_from_op_trace(load_trace_json(file, {}).requests, file)
@@ -101,11 +104,11 @@ StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<St
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
-                       const ModelFacts& model, uint64_t grid_workloads) {
+                       const ModelFacts& model, uint64_t grid_workloads, FrameScheduler* frames) {
   DeviceServing out;
   out.device = d.label;
   out.name = d.name;
-  out.run = run_serving(requests, d.scheduler, *d.costs, true);
+  out.run = run_serving(requests, d.scheduler, *d.costs, true, frames);
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
@@ -223,13 +226,17 @@ std::optional<TrafficFile> stream_traffic(const ServeOptions& options) {
   return parse_stream_traffic(document, file);
 }
 
-int serve_llm_command(const ServeOptions& options) {
+int serve_llm_command(const ServeOptions& options, const TrafficFile* streams) {
   if (options.find_max_rate && !options.slo_given)
     throw InputError("<cli>", "--find-max-rate", "needs --slo ttft_p90_s=X,tpot_p99_s=Y");
   std::string config_file;
   const NpuConfig config = resolve_npu_config(options.npu, options.overrides, &config_file);
   const std::string dtype = options.dtype.empty() ? std::string(dtype_name(config.array.dtypes.front())) : options.dtype;
-  Traffic traffic = load_traffic(options);
+  Traffic traffic = load_traffic(options, streams);
+  if (streams != nullptr && options.find_max_rate)
+    throw InputError("<cli>", "--find-max-rate", "needs LLM requests alone (the traffic file has streams)");
+  std::unique_ptr<StreamSide> frames;  // streams beside the requests, on the same engine runs
+  if (streams != nullptr) frames = std::make_unique<StreamSide>(options, *streams, config, dtype);
   const SchedulerConfig& limits = options.scheduler;
   const ModelFacts model = read_model_facts(options.model, options.dtype,
                                             std::string(dtype_name(config.array.dtypes.front())), limits.max_batched_tokens);
@@ -261,12 +268,15 @@ int serve_llm_command(const ServeOptions& options) {
   }
 
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
-  std::vector<DeviceServing> served{serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads)};
+  std::vector<DeviceServing> served{
+      serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads, frames ? frames->npu_frames() : nullptr)};
   result["serving"] = served.back().metrics;
   if (gpu) {
-    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads));
+    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads,
+                              frames ? frames->gpu_frames() : nullptr));
     result["gpu_serving"] = served.back().metrics;
   }
+  if (frames) frames->report(result, served[0].run, gpu ? &served[1].run : nullptr);
   if (options.find_max_rate) {
     result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
     if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
@@ -284,8 +294,10 @@ int serve_llm_command(const ServeOptions& options) {
 }  // namespace
 
 int serve_command(const ServeOptions& options) {
-  if (const std::optional<TrafficFile> streams = stream_traffic(options)) return stream_serve_command(options, *streams);
-  return serve_llm_command(options);
+  const std::optional<TrafficFile> streams = stream_traffic(options);
+  if (!streams) return serve_llm_command(options, nullptr);
+  if (streams->requests.empty()) return stream_serve_command(options, *streams);
+  return serve_llm_command(options, &*streams);
 }
 
 }  // namespace npusim

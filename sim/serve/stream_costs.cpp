@@ -68,24 +68,21 @@ std::vector<std::string> worker_argv(const StreamCostRequest& request, uint32_t 
   return argv;
 }
 
-std::vector<WorkerPoint> points_for(const StreamCostRequest& request, bool full_chip, bool gpu) {
+std::vector<WorkerPoint> points_for(const StreamCostRequest& request, size_t m, bool full_chip, bool gpu) {
+  const uint32_t max_gpu = gpu && full_chip ? request.gpu_max_batch[m] : 0;
+  std::vector<uint32_t> grid = frame_batch_grid(request.npu_max_batch[m]);
+  const std::vector<uint32_t> gpu_grid = max_gpu > 0 ? frame_batch_grid(max_gpu) : std::vector<uint32_t>{};
+  grid.insert(grid.end(), gpu_grid.begin(), gpu_grid.end());
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
   std::vector<WorkerPoint> points;
-  for (size_t m = 0; m < request.models.size(); ++m) {
-    const uint32_t max_npu = request.npu_max_batch[m];
-    const uint32_t max_gpu = gpu && full_chip ? request.gpu_max_batch[m] : 0;
-    std::vector<uint32_t> grid = frame_batch_grid(max_npu);
-    const std::vector<uint32_t> gpu_grid = max_gpu > 0 ? frame_batch_grid(max_gpu) : std::vector<uint32_t>{};
-    grid.insert(grid.end(), gpu_grid.begin(), gpu_grid.end());
-    std::sort(grid.begin(), grid.end());
-    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-    for (uint32_t b : grid) points.push_back({m, b, max_gpu > 0});
-  }
+  for (uint32_t b : grid) points.push_back({m, b, max_gpu > 0});
   return points;
 }
 
 // Reads the worker's result.json: per workload its totals and its layer rows' cumulative ends.
-void read_worker(const std::string& file, const std::vector<WorkerPoint>& points, const StreamCostRequest& request,
-                 FrameCostTable& npu, FrameCostTable* gpu) {
+void read_worker(const std::string& file, const std::vector<WorkerPoint>& points, FrameCostTable& npu,
+                 FrameCostTable* gpu) {
   const auto result = load_json_file(file);
   const auto& workloads = result.at("workloads");
   const auto& layers = result.at("layers");
@@ -124,12 +121,14 @@ StreamCostTables build_stream_cost_tables(const StreamCostRequest& request) {
   try {
     for (uint32_t cores : counts) {
       const bool full_chip = cores == request.chip_cores;
-      const std::vector<WorkerPoint> points = points_for(request, full_chip, gpu);
-      const std::string out = (dir / fmt::format("cores{}", cores)).string();
-      run_worker(worker_argv(request, cores, gpu && full_chip, points, out), out + ".log");
-      read_worker(out + "/result.json", points, request, tables.npu_by_cores[cores], full_chip && gpu ? &tables.gpu : nullptr);
-      tables.simulated_workloads += points.size();
-      tables.worker_processes += 1;
+      for (size_t m = 0; m < request.models.size(); ++m) {
+        const std::vector<WorkerPoint> points = points_for(request, m, full_chip, gpu);
+        const std::string out = (dir / fmt::format("cores{}-model{}", cores, m)).string();
+        run_worker(worker_argv(request, cores, gpu && full_chip, points, out), out + ".log");
+        read_worker(out + "/result.json", points, tables.npu_by_cores[cores], full_chip && gpu ? &tables.gpu : nullptr);
+        tables.simulated_workloads += points.size();
+        tables.worker_processes += 1;
+      }
     }
   } catch (...) {
     fs::remove_all(dir);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "analysis/power/area_model.h"
 #include "arch/spec/input_error.h"
@@ -115,8 +117,8 @@ nlohmann::ordered_json model_json(const ServeOptions& o, const StreamPlan& plan,
           {"frame_costs", {{"simulated_workloads", tables.simulated_workloads},
                            {"worker_processes", tables.worker_processes},
                            {"method", "each distinct (model, batch, core count) simulated once by `npusim run` in a "
-                                      "worker process per core count; batches between simulated ones interpolated "
-                                      "linearly (grid 1, 2, 3, 4, 6, 8, 12, ...)"}}}};
+                                      "worker process per (model, core count), batch 1 first; batches between "
+                                      "simulated ones interpolated linearly (grid 1, 2, 3, 4, 6, 8, 12, ...)"}}}};
 }
 
 void print_summary(const nlohmann::ordered_json& result, const StreamCostTables& tables) {
@@ -139,12 +141,77 @@ void print_summary(const nlohmann::ordered_json& result, const StreamCostTables&
                            tables.simulated_workloads, tables.worker_processes, tables.wall_s);
 }
 
+double iterations_busy_s(const ServingRun& run) {
+  double busy = 0.0;
+  for (const IterationRecord& it : run.iterations) busy += it.time_s;
+  return busy;
+}
+
+StreamDeviceRun mixed_device_run(const StreamPlan& plan, const FrameScheduler& frames, const ServingRun& run,
+                                 const StreamDeviceSetup& setup) {
+  StreamDeviceRun d;
+  d.streams = plan.streams;
+  d.records = frames.records();
+  d.cores = setup.gpu ? std::vector<uint32_t>(plan.streams.size(), 0) : plan.cores;
+  d.span_s = std::max(run.duration_s, setup.duration_s);
+  d.busy_s = frames.busy_s() + iterations_busy_s(run);
+  d.energy_j = frames.energy_j() + run.busy_energy_j + run.idle_energy_j + setup.idle_w * (d.span_s - run.duration_s);
+  return d;
+}
+
 }  // namespace
 
+struct StreamSide::State {
+  StreamPlan plan;
+  StreamCostTables tables;
+  StreamSides sides;
+  std::string npu, gpu, policy;
+  nlohmann::ordered_json model;
+  std::optional<FrameScheduler> npu_frames, gpu_frames;
+};
+
+StreamSide::StreamSide(const ServeOptions& o, const TrafficFile& traffic, const NpuConfig& config, const std::string& dtype)
+    : state_(std::make_unique<State>()) {
+  if (o.streams.policy == "partition")
+    throw InputError("<cli>", "--policy", "partition serves streams alone; beside LLM requests use priority or edf");
+  if (!o.streams.find_max_streams.empty())
+    throw InputError("<cli>", "--find-max-streams", "needs a traffic file of streams alone (no requests)");
+  State& s = *state_;
+  s.plan = plan_streams(traffic.streams, o.traffic_file, o.streams, config.cores, dtype);
+  s.plan.costs.npu = o.npu;
+  s.plan.costs.overrides = o.overrides;
+  s.plan.costs.dtype = o.dtype;
+  s.plan.costs.gpu = o.gpu;
+  s.sides = device_setups(o, config);
+  s.tables = build_stream_cost_tables(s.plan.costs);
+  s.npu = o.npu;
+  s.gpu = o.gpu;
+  s.policy = o.streams.policy;
+  s.model = model_json(o, s.plan, s.tables);
+  s.npu_frames.emplace(s.plan.streams, s.plan.stage_models, s.tables.npu_by_cores.at(config.cores),
+                       frame_scheduler_config(s.sides.npu));
+  if (s.sides.gpu) s.gpu_frames.emplace(s.plan.streams, s.plan.stage_models, s.tables.gpu, frame_scheduler_config(*s.sides.gpu));
+}
+
+StreamSide::~StreamSide() = default;
+
+FrameScheduler* StreamSide::npu_frames() { return &*state_->npu_frames; }
+FrameScheduler* StreamSide::gpu_frames() { return state_->gpu_frames ? &*state_->gpu_frames : nullptr; }
+
+void StreamSide::report(nlohmann::ordered_json& result, const ServingRun& npu_run, const ServingRun* gpu_run) const {
+  const State& s = *state_;
+  result["stream_model"] = s.model;
+  const StreamDeviceRun npu = mixed_device_run(s.plan, *s.npu_frames, npu_run, s.sides.npu);
+  result["streams"] = stream_entries_json(npu, "npu");
+  result["stream_devices"]["npu"] = stream_device_json(npu, s.npu, s.policy);
+  if (gpu_run == nullptr || !s.gpu_frames) return;
+  const StreamDeviceRun gpu = mixed_device_run(s.plan, *s.gpu_frames, *gpu_run, *s.sides.gpu);
+  result["gpu_streams"] = stream_entries_json(gpu, "gpu");
+  result["stream_devices"]["gpu"] = stream_device_json(gpu, s.gpu, "mps-fifo");
+  result["streams_comparison"] = comparison_json(npu, gpu);
+}
+
 int stream_serve_command(const ServeOptions& o, const TrafficFile& traffic) {
-  if (!traffic.requests.empty())
-    throw InputError(o.traffic_file, "requests", "LLM requests beside streams are served by the engine but not yet by "
-                                                 "this command; give them in a separate --traffic run");
   if (o.find_max_rate) throw InputError("<cli>", "--find-max-rate", "is for LLM traffic; streams use --find-max-streams");
   std::string config_file;
   const NpuConfig config = resolve_npu_config(o.npu, o.overrides, &config_file);

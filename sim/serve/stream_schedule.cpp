@@ -24,7 +24,9 @@ struct PartRun {
   double end_s = 0.0, idle_energy_j = 0.0;
 };
 
-FrameSchedulerConfig scheduler_config(const StreamDeviceSetup& setup) {
+}  // namespace
+
+FrameSchedulerConfig frame_scheduler_config(const StreamDeviceSetup& setup) {
   FrameSchedulerConfig c;
   c.policy = setup.gpu ? FramePolicy::kFifo : setup.policy;
   c.preemptive = !setup.gpu;
@@ -36,6 +38,8 @@ FrameSchedulerConfig scheduler_config(const StreamDeviceSetup& setup) {
   return c;
 }
 
+namespace {
+
 // One engine run of `indices` of the streams on a table, its idle power `idle_w`.
 PartRun run_part(const std::vector<StreamSpec>& streams, const StreamPlan& plan, const std::vector<size_t>& indices,
                  const FrameCostTable& table, double idle_w, const StreamDeviceSetup& setup) {
@@ -45,7 +49,7 @@ PartRun run_part(const std::vector<StreamSpec>& streams, const StreamPlan& plan,
     part.push_back(streams[i]);
     stages.push_back(plan.stage_models[i]);
   }
-  PartRun out{FrameScheduler(part, stages, table, scheduler_config(setup))};
+  PartRun out{FrameScheduler(part, stages, table, frame_scheduler_config(setup))};
   const IdlePowerOnly idle(idle_w);
   const ServingRun run = run_serving({}, SchedulerConfig{}, idle, false, &out.frames);
   out.end_s = run.duration_s;

@@ -24,6 +24,9 @@ struct StreamDeviceSetup {
   uint64_t seed = 1;
 };
 
+// The frame scheduler's settings for a device (GPU: FIFO, non-preemptive, batching without a deadline check).
+FrameSchedulerConfig frame_scheduler_config(const StreamDeviceSetup& setup);
+
 // `streams` may differ from plan.streams in their counts only (--find-max-streams).
 StreamDeviceRun schedule_streams(const StreamPlan& plan, const std::vector<StreamSpec>& streams,
                                  const StreamCostTables& tables, const StreamDeviceSetup& setup);

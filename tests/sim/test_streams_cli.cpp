@@ -57,7 +57,7 @@ TEST_CASE("--find-max-streams, serial time-sharing without batching: floor(perio
   // 30 Hz cameras, all aligned, deadline = period = 1/30 s: camera n ends at n x latency, so the most that
   // meet it is floor(period / latency) (the bisection may land one off at an exact tie; allow +-1).
   const auto expected = static_cast<int64_t>(std::floor((1.0 / 30.0) / latency));
-  const auto r = run_json("serve --npu mobilint-aries --gpu none --duration-s 0.2 --policy edf --find-max-streams cam "
+  const auto r = run_json("serve --npu mobilint-aries --gpu none --duration-s 0.2 --policy edf --frame-batch 1 --find-max-streams cam "
                           "--traffic " + traffic(R"({"name": "cam", "model": "yolov5s", "rate_hz": 30})"),
                           fresh_dir("streams_max"));
   CAPTURE(expected);
@@ -77,4 +77,21 @@ TEST_CASE("partition: a stream on k dedicated cores runs at the latency of a k-c
   CHECK(r["streams"][1]["cores"] == 6);  // the rest of the 8 cores
   CHECK(r["streams"][0]["latency_s"]["max"].get<double>() == doctest::Approx(on_two).epsilon(1e-9));
   CHECK(r["streams"][1]["latency_s"]["max"].get<double>() == doctest::Approx(on_six).epsilon(1e-9));
+}
+
+TEST_CASE("streams beside LLM requests: one engine run per device serves both") {
+  const double frame_s = run_latency("--npu furiosa-rngd", "mobilenetv2", "none").first;
+  // 10 frames (10 Hz for 1 s) and 2 requests in one file; a frame waits at most for the LLM iteration in
+  // flight when it arrives, so no frame is faster than the model alone.
+  const std::string file = write_file(fresh_dir("streams_mixed_in"), "t.json", R"({
+      "streams": [{"name": "cam", "model": "mobilenetv2", "rate_hz": 10}],
+      "requests": [{"arrival_s": 0.0, "input_tokens": 40, "output_tokens": 4},
+                   {"arrival_s": 0.05, "input_tokens": 60, "output_tokens": 3}]})");
+  const auto r = run_json("serve --npu furiosa-rngd --gpu none --model llama3.1-8b:layers=2 --duration-s 1 --traffic " + file,
+                          fresh_dir("streams_mixed"));
+  CHECK(r["serving"]["requests"] == 2);
+  CHECK(r["streams"][0]["frames"] == 10);
+  CHECK(r["streams"][0]["completed_frames"] == 10);
+  CHECK(r["streams"][0]["latency_s"]["p50"].get<double>() >= frame_s * (1 - 1e-9));
+  CHECK(r["stream_devices"]["npu"]["utilization"].get<double>() <= 1.0);
 }
