@@ -24,7 +24,7 @@ def main():
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--hours", type=float, default=1.0)
     parser.add_argument("--policy", default="edf")
-    parser.add_argument("--frame-batch", default="4")
+    parser.add_argument("--frame-batch", default="8")
     parser.add_argument("--gpu", default="jetson-agx-orin")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

@@ -168,7 +168,8 @@ void FrameScheduler::complete(double now) {
 }
 
 double FrameScheduler::run_segment(double now, double stop_s) {
-  if (current_ >= 0 && config_.preemptive && !ready_.empty() && *ready_.begin() < key_of(static_cast<size_t>(current_))) {
+  if (current_ >= 0 && config_.preemptive && !ready_.empty() &&
+      *ready_.begin() < key_of(static_cast<size_t>(current_))) {
     Job& preempted = jobs_[static_cast<size_t>(current_)];
     preempted.penalty_s += config_.preemption_cost_s;
     records_[preempted.stream].preemptions += 1;

@@ -36,9 +36,9 @@ struct FrameSchedulerConfig {
   FramePolicy policy = FramePolicy::kEdf;
   bool preemptive = true;
   uint32_t max_batch = 1;
-  bool deadline_checked = true;   // batching only while deadlines hold (else: fill up to max_batch)
+  bool deadline_checked = true;  // batching only while deadlines hold (else: fill up to max_batch)
   double preemption_cost_s = 0.0;
-  double duration_s = 1.0;        // frames arrive in [0, duration_s); the run drains them all
+  double duration_s = 1.0;  // frames arrive in [0, duration_s); the run drains them all
   uint64_t seed = 1;
 };
 
@@ -46,10 +46,10 @@ struct StreamRecord {
   std::vector<double> latencies_s;  // completed frames, arrival to completion
   uint64_t frames = 0;              // arrived
   uint64_t dropped = 0;
-  uint64_t late = 0;                // completed after their deadline
+  uint64_t late = 0;  // completed after their deadline
   uint64_t preemptions = 0;
-  uint64_t batches = 0;             // jobs that ran
-  double energy_j = 0.0;            // of the jobs that ran
+  uint64_t batches = 0;   // jobs that ran
+  double energy_j = 0.0;  // of the jobs that ran
 };
 
 class FrameScheduler {
@@ -79,7 +79,8 @@ class FrameScheduler {
     uint32_t stream, camera;
     uint64_t frame;
     bool operator>(const Arrival& o) const {
-      return time_s != o.time_s ? time_s > o.time_s : (stream != o.stream ? stream > o.stream : camera > o.camera);
+      return time_s != o.time_s ? time_s > o.time_s
+                                : (stream != o.stream ? stream > o.stream : camera > o.camera);
     }
   };
   struct Frame {

@@ -33,26 +33,27 @@ nlohmann::ordered_json stream_entries_json(const StreamDeviceRun& run, const std
     const StreamSpec& s = run.streams[i];
     const StreamRecord& r = run.records[i];
     const uint64_t completed = r.latencies_s.size();
-    entries.push_back({{"name", s.name},
-                       {"device", device},
-                       {"pipeline", pipeline_text(s)},
-                       {"rate_hz", s.rate_hz},
-                       {"count", s.count},
-                       {"deadline_s", s.deadline_s},
-                       {"priority", s.priority},
-                       {"cores", run.cores[i]},
-                       {"frames", r.frames},
-                       {"completed_frames", completed},
-                       {"dropped_frames", r.dropped},
-                       {"late_frames", r.late},
-                       {"deadline_miss_ratio", deadline_miss_ratio(r)},
-                       {"latency_s", latency_json(r.latencies_s)},
-                       {"preemptions", r.preemptions},
-                       {"batches", r.batches},
-                       {"mean_batch_frames", r.batches == 0 ? 0.0 : static_cast<double>(completed) /
-                                                                      static_cast<double>(r.batches)},
-                       {"energy_j", r.energy_j},
-                       {"energy_per_frame_j", completed == 0 ? 0.0 : r.energy_j / static_cast<double>(completed)}});
+    entries.push_back(
+        {{"name", s.name},
+         {"device", device},
+         {"pipeline", pipeline_text(s)},
+         {"rate_hz", s.rate_hz},
+         {"count", s.count},
+         {"deadline_s", s.deadline_s},
+         {"priority", s.priority},
+         {"cores", run.cores[i]},
+         {"frames", r.frames},
+         {"completed_frames", completed},
+         {"dropped_frames", r.dropped},
+         {"late_frames", r.late},
+         {"deadline_miss_ratio", deadline_miss_ratio(r)},
+         {"latency_s", latency_json(r.latencies_s)},
+         {"preemptions", r.preemptions},
+         {"batches", r.batches},
+         {"mean_batch_frames",
+          r.batches == 0 ? 0.0 : static_cast<double>(completed) / static_cast<double>(r.batches)},
+         {"energy_j", r.energy_j},
+         {"energy_per_frame_j", completed == 0 ? 0.0 : r.energy_j / static_cast<double>(completed)}});
   }
   return entries;
 }

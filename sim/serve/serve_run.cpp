@@ -217,6 +217,15 @@ std::optional<Device> gpu_device(const ServeOptions& options, const ModelFacts& 
   return gpu;
 }
 
+RunOptions step_run_base(const ServeOptions& options) {
+  RunOptions base;
+  base.npu = options.npu;
+  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
+  base.overrides = options.overrides;
+  base.dtype = options.dtype;
+  return base;
+}
+
 // A `.json` traffic file holding `streams` (a stream traffic file, not an op trace), else nothing.
 std::optional<TrafficFile> stream_traffic(const ServeOptions& options) {
   const std::string& file = options.traffic_file;
@@ -249,13 +258,8 @@ int serve_llm_command(const ServeOptions& options, const TrafficFile* streams) {
   npu.scheduler.swap_block_s = swap_block_s(model, options);
   check_fits(traffic.requests, npu.kv, limits, "NPU", traffic.source);
   std::optional<Device> gpu = gpu_device(options, model, traffic, npu.scheduler);
-  RunOptions base;
-  base.npu = options.npu;
-  base.gpu = "none";  // the GPU side costs each shape exactly (gpu_step_costs.h)
-  base.overrides = options.overrides;
-  base.dtype = options.dtype;
-  const StepGridLimits grid = grid_limits(options, model, config, traffic.requests);
-  StepCostTables tables = build_step_cost_tables(base, options.model, model.layers, grid);
+  StepCostTables tables = build_step_cost_tables(step_run_base(options), options.model, model.layers,
+                                                 grid_limits(options, model, config, traffic.requests));
   tables.npu.idle_w = resolve_power_model(config).idle_w;  // leaks through the gaps between steps too
   npu.costs = &tables.npu;
   npu.validation = tables.npu_validation;

@@ -52,8 +52,8 @@ void run_worker(const std::vector<std::string>& argv, const std::string& log) {
     std::ifstream in(log);
     std::stringstream text;
     text << in.rdbuf();
-    throw std::runtime_error("stream cost worker failed (" + fmt::format("{}", fmt::join(argv, " ")) + "): " +
-                             text.str());
+    throw std::runtime_error("stream cost worker failed (" + fmt::format("{}", fmt::join(argv, " ")) +
+                             "): " + text.str());
   }
 }
 
@@ -64,7 +64,8 @@ std::vector<std::string> worker_argv(const StreamCostRequest& request, uint32_t 
   argv.insert(argv.end(), {"--set", fmt::format("npu.cores={}", cores)});
   if (!request.dtype.empty()) argv.insert(argv.end(), {"--dtype", request.dtype});
   argv.insert(argv.end(), {"--gpu", gpu ? request.gpu : "none", "--quiet", "--layers", "none", "--out", out});
-  for (const WorkerPoint& p : points) argv.insert(argv.end(), {"--workload", batched(request.models[p.model], p.batch)});
+  for (const WorkerPoint& p : points)
+    argv.insert(argv.end(), {"--workload", batched(request.models[p.model], p.batch)});
   return argv;
 }
 
@@ -102,7 +103,8 @@ void read_worker(const std::string& file, const std::vector<WorkerPoint>& points
     npu.add(points[w].model, points[w].batch, cost);
     if (gpu != nullptr && points[w].gpu) {
       const auto& g = workloads.at(w).at("comparison").at("gpu");
-      gpu->add(points[w].model, points[w].batch, {g.at("time_s").get<double>(), g.at("energy_j").get<double>(), {}});
+      gpu->add(points[w].model, points[w].batch,
+               {g.at("time_s").get<double>(), g.at("energy_j").get<double>(), {}});
     }
   }
 }
@@ -117,7 +119,8 @@ StreamCostTables build_stream_cost_tables(const StreamCostRequest& request) {
   const fs::path dir = pattern;
   std::vector<uint32_t> counts = request.core_counts;
   const bool gpu = request.gpu != "none";
-  if (gpu && std::find(counts.begin(), counts.end(), request.chip_cores) == counts.end()) counts.push_back(request.chip_cores);
+  if (gpu && std::find(counts.begin(), counts.end(), request.chip_cores) == counts.end())
+    counts.push_back(request.chip_cores);
   try {
     for (uint32_t cores : counts) {
       const bool full_chip = cores == request.chip_cores;
@@ -125,7 +128,8 @@ StreamCostTables build_stream_cost_tables(const StreamCostRequest& request) {
         const std::vector<WorkerPoint> points = points_for(request, m, full_chip, gpu);
         const std::string out = (dir / fmt::format("cores{}-model{}", cores, m)).string();
         run_worker(worker_argv(request, cores, gpu && full_chip, points, out), out + ".log");
-        read_worker(out + "/result.json", points, tables.npu_by_cores[cores], full_chip && gpu ? &tables.gpu : nullptr);
+        read_worker(out + "/result.json", points, tables.npu_by_cores[cores],
+                    full_chip && gpu ? &tables.gpu : nullptr);
         tables.simulated_workloads += points.size();
         tables.worker_processes += 1;
       }

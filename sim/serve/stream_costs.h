@@ -18,12 +18,12 @@ namespace npusim {
 struct StreamCostRequest {
   std::string npu;
   std::vector<std::string> overrides;
-  std::string dtype;                     // empty: the NPU's first
-  std::string gpu = "none";              // GPU preset or file, or none
-  std::vector<std::string> models;       // zoo specs, the cost tables' model indices
-  std::vector<uint32_t> npu_max_batch;   // per model
-  std::vector<uint32_t> gpu_max_batch;   // per model
-  std::vector<uint32_t> core_counts;     // distinct, each <= chip_cores
+  std::string dtype;                    // empty: the NPU's first
+  std::string gpu = "none";             // GPU preset or file, or none
+  std::vector<std::string> models;      // zoo specs, the cost tables' model indices
+  std::vector<uint32_t> npu_max_batch;  // per model
+  std::vector<uint32_t> gpu_max_batch;  // per model
+  std::vector<uint32_t> core_counts;    // distinct, each <= chip_cores
   uint32_t chip_cores = 1;
 };
 

@@ -21,7 +21,8 @@ int stream_serve_command(const ServeOptions& options, const TrafficFile& traffic
 // metrics from the runs. Device energy and utilisation then cover the LLM iterations too.
 class StreamSide {
  public:
-  StreamSide(const ServeOptions& options, const TrafficFile& traffic, const NpuConfig& config, const std::string& dtype);
+  StreamSide(const ServeOptions& options, const TrafficFile& traffic, const NpuConfig& config,
+             const std::string& dtype);
   ~StreamSide();
   FrameScheduler* npu_frames();
   FrameScheduler* gpu_frames();  // null with --gpu none

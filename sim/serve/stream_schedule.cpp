@@ -12,7 +12,9 @@ namespace {
 class IdlePowerOnly : public StepCostModel {
  public:
   explicit IdlePowerOnly(double idle_w) : idle_w_(idle_w) {}
-  StepCost cost(const StepShape&) const override { throw std::logic_error("streams: no LLM iteration to price"); }
+  StepCost cost(const StepShape&) const override {
+    throw std::logic_error("streams: no LLM iteration to price");
+  }
   double idle_power_w() const override { return idle_w_; }
 
  private:
@@ -41,8 +43,9 @@ FrameSchedulerConfig frame_scheduler_config(const StreamDeviceSetup& setup) {
 namespace {
 
 // One engine run of `indices` of the streams on a table, its idle power `idle_w`.
-PartRun run_part(const std::vector<StreamSpec>& streams, const StreamPlan& plan, const std::vector<size_t>& indices,
-                 const FrameCostTable& table, double idle_w, const StreamDeviceSetup& setup) {
+PartRun run_part(const std::vector<StreamSpec>& streams, const StreamPlan& plan,
+                 const std::vector<size_t>& indices, const FrameCostTable& table, double idle_w,
+                 const StreamDeviceSetup& setup) {
   std::vector<StreamSpec> part;
   std::vector<std::vector<size_t>> stages;
   for (size_t i : indices) {
@@ -57,7 +60,8 @@ PartRun run_part(const std::vector<StreamSpec>& streams, const StreamPlan& plan,
   return out;
 }
 
-void add_part(StreamDeviceRun& device, const PartRun& part, const std::vector<size_t>& indices, double share) {
+void add_part(StreamDeviceRun& device, const PartRun& part, const std::vector<size_t>& indices,
+              double share) {
   for (size_t k = 0; k < indices.size(); ++k) device.records[indices[k]] = part.frames.records()[k];
   device.busy_s += part.frames.busy_s() * share;
   device.energy_j += part.frames.energy_j() + part.idle_energy_j;
@@ -86,14 +90,16 @@ StreamDeviceRun schedule_streams(const StreamPlan& plan, const std::vector<Strea
   std::vector<PartRun> parts;
   double held_share = 0.0;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const FrameCostTable& table = setup.gpu ? tables.gpu : tables.npu_by_cores.at(device.cores[groups[g].front()]);
+    const FrameCostTable& table =
+        setup.gpu ? tables.gpu : tables.npu_by_cores.at(device.cores[groups[g].front()]);
     parts.push_back(run_part(streams, plan, groups[g], table, setup.idle_w * shares[g], setup));
     add_part(device, parts.back(), groups[g], shares[g]);
     device.span_s = std::max({device.span_s, parts.back().end_s, setup.duration_s});
     held_share += shares[g];
   }
   // Each part idles from its last completion to the end of the run; unheld cores idle all along.
-  for (size_t g = 0; g < parts.size(); ++g) device.energy_j += setup.idle_w * shares[g] * (device.span_s - parts[g].end_s);
+  for (size_t g = 0; g < parts.size(); ++g)
+    device.energy_j += setup.idle_w * shares[g] * (device.span_s - parts[g].end_s);
   device.energy_j += setup.idle_w * std::max(0.0, 1.0 - held_share) * device.span_s;
   return device;
 }

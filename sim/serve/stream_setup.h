@@ -18,12 +18,12 @@ struct StreamPlan {
   std::vector<uint32_t> cores;                    // per stream: cores it runs on (partition) or the chip's
   uint32_t chip_cores = 1;
   bool partition = false;
-  StreamCostRequest costs;                        // what to simulate
+  StreamCostRequest costs;  // what to simulate
 };
 
 // Throws InputError naming `file` and the JSON path (streams[1].pipeline[0].model, streams[0].cores) or
 // the flag (--policy, --frame-batch).
-StreamPlan plan_streams(const std::vector<StreamSpec>& streams, const std::string& file, const StreamServeOptions& options,
-                        uint32_t chip_cores, const std::string& npu_dtype);
+StreamPlan plan_streams(const std::vector<StreamSpec>& streams, const std::string& file,
+                        const StreamServeOptions& options, uint32_t chip_cores, const std::string& npu_dtype);
 
 }  // namespace npusim

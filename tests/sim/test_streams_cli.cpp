@@ -20,10 +20,13 @@ nlohmann::json run_json(const std::string& arguments, const std::string& out) {
 }
 
 // `npusim run` of one workload: {NPU seconds, GPU seconds (0 without --gpu)}.
-std::pair<double, double> run_latency(const std::string& npu_args, const std::string& workload, const std::string& gpu) {
-  const auto r = run_json("run -q " + npu_args + " --gpu " + gpu + " --workload " + workload, fresh_dir("streams_run"));
+std::pair<double, double> run_latency(const std::string& npu_args, const std::string& workload,
+                                      const std::string& gpu) {
+  const auto r =
+      run_json("run -q " + npu_args + " --gpu " + gpu + " --workload " + workload, fresh_dir("streams_run"));
   const auto& w = r["workloads"][0];
-  return {w["totals"]["time_s"].get<double>(), gpu == "none" ? 0.0 : w["comparison"]["gpu"]["time_s"].get<double>()};
+  return {w["totals"]["time_s"].get<double>(),
+          gpu == "none" ? 0.0 : w["comparison"]["gpu"]["time_s"].get<double>()};
 }
 
 std::string traffic(const std::string& streams) {
@@ -57,9 +60,12 @@ TEST_CASE("--find-max-streams, serial time-sharing without batching: floor(perio
   // 30 Hz cameras, all aligned, deadline = period = 1/30 s: camera n ends at n x latency, so the most that
   // meet it is floor(period / latency) (the bisection may land one off at an exact tie; allow +-1).
   const auto expected = static_cast<int64_t>(std::floor((1.0 / 30.0) / latency));
-  const auto r = run_json("serve --npu mobilint-aries --gpu none --duration-s 0.2 --policy edf --frame-batch 1 --find-max-streams cam "
-                          "--traffic " + traffic(R"({"name": "cam", "model": "yolov5s", "rate_hz": 30})"),
-                          fresh_dir("streams_max"));
+  const auto r = run_json(
+      "serve --npu mobilint-aries --gpu none --duration-s 0.2 --policy edf --frame-batch 1 "
+      "--find-max-streams cam "
+      "--traffic " +
+          traffic(R"({"name": "cam", "model": "yolov5s", "rate_hz": 30})"),
+      fresh_dir("streams_max"));
   CAPTURE(expected);
   const int64_t found = r["streams"][0]["max_streams"].get<int64_t>();
   CHECK(std::abs(found - expected) <= 1);
@@ -69,10 +75,11 @@ TEST_CASE("--find-max-streams, serial time-sharing without batching: floor(perio
 TEST_CASE("partition: a stream on k dedicated cores runs at the latency of a k-core chip") {
   const double on_two = run_latency("--npu mobilint-aries --set npu.cores=2", "mobilenetv2", "none").first;
   const double on_six = run_latency("--npu mobilint-aries --set npu.cores=6", "yolov5s", "none").first;
-  const auto r = run_json("serve --npu mobilint-aries --gpu none --duration-s 0.5 --policy partition --traffic " +
-                              traffic(R"({"name": "cls", "model": "mobilenetv2", "rate_hz": 20, "cores": 2},
+  const auto r =
+      run_json("serve --npu mobilint-aries --gpu none --duration-s 0.5 --policy partition --traffic " +
+                   traffic(R"({"name": "cls", "model": "mobilenetv2", "rate_hz": 20, "cores": 2},
                                          {"name": "det", "model": "yolov5s", "rate_hz": 20})"),
-                          fresh_dir("streams_partition"));
+               fresh_dir("streams_partition"));
   CHECK(r["streams"][0]["cores"] == 2);
   CHECK(r["streams"][1]["cores"] == 6);  // the rest of the 8 cores
   CHECK(r["streams"][0]["latency_s"]["max"].get<double>() == doctest::Approx(on_two).epsilon(1e-9));
@@ -87,8 +94,9 @@ TEST_CASE("streams beside LLM requests: one engine run per device serves both") 
       "streams": [{"name": "cam", "model": "mobilenetv2", "rate_hz": 10}],
       "requests": [{"arrival_s": 0.0, "input_tokens": 40, "output_tokens": 4},
                    {"arrival_s": 0.05, "input_tokens": 60, "output_tokens": 3}]})");
-  const auto r = run_json("serve --npu furiosa-rngd --gpu none --model llama3.1-8b:layers=2 --duration-s 1 --traffic " + file,
-                          fresh_dir("streams_mixed"));
+  const auto r = run_json(
+      "serve --npu furiosa-rngd --gpu none --model llama3.1-8b:layers=2 --duration-s 1 --traffic " + file,
+      fresh_dir("streams_mixed"));
   CHECK(r["serving"]["requests"] == 2);
   CHECK(r["streams"][0]["frames"] == 10);
   CHECK(r["streams"][0]["completed_frames"] == 10);

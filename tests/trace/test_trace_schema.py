@@ -70,6 +70,24 @@ def main():
             mutate(trace)
             harness.check(not validator.is_valid(trace), f"schema rejects {label}")
 
+    # Stream traffic files (npusim serve): the examples validate against their own schema, which rejects a
+    # rate of 0 and an unknown field.
+    with open(os.path.join(args.source_dir, "traces", "npusim-traffic.schema.json"), encoding="utf-8") as f:
+        traffic_schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(traffic_schema)
+    traffic_validator = jsonschema.Draft202012Validator(traffic_schema)
+    examples = sorted(glob.glob(os.path.join(args.source_dir, "traces", "examples", "streams", "*.json")))
+    harness.check(len(examples) >= 1, "stream traffic examples found")
+    for path in examples:
+        with open(path, encoding="utf-8") as f:
+            traffic = json.load(f)
+        errors = [e.message for e in traffic_validator.iter_errors(traffic)]
+        harness.check(not errors, f"{os.path.relpath(path, args.source_dir)} validates{': ' + errors[0] if errors else ''}")
+        for label, mutate in {"a rate of 0": lambda t: t["streams"][0].update(rate_hz=0),
+                              "an unknown stream field": lambda t: t["streams"][0].update(fps=30)}.items():
+            bad_traffic = copy.deepcopy(traffic)
+            mutate(bad_traffic)
+            harness.check(not traffic_validator.is_valid(bad_traffic), f"traffic schema rejects {label}")
     return 0
 
 

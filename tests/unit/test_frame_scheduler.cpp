@@ -44,8 +44,8 @@ struct Outcome {
   double busy_s, energy_j;
 };
 
-Outcome run_frames(const std::vector<StreamSpec>& streams, const FrameCostTable& table, FrameSchedulerConfig config,
-                   const std::vector<ServeRequest>& requests = {}) {
+Outcome run_frames(const std::vector<StreamSpec>& streams, const FrameCostTable& table,
+                   FrameSchedulerConfig config, const std::vector<ServeRequest>& requests = {}) {
   std::vector<std::vector<size_t>> stages;
   for (size_t i = 0; i < streams.size(); ++i) stages.push_back({i});
   FrameScheduler frames(streams, stages, table, config);
@@ -102,7 +102,8 @@ TEST_CASE("serial time-sharing, no batching: zero misses up to floor(period / la
   FrameCostTable table;
   table.add(0, 1, layers_of(4, 1.0));  // L = 4 s per frame
   // Period P = 30 s (rate 1/30 Hz), all cameras aligned: camera n finishes at n x L, so n x 4 <= 30 holds
-  // up to n = floor(30 / 4) = 7; the 8th frame would end at 32 > 30 and is dropped at its dispatch (28 + 4 > 30).
+  // up to n = floor(30 / 4) = 7; the 8th frame would end at 32 > 30 and is dropped at its dispatch (28 + 4 >
+  // 30).
   uint32_t max_zero_miss = 0;
   for (uint32_t n = 1; n <= 12; ++n) {
     const Outcome out = run_frames({stream("cam", 1.0 / 30.0, n)}, table, edf(90.0));
@@ -143,7 +144,8 @@ TEST_CASE("batching frames of several cameras keeps deadlines that serial servic
   FrameCostTable table;
   table.add(0, 1, layers_of(1, 10.0));  // one frame: 10 s
   table.add(0, 4, layers_of(1, 16.0));  // four frames together: 16 s
-  // 4 cameras, period and deadline 20 s, 1 period. Serial: ends at 10, 20 (met), then 20 + 10 > 20: two dropped.
+  // 4 cameras, period and deadline 20 s, 1 period. Serial: ends at 10, 20 (met), then 20 + 10 > 20: two
+  // dropped.
   const Outcome serial = run_frames({stream("cam", 0.05, 4)}, table, edf(20.0));
   CHECK(serial.records[0].dropped == 2);
   // Batch of 4 (batches 2 and 3 interpolate: 12 and 14 s, all <= 20): one batch of 4 ends at 16 <= 20.

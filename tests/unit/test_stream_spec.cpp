@@ -22,7 +22,8 @@ std::string error_of(const Json& document) {
 
 TEST_CASE("a stream's defaults: one camera, deadline = period, priority 0") {
   const TrafficFile t = parse_stream_traffic(Json::parse(R"({"streams": [{"name": "cam", "model": "yolov5s",
-      "rate_hz": 25}]})"), "t.json");
+      "rate_hz": 25}]})"),
+                                             "t.json");
   REQUIRE(t.streams.size() == 1);
   CHECK(t.streams[0].count == 1);
   CHECK(t.streams[0].deadline_s == doctest::Approx(0.04));  // 1 / 25 Hz
@@ -34,7 +35,8 @@ TEST_CASE("a pipeline stage and LLM requests beside the streams") {
   const TrafficFile t = parse_stream_traffic(Json::parse(R"({"streams": [{"name": "cam", "model": "yolov5s",
       "rate_hz": 30, "count": 8, "deadline_s": 0.05, "priority": 1, "jitter_s": 0.001,
       "pipeline": [{"model": "resnet50", "objects": {"uniform": [0, 4]}}]}],
-      "requests": [{"arrival_s": 0.5, "input_tokens": 10, "output_tokens": 2}]})"), "t.json");
+      "requests": [{"arrival_s": 0.5, "input_tokens": 10, "output_tokens": 2}]})"),
+                                             "t.json");
   const StreamSpec& s = t.streams[0];
   CHECK(s.pipeline.size() == 1);
   CHECK(s.pipeline[0].objects.max == 4);
@@ -45,16 +47,20 @@ TEST_CASE("a pipeline stage and LLM requests beside the streams") {
 }
 
 TEST_CASE("bad streams name the file and the JSON path") {
-  CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 0}]})")).find("t.json: streams[0].rate_hz") == 0);
+  CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 0}]})"))
+            .find("t.json: streams[0].rate_hz") == 0);
   CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 5, "deadline_s": -1}]})"))
             .find("streams[0].deadline_s") != std::string::npos);
   CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 5, "fps": 1}]})"))
             .find("streams[0].fps: unknown field") != std::string::npos);
   CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 5},
-      {"name": "c", "model": "m", "rate_hz": 5}]})")).find("streams[1].name") != std::string::npos);
+      {"name": "c", "model": "m", "rate_hz": 5}]})"))
+            .find("streams[1].name") != std::string::npos);
   CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 5,
-      "pipeline": [{"model": "r", "objects": -1}]}]})")).find("streams[0].pipeline[0].objects") != std::string::npos);
+      "pipeline": [{"model": "r", "objects": -1}]}]})"))
+            .find("streams[0].pipeline[0].objects") != std::string::npos);
   CHECK(error_of(Json::parse(R"({"streams": [{"name": "c", "model": "m", "rate_hz": 5}],
-      "requests": [{"arrival_s": 0, "input_tokens": 0, "output_tokens": 1}]})")).find("requests[0]") != std::string::npos);
+      "requests": [{"arrival_s": 0, "input_tokens": 0, "output_tokens": 1}]})"))
+            .find("requests[0]") != std::string::npos);
   CHECK(error_of(Json::parse(R"({"streams": []})")).find("streams") != std::string::npos);
 }

@@ -35,13 +35,16 @@ double positive_seconds_or_hz(const Json& value, const std::string& file, const 
 double non_negative_seconds(const Json& value, const std::string& file, const std::string& path) {
   if (!value.is_number() || !(value.get<double>() >= 0.0) || !std::isfinite(value.get<double>()) ||
       value.get<double>() > 1e9)
-    throw InputError(file, path, fmt::format("expected a finite number of seconds >= 0, got {}", value.dump()));
+    throw InputError(file, path,
+                     fmt::format("expected a finite number of seconds >= 0, got {}", value.dump()));
   return value.get<double>();
 }
 
-int64_t integer_in(const Json& value, int64_t low, int64_t high, const std::string& file, const std::string& path) {
+int64_t integer_in(const Json& value, int64_t low, int64_t high, const std::string& file,
+                   const std::string& path) {
   if (!value.is_number_integer() || value.get<int64_t>() < low || value.get<int64_t>() > high)
-    throw InputError(file, path, fmt::format("expected an integer from {} to {}, got {}", low, high, value.dump()));
+    throw InputError(file, path,
+                     fmt::format("expected an integer from {} to {}, got {}", low, high, value.dump()));
   return value.get<int64_t>();
 }
 
@@ -62,13 +65,16 @@ ObjectCount parse_objects(const Json& value, const std::string& file, const std:
   }
   reject_unknown_keys(value, file, path, {"uniform", "poisson", "max"});
   if (value.contains("uniform") == value.contains("poisson"))
-    throw InputError(file, path, "expected an integer, {\"uniform\": [LOW, HIGH]} or {\"poisson\": MEAN, \"max\": N}");
+    throw InputError(file, path,
+                     "expected an integer, {\"uniform\": [LOW, HIGH]} or {\"poisson\": MEAN, \"max\": N}");
   if (value.contains("uniform")) {
     const Json& range = value["uniform"];
-    if (!range.is_array() || range.size() != 2) throw InputError(file, path + ".uniform", "expected [LOW, HIGH]");
+    if (!range.is_array() || range.size() != 2)
+      throw InputError(file, path + ".uniform", "expected [LOW, HIGH]");
     c.kind = ObjectCount::Kind::kUniform;
     c.low = static_cast<double>(integer_in(range[0], 0, cap, file, path + ".uniform[0]"));
-    c.high = static_cast<double>(integer_in(range[1], static_cast<int64_t>(c.low), cap, file, path + ".uniform[1]"));
+    c.high = static_cast<double>(
+        integer_in(range[1], static_cast<int64_t>(c.low), cap, file, path + ".uniform[1]"));
     c.max = static_cast<uint32_t>(c.high);
     c.text = fmt::format("uniform:{}:{}", c.low, c.high);
     return c;
@@ -87,26 +93,33 @@ PipelineStage parse_stage(const Json& value, const std::string& file, const std:
   PipelineStage stage;
   if (!value.contains("model")) throw InputError(file, path + ".model", "missing field");
   stage.model = model_spec(value["model"], file, path + ".model");
-  if (!value.contains("objects")) throw InputError(file, path + ".objects", "missing field (objects per frame)");
+  if (!value.contains("objects"))
+    throw InputError(file, path + ".objects", "missing field (objects per frame)");
   stage.objects = parse_objects(value["objects"], file, path + ".objects");
   return stage;
 }
 
-void parse_optional_fields(const Json& value, const std::string& file, const std::string& path, StreamSpec& s) {
+void parse_optional_fields(const Json& value, const std::string& file, const std::string& path,
+                           StreamSpec& s) {
   if (value.contains("count"))
     s.count = static_cast<uint32_t>(integer_in(value["count"], 1, kMaxStreamCount, file, path + ".count"));
-  s.deadline_s = value.contains("deadline_s") ? positive_seconds_or_hz(value["deadline_s"], file, path + ".deadline_s")
-                                              : s.period_s();
+  s.deadline_s = value.contains("deadline_s")
+                     ? positive_seconds_or_hz(value["deadline_s"], file, path + ".deadline_s")
+                     : s.period_s();
   if (value.contains("phase_s")) s.phase_s = non_negative_seconds(value["phase_s"], file, path + ".phase_s");
-  if (value.contains("jitter_s")) s.jitter_s = non_negative_seconds(value["jitter_s"], file, path + ".jitter_s");
+  if (value.contains("jitter_s"))
+    s.jitter_s = non_negative_seconds(value["jitter_s"], file, path + ".jitter_s");
   if (value.contains("priority"))
-    s.priority = static_cast<int32_t>(integer_in(value["priority"], INT32_MIN, INT32_MAX, file, path + ".priority"));
-  if (value.contains("cores")) s.cores = static_cast<uint32_t>(integer_in(value["cores"], 1, 1 << 20, file, path + ".cores"));
+    s.priority =
+        static_cast<int32_t>(integer_in(value["priority"], INT32_MIN, INT32_MAX, file, path + ".priority"));
+  if (value.contains("cores"))
+    s.cores = static_cast<uint32_t>(integer_in(value["cores"], 1, 1 << 20, file, path + ".cores"));
   if (value.contains("pipeline")) {
     const Json& stages = value["pipeline"];
     if (!stages.is_array()) throw InputError(file, path + ".pipeline", "expected an array of stages");
     if (stages.size() > kMaxPipelineStages)
-      throw InputError(file, path + ".pipeline", fmt::format("expected at most {} stages", kMaxPipelineStages));
+      throw InputError(file, path + ".pipeline",
+                       fmt::format("expected at most {} stages", kMaxPipelineStages));
     for (size_t k = 0; k < stages.size(); ++k)
       s.pipeline.push_back(parse_stage(stages[k], file, fmt::format("{}.pipeline[{}]", path, k)));
   }
@@ -115,8 +128,8 @@ void parse_optional_fields(const Json& value, const std::string& file, const std
 StreamSpec parse_stream(const Json& value, size_t index, const std::string& file) {
   const std::string path = fmt::format("streams[{}]", index);
   reject_unknown_keys(value, file, path,
-                      {"name", "model", "rate_hz", "count", "deadline_s", "phase_s", "jitter_s", "priority", "cores",
-                       "pipeline"});
+                      {"name", "model", "rate_hz", "count", "deadline_s", "phase_s", "jitter_s", "priority",
+                       "cores", "pipeline"});
   StreamSpec s;
   s.index = index;
   if (!value.contains("name") || !value["name"].is_string() || value["name"].get<std::string>().empty())
@@ -178,7 +191,8 @@ TrafficFile parse_stream_traffic(const nlohmann::json& document, const std::stri
   for (size_t i = 0; i < streams.size(); ++i) {
     traffic.streams.push_back(parse_stream(streams[i], i, file));
     if (!names.insert(traffic.streams.back().name).second)
-      throw InputError(file, fmt::format("streams[{}].name", i), "'" + traffic.streams.back().name + "' is used twice");
+      throw InputError(file, fmt::format("streams[{}].name", i),
+                       "'" + traffic.streams.back().name + "' is used twice");
   }
   if (document.contains("requests")) traffic.requests = parse_requests(document["requests"], file);
   return traffic;

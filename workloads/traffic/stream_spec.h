@@ -31,22 +31,22 @@ struct PipelineStage {
   ObjectCount objects;
 };
 
-inline constexpr uint32_t kMaxStreamCount = 100000;   // cameras in one stream entry
+inline constexpr uint32_t kMaxStreamCount = 100000;  // cameras in one stream entry
 inline constexpr uint32_t kMaxObjectsPerFrame = 256;
 inline constexpr size_t kMaxPipelineStages = 3;  // after the first model
 
 struct StreamSpec {
   std::string name;
-  std::string model;                   // the first stage (batch = frames)
-  std::vector<PipelineStage> pipeline; // later stages, each at batch = objects of the frames
+  std::string model;                    // the first stage (batch = frames)
+  std::vector<PipelineStage> pipeline;  // later stages, each at batch = objects of the frames
   double rate_hz = 0.0;
-  uint32_t count = 1;                  // identical sources (cameras) of this stream
-  double deadline_s = 0.0;             // from the frame's arrival; default the period
-  double phase_s = 0.0;                // first frame of every camera
-  double jitter_s = 0.0;               // each frame arrives uniformly in [nominal, nominal + jitter_s)
-  int32_t priority = 0;                // lower is more urgent (vLLM's convention, as for requests)
-  uint32_t cores = 0;                  // --policy partition: cores dedicated to it (0: an even share)
-  size_t index = 0;                    // position in the file's array (for field paths)
+  uint32_t count = 1;       // identical sources (cameras) of this stream
+  double deadline_s = 0.0;  // from the frame's arrival; default the period
+  double phase_s = 0.0;     // first frame of every camera
+  double jitter_s = 0.0;    // each frame arrives uniformly in [nominal, nominal + jitter_s)
+  int32_t priority = 0;     // lower is more urgent (vLLM's convention, as for requests)
+  uint32_t cores = 0;       // --policy partition: cores dedicated to it (0: an even share)
+  size_t index = 0;         // position in the file's array (for field paths)
   double period_s() const { return 1.0 / rate_hz; }
 };
 
