@@ -164,3 +164,45 @@ TEST_CASE("frames and LLM requests share the engine: a ready frame runs before t
   CHECK(out.records[0].latencies_s.at(0) == 2.0);
   CHECK(out.run.requests[0].first_token_s == 5.0);
 }
+
+TEST_CASE("a pipeline: the classifier runs once per frame at batch = the frame's objects") {
+  FrameCostTable table;
+  table.add(0, 1, layers_of(3, 1.0));  // detector: 3 s
+  table.add(1, 1, layers_of(1, 1.0));  // classifier at batch 1: 1 s
+  table.add(1, 2, layers_of(1, 1.5));  // at batch 2: 1.5 s
+  StreamSpec s = stream("cam", 0.1, 1);
+  PipelineStage classify;
+  classify.model = "cls";
+  classify.objects.low = classify.objects.high = 2;
+  classify.objects.max = 2;  // fixed: 2 objects every frame
+  s.pipeline.push_back(classify);
+  FrameScheduler frames({s}, {{0, 1}}, table, edf(20.0));
+  const ServingRun run = run_serving({}, SchedulerConfig{}, IdleOnly(), false, &frames);
+  // frames at 0 and 10 s, each 3 s of detector + 1.5 s of classifier on its 2 objects = 4.5 s
+  REQUIRE(frames.records()[0].latencies_s.size() == 2);
+  for (double latency : frames.records()[0].latencies_s) CHECK(latency == 4.5);
+  CHECK(run.duration_s == 14.5);
+}
+
+TEST_CASE("the GPU side: FIFO and non-preemptive, an urgent frame waits for the job in flight") {
+  FrameCostTable table;
+  table.add(0, 1, layers_of(4, 1.0));  // slow stream: 4 s
+  table.add(1, 1, layers_of(1, 1.0));  // urgent stream: 1 s
+  StreamSpec slow = stream("slow", 0.1, 1, 5);
+  StreamSpec urgent = stream("urgent", 0.1, 1, 0);
+  urgent.phase_s = 1.0;
+  urgent.deadline_s = 2.0;  // due at 3, before slow's 10
+  FrameSchedulerConfig fifo = edf(5.0);
+  fifo.policy = FramePolicy::kFifo;
+  fifo.preemptive = false;
+  // GPU: slow runs 0-4 unbroken; at 4 the urgent frame (due at 3) can no longer make it and is dropped.
+  const Outcome gpu = run_frames({slow, urgent}, table, fifo);
+  CHECK(gpu.records[0].latencies_s.at(0) == 4.0);
+  CHECK(gpu.records[1].dropped == 1);
+  // NPU (EDF, preemptive): slow is preempted at its layer boundary at 1, urgent runs 1-2 (latency 1),
+  // slow resumes 2-5.
+  const Outcome npu = run_frames({slow, urgent}, table, edf(5.0));
+  CHECK(npu.records[1].latencies_s.at(0) == 1.0);
+  CHECK(npu.records[0].latencies_s.at(0) == 5.0);  // 4 s of work plus the 1 s it was preempted for
+  CHECK(npu.records[0].preemptions == 1);
+}
