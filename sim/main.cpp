@@ -33,6 +33,8 @@ constexpr Command kCommands[] = {
     {"pareto", npusim::cmd_pareto, "print the Pareto front of a sweep's results for two metrics"},
     {"serve", npusim::cmd_serve,
      "serve LLM request traffic on an NPU and the GPU baseline: continuous batching, paged KV, SLO goodput"},
+    {"fleet", npusim::cmd_fleet,
+     "size a fleet: devices, kW, energy and cost per candidate NPU/GPU for stream and LLM demands"},
     {"regress", npusim::cmd_regress,
      "run the regression suite and compare with golden results (--update rewrites them)"},
 };

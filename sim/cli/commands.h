@@ -19,5 +19,6 @@ int cmd_sweep(const Args& args);
 int cmd_pareto(const Args& args);
 int cmd_regress(const Args& args);
 int cmd_serve(const Args& args);
+int cmd_fleet(const Args& args);
 
 }  // namespace npusim

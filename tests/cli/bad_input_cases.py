@@ -62,6 +62,15 @@ def streams_file(**fields):
 SERVE = ["serve", "--npu", "edge-int8", "--model", "gpt2", "--gpu", "none", "--out", "{out}"]
 MULTICHIP = ["run", "--quiet", "--system", "rngd-server-8", "--gpu", "none", "--workload", "llama3.1-70b", "--decode",
              "2", "--out", "{out}"]
+FLEET_CANDIDATE = {"name": "edge", "npu": "edge-int8", "unit_price_usd": 100, "board_power_w": 5}
+FLEET_STREAMS = {"name": "cams", "streams": {"model": "fc:in=64,out=64", "rate_hz": 10, "count": 4}}
+FLEET = {"years": 3, "electricity_usd_per_kwh": 0.1, "demands": [FLEET_STREAMS], "candidates": [FLEET_CANDIDATE]}
+
+
+def fleet_case(name, expect, **fields):
+    return {"name": name, "files": {"f.json": {**FLEET, **fields}},
+            "args": ["fleet", "--quiet", "{dir}/f.json", "--out", "{out}"], "expect": ["f.json", *expect]}
+
 
 CASES = [
     # ---- configs: numbers out of physical range, overflow, structure ----
@@ -229,4 +238,20 @@ CASES = [
      "expect": "--policy"},
     {"name": "streams find-max unknown stream", "files": {"t.json": streams_file()},
      "args": STREAMS + ["--find-max-streams", "nosuch"], "expect": "--find-max-streams"},
+    # ---- fleet sizing ----
+    fleet_case("fleet missing price", ["candidates[0].unit_price_usd", "missing"],
+               candidates=[{"npu": "edge-int8", "board_power_w": 5}]),
+    fleet_case("fleet unknown device", ["candidates[0].npu", "nope"],
+               candidates=[{**FLEET_CANDIDATE, "npu": "nope"}]),
+    fleet_case("fleet impossible demand", ["demands[0]", "no candidate can meet", "deadline"],
+               demands=[{"name": "cams", "streams": {"model": "fc:in=64,out=64", "rate_hz": 10, "count": 4,
+                                                    "deadline_s": 1e-12}}]),
+    fleet_case("fleet rate 0", ["demands[0].streams.rate_hz"],
+               demands=[{"name": "cams", "streams": {"model": "fc:in=64,out=64", "rate_hz": 0, "count": 4}}]),
+    fleet_case("fleet unknown model", ["demands[0].streams.model", "unknown workload"],
+               demands=[{"name": "cams", "streams": {"model": "yolov9", "rate_hz": 10, "count": 4}}]),
+    fleet_case("fleet llm without slo", ["demands[0].llm.slo", "missing"],
+               demands=[{"name": "chat", "llm": {"model": "llama3.1-8b", "rate_per_s": 10}}]),
+    {"name": "fleet missing years", "files": {"f.json": {k: v for k, v in FLEET.items() if k != "years"}},
+     "args": ["fleet", "--quiet", "{dir}/f.json", "--out", "{out}"], "expect": ["f.json", "years", "missing"]},
 ]

@@ -12,7 +12,7 @@ using namespace npusim_test;
 
 TEST_CASE("cli: every subcommand has --help") {
   for (const char* command :
-       {"run", "list", "validate", "validate-gpu", "bench", "export-trace", "sweep", "pareto", "regress"}) {
+       {"run", "list", "validate", "validate-gpu", "bench", "export-trace", "sweep", "pareto", "regress", "serve", "fleet"}) {
     const CommandResult result = run_npusim(std::string(command) + " --help");
     CAPTURE(command);
     CHECK(result.exit_code == 0);

@@ -204,6 +204,6 @@ TEST_CASE("zoo: the listing names each workload once and every name resolves") {
     CHECK(npusim::is_zoo_workload(entry.name));
     CHECK_FALSE(entry.description.empty());
   }
-  CHECK(names.size() == 17);  // 3 CNNs, 10 transformers, 4 single operators
+  CHECK(names.size() == 22);  // 7 CNNs, 11 transformers (OpenVLA among them), 4 single operators
   CHECK_FALSE(npusim::is_zoo_workload("resnet"));
 }

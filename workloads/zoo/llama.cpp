@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/zoo/llama_layers.h"
 #include "workloads/zoo/model_zoo.h"
 #include "workloads/zoo/transformer_builder.h"
 #include "workloads/zoo/zoo_builders.h"
@@ -18,16 +19,16 @@ namespace {
 
 // The MLP of one layer: dense SwiGLU, or a mixture of SwiGLU experts (Mixtral, Qwen3-MoE).
 SeqRef llama_mlp(TransformerBuilder& net, const std::string& name, const SeqRef& mlp_in,
-                 const TransformerRequest& r) {
+                 const TransformerRequest& r, bool tied) {
   if (r.dims.moe()) {
     const MoeShape shape{r.dims.experts,       r.dims.experts_per_token, r.dims.expert_ffn,
                          r.common.batch * r.seq, r.dims.expert_ranks,    r.dims.expert_load_pct};
     return net.moe_mlp(name + ".mlp", mlp_in, shape);
   }
-  const SeqRef gate = net.linear(name + ".mlp.gate_proj", mlp_in, r.dims.ffn, false, Activation::kSilu);
-  const SeqRef up = net.linear(name + ".mlp.up_proj", mlp_in, r.dims.ffn, false, Activation::kNone);
+  const SeqRef gate = net.linear(name + ".mlp.gate_proj", mlp_in, r.dims.ffn, false, Activation::kSilu, tied);
+  const SeqRef up = net.linear(name + ".mlp.up_proj", mlp_in, r.dims.ffn, false, Activation::kNone, tied);
   const SeqRef gated = net.eltwise(name + ".mlp.swiglu", EltwiseKind::kMul, {gate, up});
-  return net.linear(name + ".mlp.down_proj", gated, r.dims.d_model, false, Activation::kNone);
+  return net.linear(name + ".mlp.down_proj", gated, r.dims.d_model, false, Activation::kNone, tied);
 }
 
 // Prompt length when the spec gives none.
@@ -42,37 +43,47 @@ TransformerTraits llama_traits() {
   return traits;
 }
 
-Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const TransformerDims& defaults) {
-  const TransformerRequest r = read_transformer_request(spec, default_dtype, defaults, llama_traits());
-  const uint32_t d = r.dims.d_model;
-  const uint32_t head_dim = r.head_dim();
-  TransformerBuilder net(r.common.batch, r.common.dtype);
+}  // namespace
 
-  SeqRef x = net.embedding("embed_tokens", r.seq, r.dims.vocab, d);
+SeqRef llama_decoder_layers(TransformerBuilder& net, SeqRef x, const TransformerRequest& r, const DecoderPass& pass) {
+  const uint32_t head_dim = r.head_dim();
   AttentionParams attention;
   attention.heads = r.dims.heads;
   attention.kv_heads = r.dims.kv_heads;
   attention.head_dim = head_dim;
-  attention.q_len = r.seq;
-  attention.past_len = r.past;
+  attention.q_len = pass.q_len;
+  attention.past_len = pass.past;
   attention.causal = true;
   attention.kv_cache = true;
   attention.fused = r.fused;
   // q, k and v projections as one GEMM: (heads + 2 * kv_heads) * head_dim outputs.
   const uint64_t qkv_width = uint64_t{r.dims.heads + 2 * r.dims.kv_heads} * head_dim;
+  const uint32_t d = r.dims.d_model;
   for (uint32_t layer = 0; layer < r.dims.layers; ++layer) {
-    const std::string name = "layers." + std::to_string(layer);
+    const std::string name = pass.prefix + "layers." + std::to_string(layer);
     const SeqRef normed = net.norm(name + ".input_layernorm", OpKind::kRmsNorm, x);
-    const SeqRef qkv = net.linear(name + ".self_attn.qkv_proj", normed, qkv_width, false, Activation::kNone);
+    const SeqRef qkv =
+        net.linear(name + ".self_attn.qkv_proj", normed, qkv_width, false, Activation::kNone, pass.tied);
     const SeqRef rotated =
         net.rotary(name + ".self_attn.rotary", qkv, r.dims.heads + r.dims.kv_heads, head_dim);
     const SeqRef context = net.attention(name + ".self_attn", rotated, qkv, attention);
-    const SeqRef projected = net.linear(name + ".self_attn.o_proj", context, d, false, Activation::kNone);
+    const SeqRef projected =
+        net.linear(name + ".self_attn.o_proj", context, d, false, Activation::kNone, pass.tied);
     x = net.eltwise(name + ".attn_residual", EltwiseKind::kAdd, {x, projected});
     const SeqRef mlp_in = net.norm(name + ".post_attention_layernorm", OpKind::kRmsNorm, x);
-    const SeqRef down = llama_mlp(net, name, mlp_in, r);
+    const SeqRef down = llama_mlp(net, name, mlp_in, r, pass.tied);
     x = net.eltwise(name + ".mlp_residual", EltwiseKind::kAdd, {x, down});
   }
+  return x;
+}
+
+namespace {
+
+Workload build_llama(const WorkloadSpec& spec, DType default_dtype, const TransformerDims& defaults) {
+  const TransformerRequest r = read_transformer_request(spec, default_dtype, defaults, llama_traits());
+  TransformerBuilder net(r.common.batch, r.common.dtype);
+  const SeqRef embedded = net.embedding("embed_tokens", r.seq, r.dims.vocab, r.dims.d_model);
+  const SeqRef x = llama_decoder_layers(net, embedded, r, DecoderPass{r.seq, r.past, false, ""});
   const SeqRef last = net.norm("norm", OpKind::kRmsNorm, TransformerBuilder::one_token(x));
   net.linear("lm_head", last, r.dims.vocab, false, Activation::kNone);
   return make_zoo_workload(spec, net.take_ops());

@@ -18,13 +18,29 @@ struct ZooTableRow {
 };
 
 // A closed table instead of self-registration: nothing for the linker to drop, and a fixed listing order.
-constexpr std::array<ZooTableRow, 17> kZooTable{{
+constexpr std::array<ZooTableRow, 22> kZooTable{{
     {"resnet50", "ResNet-50 v1.5 (torchvision), ~4.09 GMAC at 224; params: batch, dtype, resolution",
      &build_resnet50},
     {"mobilenetv2", "MobileNetV2 1.0 (torchvision), ~0.30 GMAC at 224; params: batch, dtype, resolution",
      &build_mobilenetv2},
     {"yolov5s", "YOLOv5s v6.0 (Ultralytics), ~8.2 GMAC at 640; params: batch, dtype, resolution",
      &build_yolov5s},
+    {"yolov8n", "YOLOv8n (Ultralytics v8.0), ~4.4 GMAC (8.7 GFLOPs) at 640; params: batch, dtype, resolution",
+     &build_yolov8n},
+    {"yolov8s", "YOLOv8s (Ultralytics v8.0), ~14.3 GMAC (28.6 GFLOPs) at 640; params: batch, dtype, resolution",
+     &build_yolov8s},
+    {"resnet18",
+     "ResNet-18 (torchvision), ~1.81 GMAC at 224, re-ID crops with height=256,width=128; params: batch, dtype, "
+     "resolution, height, width",
+     &build_resnet18},
+    {"mobilenetv3-large",
+     "MobileNetV3-Large 1.0 (torchvision), ~0.22 GMAC at 224, re-ID crops with height=256,width=128; params: "
+     "batch, dtype, resolution, height, width",
+     &build_mobilenetv3_large},
+    {"openvla-7b",
+     "OpenVLA-7B vision-language-action model (7.5B params): DINOv2 + SigLIP ViTs at 224, Llama-2-7B prefill of "
+     "256 image + prompt tokens, decode to 7 action tokens; params: batch, dtype, prompt_tokens, action_tokens",
+     &build_openvla_7b},
     {"bert-base",
      "BERT-base encoder (HF BertModel, 110M params), seq 128 by default; params: batch, dtype, seq, layers, "
      "hidden, heads, ffn, vocab, attention (fused|unfused)",

@@ -110,6 +110,23 @@ TensorRef NetworkBuilder::add(const std::string& name, const TensorRef& a, const
   return push(std::move(op), std::move(inputs), a.h, a.w, a.c);
 }
 
+TensorRef NetworkBuilder::scale(const std::string& name, const TensorRef& x, const TensorRef& gate) {
+  if (gate.c != x.c || gate.h != 1 || gate.w != 1) throw std::logic_error("network builder: bad gate at " + name);
+  EltwiseParams p;
+  // The IR's eltwise reads `elements * inputs`: the gate's C values are counted as a full map (an
+  // over-count of one feature map's reads, small next to the convs around it).
+  p.elements = uint64_t{x.h} * x.w * x.c;
+  p.inputs = 2;
+  p.kind = EltwiseKind::kMul;
+  Operator op;
+  op.name = name;
+  op.kind = OpKind::kElementwise;
+  op.params = p;
+  std::vector<uint32_t> inputs = x.producers;
+  inputs.insert(inputs.end(), gate.producers.begin(), gate.producers.end());
+  return push(std::move(op), std::move(inputs), x.h, x.w, x.c);
+}
+
 TensorRef NetworkBuilder::upsample(const std::string& name, const TensorRef& in, uint32_t scale_factor) {
   const uint32_t out_h = in.h * scale_factor;
   const uint32_t out_w = in.w * scale_factor;

@@ -34,6 +34,8 @@ class NetworkBuilder {
   TensorRef fc(const std::string& name, const TensorRef& in, uint32_t out_features, Activation activation);
   // Residual add of two same-shaped tensors; activation (e.g. ResNet's post-add ReLU) fused on the output.
   TensorRef add(const std::string& name, const TensorRef& a, const TensorRef& b, Activation activation);
+  // Channel-wise gating (squeeze-and-excitation): x * gate, gate a 1x1xC tensor broadcast over x.
+  TensorRef scale(const std::string& name, const TensorRef& x, const TensorRef& gate);
   // Nearest-neighbour upsample: a copy that writes the scale_factor^2 larger tensor.
   TensorRef upsample(const std::string& name, const TensorRef& in, uint32_t scale_factor);
   // Channel concat emits no operator: producers write into slices of one buffer, and the consumer reads

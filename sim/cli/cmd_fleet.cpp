@@ -1,0 +1,27 @@
+// `npusim fleet SPEC [--out DIR]`: how many devices of each candidate carry the demands, at what power
+// and cost (sim/fleet/fleet_job.h; the spec's schema in configs/fleet/README.md).
+#include "sim/cli/commands.h"
+#include "sim/cli/option_parsing.h"
+#include "sim/fleet/fleet_job.h"
+#include "sim/io/output_path.h"
+
+namespace npusim {
+namespace po = boost::program_options;
+
+int cmd_fleet(const Args& args) {
+  FleetOptions options;
+  po::options_description described("Options");
+  described.add_options()("spec", po::value(&options.spec_file)->required(), "fleet spec (JSON)")(
+      "out", po::value(&options.out_dir), "write DIR/fleet.json and DIR/fleet.csv")(
+      "quiet", po::bool_switch(&options.quiet), "no progress lines on stderr");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map values;
+  if (!parse_options(args, described, positional, values, "usage: npusim fleet SPEC [--out DIR] [--quiet]")) {
+    return 0;
+  }
+  check_output_options(values, {{"out", OutputKind::kDirectory}});
+  return fleet_command(options);
+}
+
+}  // namespace npusim

@@ -1,0 +1,195 @@
+#include "sim/fleet/fleet_capacity.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "analysis/serving/serving_metrics.h"
+#include "arch/spec/input_error.h"
+#include "sim/io/child_process.h"
+#include "sim/io/config_loader.h"
+
+namespace npusim {
+namespace {
+
+struct WorkerOutcome {
+  bool ok = false;
+  std::string error;  // the worker's last stderr line when it failed
+};
+
+std::string last_line(const std::string& file) {
+  std::ifstream in(file);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return last;
+}
+
+// Runs `npusim ARGS` with stdout discarded and stderr kept in dir/stderr.txt.
+WorkerOutcome run_worker(const std::vector<std::string>& args, const std::string& dir) {
+  std::vector<std::string> argv{self_executable()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> raw = exec_argv(argv);
+  const std::string stderr_file = dir + "/stderr.txt";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    const int err_fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (null_fd >= 0) ::dup2(null_fd, STDOUT_FILENO);
+    if (err_fd >= 0) ::dup2(err_fd, STDERR_FILENO);
+    ::execv(raw[0], raw.data());
+    ::_exit(127);
+  }
+  if (pid < 0) throw std::runtime_error("fork failed");
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  WorkerOutcome out;
+  out.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (!out.ok) out.error = last_line(stderr_file);
+  if (!out.ok && out.error.empty()) {
+    out.error = WIFSIGNALED(status) ? fmt::format("worker killed by signal {}", WTERMSIG(status))
+                                    : fmt::format("worker exited with status {} without a message", WEXITSTATUS(status));
+  }
+  return out;
+}
+
+std::vector<std::string> device_args(const CandidateSpec& c) {
+  std::vector<std::string> args;
+  if (c.is_gpu()) {
+    args = {"--npu", kGpuHostNpu, "--gpu", c.gpu};
+  } else {
+    args = {"--npu", c.npu};
+  }
+  for (const std::string& o : c.overrides) {
+    args.push_back("--set");
+    args.push_back(o);
+  }
+  return args;
+}
+
+MeasuredCapacity llm_capacity(const CandidateSpec& c, const LlmDemandSpec& d, const std::string& dir) {
+  std::vector<std::string> args{"serve"};
+  args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
+  const std::vector<std::string> device = device_args(c);
+  args.insert(args.end(), device.begin(), device.end());
+  if (c.is_gpu()) {
+    args.push_back("--gpu-memory-gib");
+    args.push_back(fmt::format("{}", c.gpu_memory_gib));
+  } else {
+    args.insert(args.end(), {"--gpu", "none"});
+  }
+  args.insert(args.end(), {"--find-max-rate", "--quiet", "--out", dir + "/out"});
+  MeasuredCapacity m;
+  m.note.method = "find_max_rate";
+  const WorkerOutcome outcome = run_worker(args, dir);
+  if (!outcome.ok) {
+    m.capacity.limit = "serve failed: " + outcome.error;
+    return m;
+  }
+  const nlohmann::json result = load_json_file(dir + "/out/result.json");
+  const nlohmann::json& search = result.at("find_max_rate").at(c.is_gpu() ? "gpu" : "npu");
+  const SloSpec slo = parse_slo_spec(d.slo);
+  const bool meets = search.at("ttft_p90_s").get<double>() <= slo.ttft_p90_s &&
+                     search.at("tpot_p99_s").get<double>() <= slo.tpot_p99_s;
+  if (meets) {
+    m.capacity.per_device = search.at("max_rate_per_s").get<double>();
+  } else {
+    m.capacity.limit = "SLO " + d.slo + " unreachable even alone at the lowest rate";
+  }
+  return m;
+}
+
+MeasuredCapacity serial_stream_capacity(const CandidateSpec& c, const StreamDemandSpec& d, const std::string& dir) {
+  std::vector<std::string> args{"run", "--workload", d.model};
+  const std::vector<std::string> device = device_args(c);
+  args.insert(args.end(), device.begin(), device.end());
+  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
+  MeasuredCapacity m;
+  m.note.method = "serial_latency";
+  const WorkerOutcome outcome = run_worker(args, dir);
+  if (!outcome.ok) {
+    m.capacity.limit = "run failed: " + outcome.error;
+    return m;
+  }
+  const nlohmann::json result = load_json_file(dir + "/out/result.json");
+  const nlohmann::json& workload = result.at("workloads").at(0);
+  const double latency_s = c.is_gpu() ? workload.at("comparison").at("gpu").at("time_s").get<double>()
+                                      : workload.at("totals").at("time_s").get<double>();
+  m.note.frame_latency_s = latency_s;
+  // Frames of n streams arrive together and run back to back: the last finishes at n x latency, which
+  // must be within the deadline and (for a steady state) within the period.
+  const double budget_s = std::min(d.deadline_s, 1.0 / d.rate_hz);
+  m.capacity.per_device = std::floor(budget_s / latency_s);
+  if (m.capacity.per_device < 1) {
+    m.capacity.per_device = 0;
+    m.capacity.limit = fmt::format("deadline {:.4g} s below one frame's latency {:.4g} s even alone", budget_s, latency_s);
+  }
+  return m;
+}
+
+// `npusim serve --find-max-streams` on the demand's one-camera traffic file: the most cameras of it that
+// one device (NPU, or the GPU side) serves with no missed deadline.
+MeasuredCapacity serve_stream_capacity(const CandidateSpec& c, const StreamDemandSpec& d, const std::string& name,
+                                       const std::string& dir) {
+  const std::string traffic = dir + "/traffic.json";
+  std::ofstream(traffic) << d.traffic.dump() << "\n";
+  std::vector<std::string> args{"serve", "--traffic", traffic, "--find-max-streams", name};
+  args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
+  const std::vector<std::string> device = device_args(c);
+  args.insert(args.end(), device.begin(), device.end());
+  if (c.is_gpu()) {
+    args.insert(args.end(), {"--gpu-memory-gib", fmt::format("{}", c.gpu_memory_gib)});
+  } else {
+    args.insert(args.end(), {"--gpu", "none"});
+  }
+  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
+  MeasuredCapacity m;
+  m.note.method = "find_max_streams";
+  const WorkerOutcome outcome = run_worker(args, dir);
+  if (!outcome.ok) {
+    m.capacity.limit = "serve failed: " + outcome.error;
+    return m;
+  }
+  const nlohmann::json result = load_json_file(dir + "/out/result.json");
+  m.capacity.per_device = result.at("find_max_streams").at(c.is_gpu() ? "gpu" : "npu").at("max_streams").get<double>();
+  if (m.capacity.per_device < 1)
+    m.capacity.limit = fmt::format("misses deadlines ({:.4g} s) even with one stream alone", d.deadline_s);
+  return m;
+}
+
+MeasuredCapacity stream_capacity(const CandidateSpec& c, const DemandSpec& d, const std::string& dir) {
+  return d.streams.serial_latency ? serial_stream_capacity(c, d.streams, dir)
+                                  : serve_stream_capacity(c, d.streams, d.name, dir);
+}
+
+}  // namespace
+
+std::vector<std::vector<MeasuredCapacity>> measure_capacities(const FleetSpec& spec, const std::string& scratch_dir,
+                                                              std::ostream* log) {
+  std::vector<std::vector<MeasuredCapacity>> out;
+  for (size_t c = 0; c < spec.candidates.size(); ++c) {
+    const CandidateSpec& candidate = spec.candidates[c];
+    out.emplace_back();
+    for (size_t d = 0; d < spec.demands.size(); ++d) {
+      const DemandSpec& demand = spec.demands[d];
+      const std::string dir = fmt::format("{}/c{}-d{}", scratch_dir, c, d);
+      std::filesystem::create_directories(dir);
+      if (log != nullptr) *log << fmt::format("measuring {} on {} ...\n", demand.name, candidate.name) << std::flush;
+      MeasuredCapacity m =
+          demand.is_llm ? llm_capacity(candidate, demand.llm, dir) : stream_capacity(candidate, demand, dir);
+      m.note.chips = candidate.chips;
+      m.capacity.per_device *= candidate.chips;  // a system: replicas of its chip
+      out.back().push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
+}  // namespace npusim
