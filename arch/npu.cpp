@@ -24,9 +24,22 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* re
   core_stats_.resize(config_.cores);
 }
 
-void Npu::load(const std::vector<LayerProgram>& layers) {
+void Npu::load(const std::vector<LayerProgram>& layers, const LayerFeed* feed) {
   layers_ = &layers;
-  for (size_t c = 0; c < cores_.size(); ++c) cores_[c]->load(layers, core_stats_[c]);
+  feed_ = feed;
+  if (feed != nullptr) {
+    cores_finished_.assign(layers.size(), 0);
+    core_feed_.prepare = [this](size_t layer) {
+      if (layer < layers_prepared_) return;
+      feed_->prepare(layer);
+      layers_prepared_ = layer + 1;
+    };
+    core_feed_.finished = [this](size_t layer) {
+      if (++cores_finished_[layer] == cores_.size()) feed_->finished(layer);
+    };
+  }
+  for (size_t c = 0; c < cores_.size(); ++c)
+    cores_[c]->load(layers, core_stats_[c], feed != nullptr ? &core_feed_ : nullptr);
 }
 
 size_t Npu::layers_finished() const {

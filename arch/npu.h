@@ -18,6 +18,7 @@
 #include "arch/spec/npu_config.h"
 #include "arch/isa/span_recorder.h"
 #include "arch/isa/command_stream.h"
+#include "arch/isa/layer_feed.h"
 
 namespace npusim {
 
@@ -27,8 +28,10 @@ class Npu final : public sc_core::sc_module {
   // must outlive the simulation) receives one track per core unit, DRAM channel and NoC link.
   Npu(sc_core::sc_module_name name, const NpuConfig& config, SpanRecorder* recorder = nullptr);
 
-  // Binds the layers (kept by reference: they must outlive the simulation); before sc_start.
-  void load(const std::vector<LayerProgram>& layers);
+  // Binds the layers (kept by reference: they must outlive the simulation); before sc_start. With a
+  // `feed` (which must outlive it too), each layer is prepared once, before the first core starts it,
+  // and reported finished once, when the last core is past it.
+  void load(const std::vector<LayerProgram>& layers, const LayerFeed* feed = nullptr);
   // After sc_start returns: rethrows an error raised inside the model, throws std::logic_error naming
   // the layer when the command stream deadlocked, else returns the per-layer stats (over all cores).
   NpuRunStats results();
@@ -49,6 +52,11 @@ class Npu final : public sc_core::sc_module {
   std::unique_ptr<LayerBarrier> barrier_;  // only with more than one core
   std::vector<std::unique_ptr<NpuCore>> cores_;
   const std::vector<LayerProgram>* layers_ = nullptr;
+  // With a feed: the hooks the cores call, which call the feed's once per layer.
+  const LayerFeed* feed_ = nullptr;
+  LayerFeed core_feed_;
+  size_t layers_prepared_ = 0;
+  std::vector<uint32_t> cores_finished_;  // [layer]
   std::vector<std::vector<LayerStats>> core_stats_;  // [core][layer]
 };
 

@@ -50,19 +50,15 @@ void check_stream(const CommandStream& p, const std::string& where, bool has_glo
   }
 }
 
-void check_programs(const NpuConfig& config, const std::vector<LayerProgram>& layers) {
-  const bool has_global_sram = config.global_sram.capacity_bytes > 0;
-  for (size_t l = 0; l < layers.size(); ++l) {
-    const LayerProgram& p = layers[l];
-    const std::string layer = "simulate_npu: layer " + std::to_string(l) + " '" + p.name + "': ";
-    if (p.streams() > config.cores) {
-      throw std::logic_error(layer + "split over " + std::to_string(p.streams()) + " cores, the NPU has " +
-                             std::to_string(config.cores));
-    }
-    for (uint32_t core = 0; core < p.streams(); ++core) {
-      const std::string where = layer + (core > 0 ? "core " + std::to_string(core) + " " : "") + "command ";
-      check_stream(p.stream(core), where, has_global_sram);
-    }
+void check_layer(const NpuConfig& config, const LayerProgram& p, size_t l) {
+  const std::string layer = "simulate_npu: layer " + std::to_string(l) + " '" + p.name + "': ";
+  if (p.streams() > config.cores) {
+    throw std::logic_error(layer + "split over " + std::to_string(p.streams()) + " cores, the NPU has " +
+                           std::to_string(config.cores));
+  }
+  for (uint32_t core = 0; core < p.streams(); ++core) {
+    const std::string where = layer + (core > 0 ? "core " + std::to_string(core) + " " : "") + "command ";
+    check_stream(p.stream(core), where, config.global_sram.capacity_bytes > 0);
   }
 }
 
@@ -81,21 +77,19 @@ void prepare_kernel() {
   }
 }
 
-}  // namespace
-
-NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
-                         SpanRecorder* recorder, const SimulationProgress& progress) {
+// Elaborates the Npu once, binds the layers (through `feed` when not null) and runs to completion.
+NpuRunStats run_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers, const LayerFeed* feed,
+                    SpanRecorder* recorder, const SimulationProgress& progress) {
   static bool elaborated = false;
   if (elaborated) {
     throw std::logic_error("simulate_npu: SystemC elaborates once per process and it already ran here");
   }
   elaborated = true;
   check_config(config);
-  check_programs(config, layers);
   prepare_kernel();
   // Deliberately leaked: SystemC keeps references to modules and processes until process exit.
   auto* npu = new Npu("npu", config, recorder);
-  npu->load(layers);
+  npu->load(layers, feed);
   if (!progress) {
     sc_core::sc_start();
     return npu->results();
@@ -107,6 +101,24 @@ NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram
     progress(npu->layers_finished(), layers.size());
   } while (sc_core::sc_pending_activity());
   return npu->results();
+}
+
+}  // namespace
+
+NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
+                         SpanRecorder* recorder, const SimulationProgress& progress) {
+  for (size_t l = 0; l < layers.size(); ++l) check_layer(config, layers[l], l);
+  return run_npu(config, layers, nullptr, recorder, progress);
+}
+
+NpuRunStats simulate_npu_fed(const NpuConfig& config, const std::vector<LayerProgram>& layers,
+                             const LayerFeed& feed, SpanRecorder* recorder, const SimulationProgress& progress) {
+  const LayerFeed checked{[&](size_t layer) {
+                            feed.prepare(layer);
+                            check_layer(config, layers[layer], layer);
+                          },
+                          feed.finished};
+  return run_npu(config, layers, &checked, recorder, progress);
 }
 
 }  // namespace npusim

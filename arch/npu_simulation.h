@@ -10,6 +10,7 @@
 #include "arch/spec/npu_config.h"
 #include "arch/isa/span_recorder.h"
 #include "arch/isa/command_stream.h"
+#include "arch/isa/layer_feed.h"
 
 namespace npusim {
 
@@ -21,5 +22,10 @@ namespace npusim {
 using SimulationProgress = std::function<void(size_t layers_finished, size_t layers)>;
 NpuRunStats simulate_npu(const NpuConfig& config, const std::vector<LayerProgram>& layers,
                          SpanRecorder* recorder = nullptr, const SimulationProgress& progress = {});
+// The same, with command streams the feed fills as the simulation reaches each layer (layer_feed.h):
+// `layers` holds one entry per layer; each is checked when prepared.
+NpuRunStats simulate_npu_fed(const NpuConfig& config, const std::vector<LayerProgram>& layers,
+                             const LayerFeed& feed, SpanRecorder* recorder = nullptr,
+                             const SimulationProgress& progress = {});
 
 }  // namespace npusim

@@ -13,7 +13,7 @@
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$src/build-asan}"
-cmake -S "$src" -B "$build" -DNPUSIM_SANITIZE=ON -DNPUSIM_FUZZ=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$src" -B "$build" -DNPUSIM_SANITIZE=ON -DNPUSIM_FUZZ=OFF -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
 cmake --build "$build" -j2
 export ASAN_OPTIONS="detect_stack_use_after_return=0:halt_on_error=1:abort_on_error=0:detect_leaks=1"
 export LSAN_OPTIONS="suppressions=$src/tests/sanitize/lsan.supp:print_suppressions=0"

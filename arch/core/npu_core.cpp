@@ -36,8 +36,10 @@ NpuCore::NpuCore(sc_core::sc_module_name name, uint32_t index, const NpuConfig& 
   SC_THREAD(controller);
 }
 
-void NpuCore::load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats) {
+void NpuCore::load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats,
+                   const LayerFeed* feed) {
   layers_ = &layers;
+  feed_ = feed;
   stats_ = &stats;
   stats.assign(layers.size(), LayerStats{});
 }
@@ -49,6 +51,7 @@ void NpuCore::controller() {
       return;
     }
     for (size_t i = 0; i < layers_->size(); ++i) {
+      if (feed_ != nullptr) feed_->prepare(i);
       start_layer(i);
       if (active_units_ > 0) {
         sc_core::wait(layer_done_);
@@ -64,6 +67,7 @@ void NpuCore::controller() {
         sc_core::wait(clock_.delay(end - clock_.now()));
         ++wakeups_;
       }
+      if (feed_ != nullptr) feed_->finished(i);
     }
     finished_ = true;
   } catch (const sc_core::sc_unwind_exception&) {

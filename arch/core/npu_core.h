@@ -22,6 +22,7 @@
 #include "arch/core/layer_barrier.h"
 #include "arch/core/scoreboard.h"
 #include "arch/dma/dma_engine.h"
+#include "arch/isa/layer_feed.h"
 #include "arch/isa/layer_stats.h"
 #include "arch/memory/sram.h"
 #include "arch/noc/memory_fabric.h"
@@ -38,8 +39,10 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
           MemoryFabric& fabric, IssueArbiter& arbiter, LayerBarrier* barrier, ErrorSink& errors,
           SpanRecorder* recorder = nullptr);
 
-  // Binds the layers to run and where their stats go (one entry per layer); before sc_start.
-  void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats);
+  // Binds the layers to run and where their stats go (one entry per layer); before sc_start. With a
+  // `feed`, the core calls its prepare before each layer and its finished after it (past the barrier).
+  void load(const std::vector<LayerProgram>& layers, std::vector<LayerStats>& stats,
+            const LayerFeed* feed = nullptr);
 
   bool finished() const { return finished_; }
   // Layers this core has left behind (for progress reports; the one in flight does not count).
@@ -94,6 +97,7 @@ class NpuCore final : public sc_core::sc_module, public QueueRunner, public Issu
   std::array<UnitState, kUnitsPerCore> units_;
   Scoreboard scoreboard_;
   const std::vector<LayerProgram>* layers_ = nullptr;
+  const LayerFeed* feed_ = nullptr;
   std::vector<LayerStats>* stats_ = nullptr;
   size_t layer_ = 0;
   const CommandStream* stream_ = nullptr;  // this core's commands of the current layer

@@ -1,5 +1,7 @@
 #include "arch/isa/command_stream.h"
 
+#include "arch/isa/layer_feed.h"
+
 #include <stdexcept>
 
 namespace npusim {
@@ -37,6 +39,15 @@ size_t LayerProgram::total_commands() const {
   size_t total = commands.size();
   for (const CommandStream& stream : more_cores) total += stream.commands.size();
   return total;
+}
+
+void release_commands(LayerProgram& program) {
+  const auto release = [](CommandStream& stream) {
+    std::vector<Command>().swap(stream.commands);
+    std::vector<uint32_t>().swap(stream.deps);
+  };
+  release(program);
+  for (CommandStream& stream : program.more_cores) release(stream);
 }
 
 }  // namespace npusim

@@ -17,7 +17,7 @@ namespace {
 
 std::string os_reason() { return std::strerror(errno); }
 
-void write_all(int fd, const std::string& path, const std::string& content) {
+void write_all(int fd, const std::string& path, std::string_view content) {
   const char* data = content.data();
   size_t left = content.size();
   while (left > 0) {
@@ -32,10 +32,24 @@ void write_all(int fd, const std::string& path, const std::string& content) {
 }  // namespace
 
 void write_new_file_synced(const std::string& path, const std::string& content) {
+  write_new_file_synced(path, [&content](const ChunkSink& emit) { emit(content); });
+}
+
+void write_new_file_synced(const std::string& path, const ContentWriter& writer) {
+  // Chunks are gathered up to this size before each write(2).
+  constexpr size_t kBufferBytes = size_t{1} << 20;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw InputError(path, "", "cannot create file: " + os_reason());
   try {
-    write_all(fd, path, content);
+    std::string buffer;
+    const ChunkSink emit = [&](std::string_view chunk) {
+      buffer.append(chunk);
+      if (buffer.size() < kBufferBytes) return;
+      write_all(fd, path, buffer);
+      buffer.clear();
+    };
+    writer(emit);
+    write_all(fd, path, buffer);
     if (::fsync(fd) != 0) throw InputError(path, "", "cannot sync file: " + os_reason());
   } catch (...) {
     ::close(fd);

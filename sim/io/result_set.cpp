@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_result_file(const std::string& name, const ResultFiles& files) {
-  for (const auto& [file, content] : files)
+bool is_result_file(const std::string& name, const StreamedResultFiles& files) {
+  for (const auto& [file, writer] : files)
     if (file == name) return true;
   return false;
 }
@@ -28,7 +28,7 @@ bool is_result_file(const std::string& name, const ResultFiles& files) {
 // Carries what dir holds besides the result files into staging: files by hard link (same inode,
 // nothing copied), symlinks as symlinks, subfolders by rename (they are not part of the set; `moved`
 // lists them so a failure can put them back before the staging folder is removed).
-void carry_other_entries(const fs::path& dir, const fs::path& staging, const ResultFiles& files,
+void carry_other_entries(const fs::path& dir, const fs::path& staging, const StreamedResultFiles& files,
                          std::vector<std::string>& moved) {
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
@@ -75,7 +75,14 @@ void swap_into_place(const fs::path& staging, const fs::path& dir, bool dir_exis
 
 }  // namespace
 
-void write_result_set(const std::string& dir_text, const ResultFiles& files) {
+void write_result_set(const std::string& dir, const ResultFiles& files) {
+  StreamedResultFiles writers;
+  for (const auto& file : files)
+    writers.emplace_back(file.first, [&text = file.second](const ChunkSink& emit) { emit(text); });
+  write_streamed_result_set(dir, writers);
+}
+
+void write_streamed_result_set(const std::string& dir_text, const StreamedResultFiles& files) {
   const std::string problem = output_path_problem(dir_text, OutputKind::kDirectory);
   if (!problem.empty()) throw InputError(dir_text, "", problem);
   const fs::path dir = fs::absolute(dir_text).lexically_normal();
@@ -94,7 +101,7 @@ void write_result_set(const std::string& dir_text, const ResultFiles& files) {
   const bool dir_exists = fs::is_directory(fs::symlink_status(folder));
   try {
     if (dir_exists) carry_other_entries(folder, staging, files, moved);
-    for (const auto& [name, content] : files) write_new_file_synced((staging / name).string(), content);
+    for (const auto& [name, writer] : files) write_new_file_synced((staging / name).string(), writer);
     sync_directory(staging.string());
     swap_into_place(staging, folder, dir_exists);
     sync_directory(parent.string());

@@ -6,10 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "sim/io/atomic_file.h"
+
 namespace npusim {
 
 // name (a plain file name) -> content.
 using ResultFiles = std::vector<std::pair<std::string, std::string>>;
+// name -> a writer that renders the content in chunks (for results too large to hold as one string).
+using StreamedResultFiles = std::vector<std::pair<std::string, ContentWriter>>;
 
 // Builds the new folder beside dir (`.NAME.staging.PID`: the new files, fsynced, plus every other entry
 // dir already holds), then swaps it with dir in one renameat2(RENAME_EXCHANGE) and removes the old one.
@@ -17,5 +21,6 @@ using ResultFiles = std::vector<std::pair<std::string, std::string>>;
 // instant there is no set, never a mixed one. Stale staging folders of killed writers are removed.
 // Throws InputError naming the path and the OS reason.
 void write_result_set(const std::string& dir, const ResultFiles& files);
+void write_streamed_result_set(const std::string& dir, const StreamedResultFiles& files);
 
 }  // namespace npusim

@@ -35,7 +35,7 @@ double peak_macs_per_cycle(const NpuConfig& config, DType dtype) {
 
 // The operand type of a range of rows (its first row's; the NPU's default for none): what the peak
 // totals are stated at.
-DType rows_dtype(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows, size_t first,
+DType rows_dtype(const NpuConfig& config, const LayerRows& rows, size_t first,
                  size_t end) {
   if (first >= end) return config.array.dtypes.front();
   return parse_dtype(rows[first]["dtype"].get<std::string>()).value_or(config.array.dtypes.front());
@@ -163,7 +163,7 @@ void add_gpu_columns(const GpuOpEstimate& gpu, double npu_time_s, nlohmann::orde
   row["speedup_vs_gpu"] = gpu.time_s > 0 ? nlohmann::ordered_json(ratio(gpu.time_s, npu_time_s)) : nullptr;
 }
 
-void add_energy_totals(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows, size_t first,
+void add_energy_totals(const NpuConfig& config, const LayerRows& rows, size_t first,
                        size_t end, nlohmann::ordered_json& totals) {
   for (const EnergyColumn& column : kEnergyColumns) {
     double sum = 0.0;
@@ -221,7 +221,7 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
   return row;
 }
 
-nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows,
+nlohmann::ordered_json totals_over(const NpuConfig& config, const LayerRows& rows,
                                    size_t first, size_t end, uint32_t batch) {
   nlohmann::ordered_json totals;
   totals["layers"] = end - first;

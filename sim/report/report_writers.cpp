@@ -7,6 +7,7 @@
 #include "analysis/gpu/gpu_config.h"
 #include "sim/io/csv_cell.h"
 #include "sim/io/finite_numbers.h"
+#include "sim/io/json_stream.h"
 #include "sim/io/result_set.h"
 #include "arch/spec/npu_config_parse.h"
 #include "sim/report/run_report.h"
@@ -20,7 +21,7 @@ std::string si_bytes(uint64_t bytes) {
   return std::to_string(bytes);
 }
 
-std::string layer_line(const nlohmann::ordered_json& row) {
+std::string layer_line(const LayerRowView& row) {
   const auto cycles = row["cycles"].get<uint64_t>();
   const double stall =
       cycles ? static_cast<double>(row["stall_cycles"].get<uint64_t>()) / static_cast<double>(cycles) : 0.0;
@@ -219,9 +220,8 @@ std::string layer_table(const RunReport& report, const WorkloadSummary& w, const
   return out;
 }
 
-}  // namespace
-
-nlohmann::ordered_json report_to_json(const RunReport& report) {
+// result.json without its rows: `layers` goes after `workloads` (stream_report_json).
+nlohmann::ordered_json report_head_json(const RunReport& report) {
   nlohmann::ordered_json root;
   root["schema_version"] = kResultSchemaVersion;
   root["tool"] = "npusim";
@@ -244,32 +244,49 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
     workloads.push_back(item);
   }
   root["workloads"] = workloads;
-  root["layers"] = report.layers;
   root["totals"] = report.totals;
   if (!report.noc_links.empty()) root["noc_links"] = noc_links_json(report);
   if (report.core_layers.size() > 1) root["cores"] = cores_json(report);
   return root;
 }
 
-std::string report_to_csv(const RunReport& report) {
-  if (report.layers.empty()) return "";
-  std::string out;
-  for (const auto& item : report.layers.front().items()) out += (out.empty() ? "" : ",") + item.key();
-  out += "\n";
-  for (const auto& row : report.layers) {
-    std::string line;
-    for (const auto& item : row.items()) line += (line.empty() ? "" : ",") + csv_cell_text(item.value());
-    out += line + "\n";
+}  // namespace
+
+void stream_report_json(const RunReport& report, const ChunkSink& emit) {
+  const nlohmann::ordered_json head = report_head_json(report);
+  JsonObjectStream out(emit);
+  for (const auto& item : head.items()) {
+    require_finite_numbers(item.value(), "result.json " + item.key());
+    out.member(item.key(), item.value());
+    if (item.key() != "workloads") continue;
+    out.begin_array("layers");
+    for (size_t i = 0; i < report.layers.size(); ++i) {
+      const nlohmann::ordered_json row = report.layers[i].to_json();
+      require_finite_numbers(row, "result.json layers");
+      out.element(row);
+    }
+    out.end_array();
   }
-  return out;
+  out.finish();
+}
+
+void stream_report_csv(const RunReport& report, const ChunkSink& emit) {
+  if (report.layers.empty()) return;
+  std::string line;
+  for (const std::string& column : report.layers.columns()) line += (line.empty() ? "" : ",") + column;
+  emit(line + "\n");
+  for (size_t i = 0; i < report.layers.size(); ++i) {
+    line.clear();
+    for (const auto& value : report.layers.values(i)) line += (line.empty() ? "" : ",") + csv_cell_text(value);
+    emit(line + "\n");
+  }
 }
 
 void write_result_files(const RunReport& report, const std::string& out_dir) {
-  const nlohmann::ordered_json result = report_to_json(report);
-  require_finite_numbers(result, "result.json");
-  const std::string json = result.dump(2) + "\n";
-  const std::string csv = report_to_csv(report);
-  write_result_set(out_dir, {{"layers.csv", csv}, {"result.json", json}});
+  // Rendered while written, into a staging folder renamed into place as one unit: an error part way
+  // (a non-finite metric, a full disk) leaves the previous set untouched.
+  write_streamed_result_set(out_dir, {{"layers.csv", [&](const ChunkSink& emit) { stream_report_csv(report, emit); }},
+                                      {"result.json", [&](const ChunkSink& emit) { stream_report_json(report, emit); }}});
 }
 
 std::string report_to_table(const RunReport& report, const std::string& layers_filter) {

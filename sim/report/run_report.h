@@ -18,6 +18,8 @@
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
 #include "arch/isa/command_stream.h"
+#include "sim/io/atomic_file.h"
+#include "sim/report/layer_rows.h"
 
 namespace npusim {
 
@@ -64,7 +66,7 @@ struct RunReport {
   EnergyEventTable energy;  // at the operating point
   std::optional<GpuBaseline> gpu;
   std::vector<WorkloadSummary> workloads;
-  std::vector<nlohmann::ordered_json> layers;
+  LayerRows layers;
   nlohmann::ordered_json totals;
   std::vector<NocLinkUsage> noc_links;  // every NoC link over the whole run (none on one core)
   std::vector<std::vector<LayerStats>> core_layers;  // [core][layer], only with more than one core
@@ -80,7 +82,7 @@ nlohmann::ordered_json layer_row(const NpuConfig& config, const EnergyEventTable
                                  const LayerProgram& program, const LayerStats& stats, const GpuOpEstimate* gpu);
 
 // Sums and derived totals over rows [first, end) for a workload of `batch` items (0: a mix of workloads).
-nlohmann::ordered_json totals_over(const NpuConfig& config, const std::vector<nlohmann::ordered_json>& rows,
+nlohmann::ordered_json totals_over(const NpuConfig& config, const LayerRows& rows,
                                    size_t first, size_t end, uint32_t batch);
 
 // NPU vs GPU for one workload: latency, throughput, energy per inference, power, inferences per joule,
@@ -96,8 +98,9 @@ nlohmann::ordered_json power_section(const RunReport& report);
 // Text lines: modeled average and peak power against the TDP, and the sustained clock under a cap.
 std::string power_lines(const RunReport& report, const nlohmann::ordered_json& totals);
 
-nlohmann::ordered_json report_to_json(const RunReport& report);
-std::string report_to_csv(const RunReport& report);
+// result.json and layers.csv, rendered in chunks (a long decode run has hundreds of thousands of rows).
+void stream_report_json(const RunReport& report, const ChunkSink& emit);
+void stream_report_csv(const RunReport& report, const ChunkSink& emit);
 // The terminal table. layers_filter: "auto" lists every layer of a workload with at most
 // kAutoLayerRows layers and only a summary (the slowest layers) past that; "all", "none", or a text
 // that a listed layer's name or op contains.

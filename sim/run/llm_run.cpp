@@ -157,7 +157,7 @@ std::optional<LlmSideSamples> gpu_samples(const RunReport& report) {
 void rename(RunReport& report, WorkloadSummary& workload, const std::string& name) {
   workload.name = name;
   for (size_t row = workload.first_layer; row < workload.end_layer; ++row)
-    report.layers[row]["workload"] = name;
+    report.layers.set(row, "workload", name);
 }
 
 std::string summary_lines(const nlohmann::ordered_json& totals) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
 #include "analysis/gpu/gpu_config.h"
@@ -159,6 +160,37 @@ void add_layer_rows(const std::vector<Workload>& workloads,
   }
 }
 
+// Maps each workload when the simulation reaches its first layer and drops each layer's command streams
+// once it has run, so memory holds about one workload's streams however many workloads (an LLM decode
+// with every step simulated is hundreds). `programs` gets one entry per layer; the mapping time and
+// command count go to `host`. The results are those of mapping everything first: the mapper is a pure
+// function of the workload and the config.
+LayerFeed mapping_feed(const std::vector<Workload>& workloads, const RunReport& report,
+                       std::vector<LayerProgram>& programs, HostStats& host) {
+  auto first_layers = std::make_shared<std::vector<size_t>>();
+  size_t layers = 0;
+  for (const auto& workload : workloads) {
+    first_layers->push_back(layers);
+    layers += workload.ops.size();
+  }
+  programs.assign(layers, LayerProgram{});
+  auto next = std::make_shared<size_t>(0);
+  const auto prepare = [&workloads, &report, &programs, &host, first_layers, next](size_t layer) {
+    for (; *next < workloads.size() && (*first_layers)[*next] == layer; ++*next) {
+      const auto start = Clock::now();
+      auto mapped = map_workload_naming_config(workloads[*next], report.config, report.npu_source);
+      if (mapped.size() != workloads[*next].ops.size())
+        throw std::logic_error("mapper: one program per operator expected for " + workloads[*next].name);
+      for (size_t k = 0; k < mapped.size(); ++k) {
+        host.commands += mapped[k].total_commands();
+        programs[layer + k] = std::move(mapped[k]);
+      }
+      host.map_s += elapsed_s(start);
+    }
+  };
+  return {prepare, [&programs](size_t layer) { release_commands(programs[layer]); }};
+}
+
 // `timeline_json` (when not null and options.timeline_file is set) receives the rendered timeline.
 RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::string* timeline_json = nullptr) {
   auto phase = Clock::now();
@@ -178,28 +210,19 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
 
   phase = Clock::now();
   std::vector<LayerProgram> programs;
-  for (const auto& workload : workloads) {
-    auto mapped = map_workload_naming_config(workload, report.config, report.npu_source);
-    for (auto& program : mapped) {
-      host.commands += program.total_commands();
-      programs.push_back(std::move(program));
-    }
-  }
-  host.map_s = elapsed_s(phase);
-
-  phase = Clock::now();
+  const LayerFeed feed = mapping_feed(workloads, report, programs, host);
   std::unique_ptr<SpanRecorder> recorder;
   if (timeline_json != nullptr && !options.timeline_file.empty())
     recorder = std::make_unique<SpanRecorder>(options.timeline_max_spans);
   ProgressMeter meter(progress_enabled(options.progress));
   SimulationProgress progress;
   if (meter.enabled()) progress = [&meter](size_t done, size_t total) { meter.update(done, total); };
-  const NpuRunStats stats = simulate_npu(report.config, programs, recorder.get(), progress);
+  const NpuRunStats stats = simulate_npu_fed(report.config, programs, feed, recorder.get(), progress);
   meter.finish();
   report.noc_links = stats.noc_links;
   report.core_layers = stats.core_layers;
   report.total_cycles = stats.total_cycles;
-  host.simulate_s = elapsed_s(phase);
+  host.simulate_s = elapsed_s(phase) - host.map_s;
 
   phase = Clock::now();
   add_layer_rows(workloads, gpu_runs, programs, stats, default_dtype, report);

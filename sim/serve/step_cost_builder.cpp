@@ -23,7 +23,7 @@ enum class Piece { kEmbed, kDense, kAttention, kHead };
 
 // Rows of a one-layer workload: before the layer (embeddings), the layer (named "<layer>." like its
 // attention operator "<layer>.<attn>"), after it (final norm, LM head).
-std::vector<Piece> classify_rows(const std::vector<nlohmann::ordered_json>& rows, size_t first, size_t end) {
+std::vector<Piece> classify_rows(const LayerRows& rows, size_t first, size_t end) {
   std::string layer_prefix;
   for (size_t row = first; row < end && layer_prefix.empty(); ++row) {
     if (rows[row]["op"] != "attention") continue;
