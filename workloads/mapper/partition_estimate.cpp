@@ -6,6 +6,7 @@
 #include <set>
 
 #include "arch/timing/noc_topology.h"
+#include "arch/timing/sram_timing.h"
 #include "arch/timing/systolic_timing.h"
 #include "arch/timing/vector_timing.h"
 
@@ -33,6 +34,7 @@ struct CoreWork {
   Cycles array_cycles = 0, vector_cycles = 0;
   Bytes dram_bytes = 0, global_sram_bytes = 0;
   Bytes load_bytes = 0, store_bytes = 0;
+  Bytes port_bytes = 0;  // the engines' scratchpad traffic (DMA adds its own load and store bytes)
   uint64_t loads = 0, stores = 0;
   uint64_t input_loads = 0;  // input tiles: each one's load latency shows between compute steps
   bool dram_loads = false, dram_stores = false;
@@ -61,7 +63,7 @@ bool waits_for_input(const CommandStream& stream, const Command& c) {
   return false;
 }
 
-CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array) {
+CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array, DType dtype) {
   CoreWork work;
   for (const Command& c : stream.commands) {
     if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
@@ -70,15 +72,21 @@ CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const A
     switch (c.kind) {
       case CommandKind::kCompute: {
         // Compute-bound, tiles run back to back and only the first pays the pipeline fill and drain
-        // (as the array model streams them); memory-bound, the DMA term dominates anyway.
+        // (as the array model streams them); memory-bound, the DMA term dominates anyway. A tile whose
+        // operand reads and partial-sum writes need the scratchpad port longer runs at the port's pace.
         const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
         const bool streamed = work.array_cycles > 0 && config.array.overlap_folds;
-        work.array_cycles += streamed ? gemm_tile_streamed_cycles(array, config.array.dataflow, tile)
-                                      : gemm_tile_cycles(array, config.array.dataflow, tile, config.array.overlap_folds);
+        work.array_cycles += array_tile_busy_cycles(array, config.array.dataflow, tile, dtype, config.sram,
+                                                    config.array.overlap_folds, streamed);
+        work.port_bytes += array_tile_sram_bytes(array, config.array.dataflow, tile, dtype).total();
         break;
       }
       case CommandKind::kVector:
-        work.vector_cycles += vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element);
+        // As the vector unit: its ALU time or, when longer, its scratchpad traffic through the port.
+        work.vector_cycles +=
+            std::max(vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element),
+                     sram_port_cycles(config.sram, c.vector.read_bytes + c.vector.write_bytes));
+        work.port_bytes += c.vector.read_bytes + c.vector.write_bytes;
         break;
       case CommandKind::kDmaLoad:
       case CommandKind::kDmaStore:
@@ -100,6 +108,7 @@ CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const A
 // simulated layers that are neither DMA- nor compute-bound measure exactly that).
 struct MemoryLatency {
   double dram_cycles = 0.0, global_sram_cycles = 0.0;  // descriptor setup + access latency
+  double port_bytes_per_cycle = 0.0;                   // the core's scratchpad port, shared by every unit
 };
 double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_bytes_per_cycle,
                    const MemoryLatency& latency) {
@@ -118,8 +127,11 @@ double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_b
   const double between = static_cast<double>(work.input_loads > 1 ? work.input_loads - 1 : 0) * load_latency;
   const double engine_path = (work.loads > 0 ? load_latency : 0.0) + ends + engine + between +
                              (work.stores > 0 ? store_latency : 0.0);
-  // DMA-bound, the transfers follow each other and only the first latency shows.
-  return std::max(engine_path, dma + load_latency);
+  // DMA-bound, the transfers follow each other and only the first latency shows. Port-bound, the
+  // engines' operand traffic and the DMA's tiles queue on the one scratchpad port.
+  const double port = static_cast<double>(work.port_bytes + work.load_bytes + work.store_bytes) /
+                      latency.port_bytes_per_cycle;
+  return std::max({engine_path, dma + load_latency, port + load_latency});
 }
 
 }  // namespace
@@ -133,11 +145,12 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   // Every core of the layer streams at once: each gets its share of DRAM and of the global SRAM port.
   const double global_bw = std::min(port, static_cast<double>(config.global_sram.bytes_per_cycle) / cores);
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
-  const MemoryLatency latency{fixed, static_cast<double>(config.dma.setup_cycles + config.global_sram.latency_cycles)};
+  const MemoryLatency latency{fixed, static_cast<double>(config.dma.setup_cycles + config.global_sram.latency_cycles),
+                              static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1))};
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    const CoreWork work = core_work(*streams[core], config, array);
+    const CoreWork work = core_work(*streams[core], config, array, dtype);
     const double core_bw =
         std::min({port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))});
     slowest = std::max(slowest, core_cycles(work, core_bw, global_bw, latency));
