@@ -37,6 +37,9 @@ struct CoreWork {
   Bytes port_bytes = 0;  // the engines' scratchpad traffic (DMA adds its own load and store bytes)
   uint64_t loads = 0, stores = 0;
   uint64_t input_loads = 0;  // input tiles: each one's load latency shows between compute steps
+  // The pipeline's exposed ends: the loads the first engine command waits for, the stores after the last.
+  Bytes head_bytes = 0, tail_bytes = 0;
+  bool engine_seen = false;
   bool dram_loads = false, dram_stores = false;
 };
 
@@ -63,12 +66,34 @@ bool waits_for_input(const CommandStream& stream, const Command& c) {
   return false;
 }
 
+// Bytes of the loads an engine command depends on directly.
+Bytes loaded_before(const CommandStream& stream, const Command& c) {
+  Bytes bytes = 0;
+  for (uint32_t i = c.dep_begin; i < c.dep_begin + c.dep_count; ++i) {
+    const Command& dep = stream.commands[stream.deps[i]];
+    if (dep.kind == CommandKind::kDmaLoad) bytes += dep.bytes;
+  }
+  return bytes;
+}
+
+// Tracks the pipeline's ends: the first engine command's loads, and the stores since the last one.
+void note_ends(const CommandStream& stream, const Command& c, CoreWork& work) {
+  if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
+    if (!work.engine_seen) work.head_bytes = loaded_before(stream, c);
+    work.engine_seen = true;
+    work.tail_bytes = 0;
+  } else if (c.kind == CommandKind::kDmaStore) {
+    work.tail_bytes += c.bytes;
+  }
+}
+
 CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array, DType dtype) {
   CoreWork work;
   for (const Command& c : stream.commands) {
     if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
       work.input_loads += waits_for_input(stream, c) ? 1 : 0;
     }
+    note_ends(stream, c, work);
     switch (c.kind) {
       case CommandKind::kCompute: {
         // Compute-bound, tiles run back to back and only the first pays the pipeline fill and drain
@@ -99,8 +124,8 @@ CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const A
   return work;
 }
 
-// One core's layer time as a double-buffered pipeline: its first load and last store are exposed (an
-// average transfer each, at the bandwidth the core gets while every core of the layer moves data), the
+// One core's layer time as a double-buffered pipeline: its first loads and last stores are exposed (the
+// bytes the first engine command waits for and those stored after the last one, at the bandwidth the core gets while every core of the layer moves data), the
 // body between them takes the longer of the engines and the rest of the DMA, and each end pays the
 // descriptor setup and the memory latency once. The array and the vector unit are summed: where a
 // layer uses both (attention's softmax between its matmuls) each waits for the other's results. With
@@ -109,16 +134,20 @@ CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const A
 struct MemoryLatency {
   double dram_cycles = 0.0, global_sram_cycles = 0.0;  // descriptor setup + access latency
   double port_bytes_per_cycle = 0.0;                   // the core's scratchpad port, shared by every unit
+  double dma_port_bytes_per_cycle = 0.0;               // each of the DMA's load and store queues
 };
 double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_bytes_per_cycle,
                    const MemoryLatency& latency) {
-  const double in = work.loads > 0 ? static_cast<double>(work.load_bytes) / static_cast<double>(work.loads) : 0.0;
-  const double out =
-      work.stores > 0 ? static_cast<double>(work.store_bytes) / static_cast<double>(work.stores) : 0.0;
+  const double in = static_cast<double>(work.head_bytes);
+  const double out = static_cast<double>(work.tail_bytes);
   const double moved = static_cast<double>(work.dram_bytes + work.global_sram_bytes);
-  // The ends move at the blended rate of the core's DRAM and global-SRAM bytes.
-  const double dma = static_cast<double>(work.dram_bytes) / bytes_per_cycle +
-                     static_cast<double>(work.global_sram_bytes) / global_bytes_per_cycle;
+  // The load and store queues run side by side, each at the DMA port's rate, and DRAM and the global
+  // SRAM serve them independently: the transfers take as long as the busiest of the four. The ends move
+  // at that blended rate.
+  const double dma = std::max({static_cast<double>(work.load_bytes) / latency.dma_port_bytes_per_cycle,
+                               static_cast<double>(work.store_bytes) / latency.dma_port_bytes_per_cycle,
+                               static_cast<double>(work.dram_bytes) / bytes_per_cycle,
+                               static_cast<double>(work.global_sram_bytes) / global_bytes_per_cycle});
   const double per_byte = moved > 0 ? dma / moved : 0.0;
   const double ends = (in + out) * per_byte;
   const double engine = static_cast<double>(work.array_cycles + work.vector_cycles);
@@ -146,7 +175,8 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   const double global_bw = std::min(port, static_cast<double>(config.global_sram.bytes_per_cycle) / cores);
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
   const MemoryLatency latency{fixed, static_cast<double>(config.dma.setup_cycles + config.global_sram.latency_cycles),
-                              static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1))};
+                              static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1)),
+                              std::max(port, 1.0)};
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
@@ -156,7 +186,10 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
     slowest = std::max(slowest, core_cycles(work, core_bw, global_bw, latency));
     estimate.dram_bytes += work.dram_bytes;
   }
-  estimate.cycles = std::max(slowest, static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed);
+  // All cores together cannot beat the DRAM (when they touch it: a layer on global SRAM pays no DRAM latency).
+  const double dram_floor =
+      estimate.dram_bytes > 0 ? static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed : 0.0;
+  estimate.cycles = std::max(slowest, dram_floor);
   return estimate;
 }
 
