@@ -34,6 +34,8 @@ struct CoreWork {
   Cycles array_cycles = 0, vector_cycles = 0;
   Bytes dram_bytes = 0, global_sram_bytes = 0;
   Bytes load_bytes = 0, store_bytes = 0;
+  Bytes dram_load_bytes = 0, global_load_bytes = 0;  // the loads' bytes by memory (the rest are stores)
+  uint64_t engine_commands = 0;
   Bytes port_bytes = 0;  // the engines' scratchpad traffic (DMA adds its own load and store bytes)
   uint64_t loads = 0, stores = 0;
   uint64_t input_loads = 0;  // input tiles: each one's load latency shows between compute steps
@@ -48,6 +50,7 @@ void add_transfer(const Command& c, CoreWork& work) {
   const bool dram = c.memory == MemoryKind::kDram;
   if (c.kind == CommandKind::kDmaLoad) {
     work.load_bytes += c.bytes;
+    (dram ? work.dram_load_bytes : work.global_load_bytes) += c.bytes;
     ++work.loads;
     work.dram_loads = work.dram_loads || dram;
   } else {
@@ -81,6 +84,7 @@ void note_ends(const CommandStream& stream, const Command& c, CoreWork& work) {
   if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
     if (!work.engine_seen) work.head_bytes = loaded_before(stream, c);
     work.engine_seen = true;
+    ++work.engine_commands;
     work.tail_bytes = 0;
   } else if (c.kind == CommandKind::kDmaStore) {
     work.tail_bytes += c.bytes;
@@ -124,43 +128,53 @@ CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const A
   return work;
 }
 
-// One core's layer time as a double-buffered pipeline: its first loads and last stores are exposed (the
-// bytes the first engine command waits for and those stored after the last one, at the bandwidth the core gets while every core of the layer moves data), the
-// body between them takes the longer of the engines and the rest of the DMA, and each end pays the
-// descriptor setup and the memory latency once. The array and the vector unit are summed: where a
-// layer uses both (attention's softmax between its matmuls) each waits for the other's results. With
-// two buffers per operand, each new input tile's load latency shows once between compute steps (the
-// simulated layers that are neither DMA- nor compute-bound measure exactly that).
+// One core's layer time as a three-stage pipeline (load queue, engines, store queue) over its tiles,
+// bounded as a flow shop: the busiest stage runs end to end and the others show only at the ends -- the
+// loads the first engine command waits for, one engine command, the stores after the last one. The load
+// and store queues run side by side at the DMA port's rate, each also bounded by its share of DRAM and
+// the global SRAM, which serve them independently. Each end pays the descriptor setup and the memory
+// latency once. The array and the vector unit are summed: where a layer uses both (attention's softmax
+// between its matmuls) each waits for the other's results. With two buffers per operand, each new input
+// tile's load latency shows once between compute steps (the simulated layers that are neither DMA- nor
+// compute-bound measure exactly that).
 struct MemoryLatency {
   double dram_cycles = 0.0, global_sram_cycles = 0.0;  // descriptor setup + access latency
   double port_bytes_per_cycle = 0.0;                   // the core's scratchpad port, shared by every unit
   double dma_port_bytes_per_cycle = 0.0;               // each of the DMA's load and store queues
 };
-double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_bytes_per_cycle,
-                   const MemoryLatency& latency) {
-  const double in = static_cast<double>(work.head_bytes);
-  const double out = static_cast<double>(work.tail_bytes);
-  const double moved = static_cast<double>(work.dram_bytes + work.global_sram_bytes);
-  // The load and store queues run side by side, each at the DMA port's rate, and DRAM and the global
-  // SRAM serve them independently: the transfers take as long as the busiest of the four. The ends move
-  // at that blended rate.
-  const double dma = std::max({static_cast<double>(work.load_bytes) / latency.dma_port_bytes_per_cycle,
-                               static_cast<double>(work.store_bytes) / latency.dma_port_bytes_per_cycle,
-                               static_cast<double>(work.dram_bytes) / bytes_per_cycle,
-                               static_cast<double>(work.global_sram_bytes) / global_bytes_per_cycle});
-  const double per_byte = moved > 0 ? dma / moved : 0.0;
-  const double ends = (in + out) * per_byte;
+struct CoreRates {
+  double dram = 0.0, global_sram = 0.0;  // the core's share while every core of the layer streams
+};
+double queue_cycles(Bytes total, Bytes dram, Bytes global_sram, const CoreRates& rates, double dma_port) {
+  return std::max({static_cast<double>(total) / dma_port, static_cast<double>(dram) / rates.dram,
+                   static_cast<double>(global_sram) / rates.global_sram});
+}
+double per_byte(double cycles, Bytes bytes) { return bytes > 0 ? cycles / static_cast<double>(bytes) : 0.0; }
+
+double core_cycles(const CoreWork& work, const CoreRates& rates, const MemoryLatency& latency) {
+  const double loads = queue_cycles(work.load_bytes, work.dram_load_bytes, work.global_load_bytes, rates,
+                                    latency.dma_port_bytes_per_cycle);
+  const double stores = queue_cycles(work.store_bytes, work.dram_bytes - work.dram_load_bytes,
+                                     work.global_sram_bytes - work.global_load_bytes, rates,
+                                     latency.dma_port_bytes_per_cycle);
+  const double shared = std::max(static_cast<double>(work.dram_bytes) / rates.dram,
+                                 static_cast<double>(work.global_sram_bytes) / rates.global_sram);
+  const double head = static_cast<double>(work.head_bytes) * per_byte(loads, work.load_bytes);
+  const double tail = static_cast<double>(work.tail_bytes) * per_byte(stores, work.store_bytes);
   const double engine = static_cast<double>(work.array_cycles + work.vector_cycles);
+  const double one_engine = work.engine_commands > 0 ? engine / static_cast<double>(work.engine_commands) : 0.0;
   const double load_latency = work.dram_loads ? latency.dram_cycles : latency.global_sram_cycles;
   const double store_latency = work.dram_stores ? latency.dram_cycles : latency.global_sram_cycles;
   const double between = static_cast<double>(work.input_loads > 1 ? work.input_loads - 1 : 0) * load_latency;
-  const double engine_path = (work.loads > 0 ? load_latency : 0.0) + ends + engine + between +
-                             (work.stores > 0 ? store_latency : 0.0);
-  // DMA-bound, the transfers follow each other and only the first latency shows. Port-bound, the
-  // engines' operand traffic and the DMA's tiles queue on the one scratchpad port.
+  const double ends = (work.loads > 0 ? load_latency : 0.0) + (work.stores > 0 ? store_latency : 0.0);
+  const double engine_bound = head + engine + between + tail;
+  const double load_bound = loads + one_engine + tail;
+  const double store_bound = head + one_engine + stores;
+  // Port-bound, the engines' operand traffic and the DMA's tiles queue on the one scratchpad port.
   const double port = static_cast<double>(work.port_bytes + work.load_bytes + work.store_bytes) /
                       latency.port_bytes_per_cycle;
-  return std::max({engine_path, dma + load_latency, port + load_latency});
+  return std::max({ends + std::max({engine_bound, load_bound, store_bound}), shared + load_latency,
+                   port + load_latency});
 }
 
 }  // namespace
@@ -181,9 +195,10 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
     const CoreWork work = core_work(*streams[core], config, array, dtype);
-    const double core_bw =
-        std::min({port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))});
-    slowest = std::max(slowest, core_cycles(work, core_bw, global_bw, latency));
+    const CoreRates rates{
+        std::min({port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))}),
+        global_bw};
+    slowest = std::max(slowest, core_cycles(work, rates, latency));
     estimate.dram_bytes += work.dram_bytes;
   }
   // All cores together cannot beat the DRAM (when they touch it: a layer on global SRAM pays no DRAM latency).
