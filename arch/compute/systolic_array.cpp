@@ -1,5 +1,3 @@
-#include <cstdio>
-#include <cstdlib>
 #include "arch/compute/systolic_array.h"
 
 #include <algorithm>
@@ -36,7 +34,6 @@ Cycles SystolicArray::issue(const Command& command, Cycles now) {
   const bool streamed = overlap_folds_ && streaming_ && now == free_at_;
   const Cycles cycles = streamed ? gemm_tile_streamed_cycles(shape_, dataflow_, gemm)
                                  : gemm_tile_cycles(shape_, dataflow_, gemm, overlap_folds_);
-  if (getenv("M2DBG")) fprintf(stderr, "tile %llu %llu %llu now=%llu free=%llu streamed=%d cyc=%llu\n", (unsigned long long)gemm.m,(unsigned long long)gemm.n,(unsigned long long)gemm.k,(unsigned long long)now,(unsigned long long)free_at_,(int)streamed,(unsigned long long)cycles);
   streaming_ = true;
   const SramBytes traffic = array_tile_sram_bytes(shape_, dataflow_, gemm, layer_.program->dtype);
   const Reservation sram = sram_.access(now, traffic.read, traffic.write);
