@@ -86,10 +86,10 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   for (size_t core = 0; core < streams.size(); ++core) {
     // Every core of the layer streams at once: each gets its share of DRAM (and no more than the NoC
     // links into it carry) and of the global SRAM.
+    // (Each DMA queue's own port limits it separately: loads and stores each have one.)
     const CoreMemoryRates rates{
-        dma_port,
-        std::min({dma_port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))}),
-        std::min(dma_port, static_cast<double>(config.global_sram.bytes_per_cycle) / cores),
+        dma_port, std::min(dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))),
+        std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0) / cores,
         static_cast<double>(dram_latency_cycles(config)),
         static_cast<double>(config.global_sram.latency_cycles),
         static_cast<double>(config.dma.setup_cycles)};
