@@ -30,13 +30,20 @@ auto gemm_rank(const GemmProblem& problem, const NpuConfig& config) {
     }
     return c.cycles;
   };
-  // Double-buffered layer time: the longer of compute and DMA, plus one average tile's traffic that
-  // cannot overlap (the first load and the last store). A single tile serialises load, compute and
-  // store; a few tiles let DMA hide under compute.
-  const auto time_cycles = [config_ptr = &config, cycles](Candidate& c) {
-    const double dma_cycles = static_cast<double>(c.dram_bytes) / dram_bytes_per_cycle(*config_ptr);
-    const double exposed = dma_cycles / static_cast<double>(std::max<uint64_t>(c.tiles, 1));
-    return std::max(static_cast<double>(cycles(c)), dma_cycles) + exposed;
+  // Double-buffered layer time as a three-stage pipeline (load, compute, store), bounded as a flow shop:
+  // either compute runs end to end after the first A and B tiles land, or DMA does and the last tile's
+  // compute follows it; the last C tile's store is exposed either way. A single tile serialises load,
+  // compute and store; a weight tile loaded once ahead of many small M tiles shows whole.
+  const auto time_cycles = [problem_ptr = &problem, config_ptr = &config, cycles](Candidate& c) {
+    const GemmProblem& p = *problem_ptr;
+    const double bytes_per_cycle = dram_bytes_per_cycle(*config_ptr);
+    const double compute = static_cast<double>(cycles(c));
+    const double dma_cycles = static_cast<double>(c.dram_bytes) / bytes_per_cycle;
+    const double head_bytes = static_cast<double>(
+        (c.m_tiling->max_a_units * c.k_tile_units + c.k_tile_units * p.k_per_unit * c.n_tile) * p.elem_bytes);
+    const double tail_bytes = static_cast<double>(c.m_tiling->max_m * c.n_tile * p.elem_bytes);
+    const double last_tile = compute / static_cast<double>(std::max<uint64_t>(c.tiles, 1));
+    return std::max(head_bytes / bytes_per_cycle + compute, dma_cycles + last_tile) + tail_bytes / bytes_per_cycle;
   };
   const auto dram_bytes = [](Candidate& c) { return c.dram_bytes; };
   const auto before = [cycles](Candidate& a, Candidate& b) {
@@ -48,9 +55,12 @@ auto gemm_rank(const GemmProblem& problem, const NpuConfig& config) {
 
 }  // namespace
 
-GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
+namespace {
+
+// Every candidate of the search space that fits the SRAM, in the search's order.
+std::vector<Candidate> fitting_candidates(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
   const Bytes capacity = config.sram.capacity_bytes;
-  auto chooser = choose_best<Candidate>(gemm_rank(p, config));
+  std::vector<Candidate> out;
   Bytes smallest = std::numeric_limits<Bytes>::max();
   for (const MTiling& m_tiling : p.m_tilings) {
     smallest =
@@ -66,14 +76,46 @@ GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator
       const uint64_t k_tile = *(std::partition_point(p.k_unit_sizes.begin(), p.k_unit_sizes.end(), fits) - 1);
       for (LoopOrder order : {LoopOrder::kMNK, LoopOrder::kNMK}) {
         const Bytes dram = gemm_traffic(p, m_tiling, n_tile, k_tile, order).total();
-        chooser.offer(
+        out.push_back(
             {&m_tiling, n_tile, k_tile, order, dram, gemm_tile_count(p, m_tiling, n_tile, k_tile), 0, false});
       }
     }
   }
-  if (!chooser.found()) throw_sram_too_small(op, smallest, capacity);
+  if (out.empty()) throw_sram_too_small(op, smallest, capacity);
+  return out;
+}
+
+GemmPlan as_plan(const GemmProblem& p, const Candidate& c) {
+  return evaluate_gemm_plan(p, *c.m_tiling, c.n_tile, c.k_tile_units, c.order);
+}
+
+}  // namespace
+
+GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
+  return gemm_plan_shortlist(p, config, op, 1).front();
+}
+
+std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& p, const NpuConfig& config, const Operator& op,
+                                          size_t count) {
+  std::vector<Candidate> candidates = fitting_candidates(p, config, op);
+  const auto rank = gemm_rank(p, config);
+  auto chooser = choose_best<Candidate>(rank);
+  for (const Candidate& c : candidates) chooser.offer(c);
+  std::vector<GemmPlan> out{as_plan(p, chooser.best())};
+  if (count <= 1 || config.mapper.objective != MapperObjective::kLatency) return out;
+  // The runners-up by estimated time (ties in the search's order), the rule's pick excluded.
+  std::vector<std::pair<double, size_t>> by_time;
+  for (size_t i = 0; i < candidates.size(); ++i) by_time.emplace_back(rank.time_cycles(candidates[i]), i);
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   const Candidate& best = chooser.best();
-  return evaluate_gemm_plan(p, *best.m_tiling, best.n_tile, best.k_tile_units, best.order);
+  for (const auto& [time, i] : by_time) {
+    if (out.size() >= count) break;
+    const Candidate& c = candidates[i];
+    if (c.m_tiling == best.m_tiling && c.n_tile == best.n_tile && c.order == best.order) continue;
+    out.push_back(as_plan(p, c));
+  }
+  return out;
 }
 
 }  // namespace npusim
