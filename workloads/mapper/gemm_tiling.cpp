@@ -57,11 +57,11 @@ auto gemm_rank(const GemmProblem& problem, const NpuConfig& config) {
 
 namespace {
 
-// Every candidate of the search space that fits the SRAM, in the search's order.
-std::vector<Candidate> fitting_candidates(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
-  const Bytes capacity = config.sram.capacity_bytes;
+// Every candidate of the search space that fits `capacity` bytes of SRAM, in the search's order;
+// `smallest` gets the smallest footprint of all.
+std::vector<Candidate> fitting_candidates(const GemmProblem& p, Bytes capacity, Bytes& smallest) {
   std::vector<Candidate> out;
-  Bytes smallest = std::numeric_limits<Bytes>::max();
+  smallest = std::numeric_limits<Bytes>::max();
   for (const MTiling& m_tiling : p.m_tilings) {
     smallest =
         std::min(smallest, gemm_footprint_bytes(p, m_tiling, p.n_sizes.front(), p.k_unit_sizes.front()));
@@ -81,12 +81,35 @@ std::vector<Candidate> fitting_candidates(const GemmProblem& p, const NpuConfig&
       }
     }
   }
-  if (out.empty()) throw_sram_too_small(op, smallest, capacity);
   return out;
 }
 
 GemmPlan as_plan(const GemmProblem& p, const Candidate& c) {
   return evaluate_gemm_plan(p, *c.m_tiling, c.n_tile, c.k_tile_units, c.order);
+}
+
+// Smaller scratchpads whose shortlists the search keeps (see gemm_plan_shortlist).
+constexpr Bytes kSmallerSramLevels = 3;
+
+
+bool same_tiling(const Candidate& a, const Candidate& b) {
+  return a.m_tiling == b.m_tiling && a.n_tile == b.n_tile && a.k_tile_units == b.k_tile_units && a.order == b.order;
+}
+
+// Up to `count` candidates by estimated time (ties in the search's order) that `out` does not hold yet.
+template <class Rank>
+void add_fastest(std::vector<Candidate>& candidates, const Rank& rank, size_t count, std::vector<Candidate>& out) {
+  std::vector<std::pair<double, size_t>> by_time;
+  for (size_t i = 0; i < candidates.size(); ++i) by_time.emplace_back(rank.time_cycles(candidates[i]), i);
+  std::stable_sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t added = 0;
+  for (const auto& entry : by_time) {
+    if (added >= count) break;
+    const Candidate& c = candidates[entry.second];
+    if (std::any_of(out.begin(), out.end(), [&c](const Candidate& o) { return same_tiling(o, c); })) continue;
+    out.push_back(c);
+    ++added;
+  }
 }
 
 }  // namespace
@@ -97,24 +120,27 @@ GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator
 
 std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& p, const NpuConfig& config, const Operator& op,
                                           size_t count) {
-  std::vector<Candidate> candidates = fitting_candidates(p, config, op);
+  Bytes smallest = 0;
+  std::vector<Candidate> candidates = fitting_candidates(p, config.sram.capacity_bytes, smallest);
+  if (candidates.empty()) throw_sram_too_small(op, smallest, config.sram.capacity_bytes);
   const auto rank = gemm_rank(p, config);
   auto chooser = choose_best<Candidate>(rank);
   for (const Candidate& c : candidates) chooser.offer(c);
-  std::vector<GemmPlan> out{as_plan(p, chooser.best())};
-  if (count <= 1 || config.mapper.objective != MapperObjective::kLatency) return out;
-  // The runners-up by estimated time (ties in the search's order), the rule's pick excluded.
-  std::vector<std::pair<double, size_t>> by_time;
-  for (size_t i = 0; i < candidates.size(); ++i) by_time.emplace_back(rank.time_cycles(candidates[i]), i);
-  std::stable_sort(by_time.begin(), by_time.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  const Candidate& best = chooser.best();
-  for (const auto& [time, i] : by_time) {
-    if (out.size() >= count) break;
-    const Candidate& c = candidates[i];
-    if (c.m_tiling == best.m_tiling && c.n_tile == best.n_tile && c.order == best.order) continue;
-    out.push_back(as_plan(p, c));
+  std::vector<Candidate> picked{chooser.best()};
+  if (count > 1 && config.mapper.objective == MapperObjective::kLatency) {
+    // The runners-up, and the same shortlist as a half, quarter and eighth of the SRAM would make: the
+    // closed form does not depend on the capacity, so a smaller scratchpad's shortlist stays reachable
+    // and more SRAM can only add plans for the schedule to choose from.
+    add_fastest(candidates, rank, count - 1, picked);
+    for (Bytes capacity = config.sram.capacity_bytes / 2, level = 0; level < kSmallerSramLevels;
+         capacity /= 2, ++level) {
+      std::vector<Candidate> smaller = fitting_candidates(p, capacity, smallest);
+      if (smaller.empty()) break;
+      add_fastest(smaller, rank, count, picked);
+    }
   }
+  std::vector<GemmPlan> out;
+  for (const Candidate& c : picked) out.push_back(as_plan(p, c));
   return out;
 }
 
