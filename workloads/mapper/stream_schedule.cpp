@@ -2,6 +2,8 @@
 #include "workloads/mapper/stream_schedule.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 #include <vector>
 
 #include "arch/timing/sram_timing.h"
@@ -15,6 +17,7 @@ struct DmaState {
   double decoder_free = 0.0;  // the queue issues its next descriptor from here
   double port_free = 0.0;     // its port has moved every earlier byte by here
   double dram_free = 0.0, global_sram_free = 0.0;
+  std::priority_queue<double, std::vector<double>, std::greater<>> in_flight;  // finish times
 };
 
 class StreamScheduler {
@@ -57,9 +60,19 @@ class StreamScheduler {
   // A descriptor issues after its setup; its bytes move at the slower of the queue's port and the
   // memory's bandwidth; the memory's latency follows the data.
   double transfer(DmaState& queue, const Command& c, double ready) {
-    const double issue = std::max(queue.decoder_free, ready) + rates_.setup_cycles;
+    // At most dma.max_outstanding descriptors in flight: a new one waits for the earliest to finish.
+    double start = std::max(queue.decoder_free, ready);
+    while (!queue.in_flight.empty() && queue.in_flight.top() <= start) queue.in_flight.pop();
+    while (queue.in_flight.size() >= std::max<uint32_t>(config_.dma.max_outstanding, 1)) {
+      start = std::max(start, queue.in_flight.top());
+      queue.in_flight.pop();
+    }
+    const double issue = start + rates_.setup_cycles;
     queue.decoder_free = issue;
-    if (c.bytes == 0) return issue;
+    if (c.bytes == 0) {
+      queue.in_flight.push(issue);
+      return issue;
+    }
     const bool global = c.memory == MemoryKind::kGlobalSram;
     double& memory_free = global ? queue.global_sram_free : queue.dram_free;
     const double memory_rate = global ? rates_.global_sram_bytes_per_cycle : rates_.dram_bytes_per_cycle;
@@ -67,7 +80,9 @@ class StreamScheduler {
     queue.port_free = std::max(issue, queue.port_free) + bytes / rates_.dma_port_bytes_per_cycle;
     memory_free = std::max(issue, memory_free) + bytes / memory_rate;
     const double latency = global ? rates_.global_sram_latency_cycles : rates_.dram_latency_cycles;
-    return std::max(queue.port_free, memory_free + latency);
+    const double done = std::max(queue.port_free, memory_free + latency);
+    queue.in_flight.push(done);
+    return done;
   }
 
   // Back to back with the previous tile the array's pipeline stays full (gemm_tile_streamed_cycles).
