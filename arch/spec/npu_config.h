@@ -36,7 +36,7 @@ struct MapperConfig {
     return std::array{field<&MapperConfig::objective>(
                           "objective", "",
                           "latency: the fastest estimated tiling, then the least DRAM traffic among those "
-                          "within 2% of it; traffic: least DRAM traffic first")
+                          "within 0.5% of it; traffic: least DRAM traffic first")
                           .one_of(kMapperObjectiveNames)};
   }
 };

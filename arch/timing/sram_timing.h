@@ -31,4 +31,13 @@ struct StretchedDuration {
 };
 StretchedDuration stretch_for_sram(Cycles start, Cycles compute_cycles, Cycles sram_done);
 
+// Cycles a unit issued on an idle port needs for `bytes` of scratchpad traffic: ceil(bytes / port) plus
+// the port latency (0 when it moves nothing). A unit ends at the later of its compute and this.
+Cycles sram_port_cycles(const SramConfig& sram, Bytes bytes);
+
+// A GEMM tile as the array runs it: its compute cycles (streamed behind the previous tile or not) or,
+// when longer, the scratchpad port time of its operand reads and partial-sum writes (stretch_for_sram).
+Cycles array_tile_busy_cycles(const ArrayShape& array, Dataflow dataflow, const GemmShape& gemm, DType dtype,
+                              const SramConfig& sram, bool overlap_folds, bool streamed);
+
 }  // namespace npusim

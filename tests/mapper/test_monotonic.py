@@ -28,7 +28,8 @@ def resolved(npusim, preset):
         with open(path, "w", encoding="utf-8") as f:
             subprocess.run([npusim, "validate", preset, "--print"], stdout=f, check=True)
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            resolved_config = json.load(f)
+    return resolved_config.get("npu", resolved_config)  # `validate --print` nests the NPU under "npu"
 
 
 def steps(config):

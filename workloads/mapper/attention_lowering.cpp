@@ -9,18 +9,37 @@
 #include <vector>
 
 #include "workloads/mapper/attention_shape.h"
+#include "workloads/mapper/attention_tiling.h"
+#include "workloads/mapper/choose_best.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/hardware_limits.h"
+#include "workloads/mapper/partition_estimate.h"
 #include "workloads/mapper/program_builder.h"
 #include "workloads/mapper/vector_lowering.h"
 
 namespace npusim {
 namespace {
 
+// Each shortlisted blocking emitted and scheduled; the mapper's rule picks among them.
+struct ScheduledBlocking {
+  LayerProgram program;
+  double cycles = 0.0;
+  Bytes dram_bytes = 0;
+};
+
 LayerProgram lower_fused(const Operator& op, uint32_t op_index, const NpuConfig& config) {
-  LayerProgram program = new_layer_program(op, op_index);
-  emit_fused_attention(op, plan_fused_attention(op, config), config, program);
-  return program;
+  auto chooser = choose_best<ScheduledBlocking>(
+      RankBy{config.mapper.objective, [](ScheduledBlocking& c) { return c.cycles; },
+             [](ScheduledBlocking& c) { return c.dram_bytes; },
+             [](ScheduledBlocking&, ScheduledBlocking&) { return false; }});
+  for (const AttentionPlan& plan : attention_plan_shortlist(op, config)) {
+    ScheduledBlocking candidate{new_layer_program(op, op_index), 0.0,
+                                plan.dram_read_bytes + plan.dram_write_bytes};
+    emit_fused_attention(op, plan, config, candidate.program);
+    candidate.cycles = estimate_layer_cycles(candidate.program, config);
+    chooser.offer(std::move(candidate));
+  }
+  return std::move(chooser.best().program);
 }
 
 // Appends `phase` to `program`, renumbering its dependencies; its commands without dependencies wait

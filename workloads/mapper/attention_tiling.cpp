@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <tuple>
 
 #include "workloads/mapper/attention_shape.h"
@@ -63,9 +64,13 @@ AttentionPlan evaluate_fused_attention(const Operator& op, uint32_t head_group, 
   return plan;
 }
 
-AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config) {
+namespace {
+
+// The traffic rule's pick among the tilings that fit `capacity` bytes; none when none fits (`smallest`
+// gets the smallest footprint of all).
+std::optional<AttentionPlan> pick_within(const Operator& op, const NpuConfig& config, Bytes capacity,
+                                         Bytes& smallest) {
   const AttentionShape s = attention_shape(op);
-  const Bytes capacity = config.sram.capacity_bytes;
   // No time estimate: traffic first, then fewer commands, then the smaller footprint.
   auto chooser = choose_best<AttentionPlan>(
       RankBy{MapperObjective::kTraffic, kNoTimeEstimate,
@@ -74,7 +79,7 @@ AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config) 
                return std::make_tuple(a.commands, a.sram_footprint_bytes) <
                       std::make_tuple(b.commands, b.sram_footprint_bytes);
              }});
-  Bytes smallest = std::numeric_limits<Bytes>::max();
+  smallest = std::numeric_limits<Bytes>::max();
   for (uint64_t head_group : aligned_tile_sizes(s.kv_heads, 1)) {
     for (uint64_t q_block : aligned_tile_sizes(s.q_len, 1)) {
       for (uint64_t kv_block : aligned_tile_sizes(s.kv_len, config.array.cols)) {
@@ -88,8 +93,38 @@ AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config) 
       }
     }
   }
-  if (!chooser.found()) throw_sram_too_small(op, smallest, capacity);
+  if (!chooser.found()) return std::nullopt;
   return chooser.best();
+}
+
+bool same_blocking(const AttentionPlan& a, const AttentionPlan& b) {
+  return a.head_group == b.head_group && a.q_block == b.q_block && a.kv_block == b.kv_block &&
+         a.kv_resident == b.kv_resident;
+}
+
+}  // namespace
+
+AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config) {
+  Bytes smallest = 0;
+  const std::optional<AttentionPlan> plan = pick_within(op, config, config.sram.capacity_bytes, smallest);
+  if (!plan) throw_sram_too_small(op, smallest, config.sram.capacity_bytes);
+  return *plan;
+}
+
+std::vector<AttentionPlan> attention_plan_shortlist(const Operator& op, const NpuConfig& config) {
+  std::vector<AttentionPlan> out{plan_fused_attention(op, config)};
+  if (config.mapper.objective != MapperObjective::kLatency) return out;
+  Bytes smallest = 0;
+  Bytes capacity = config.sram.capacity_bytes;
+  for (uint32_t level = 0; level < kAttentionSmallerSramLevels; ++level) {
+    capacity /= 2;
+    const std::optional<AttentionPlan> plan = pick_within(op, config, capacity, smallest);
+    if (!plan) break;
+    if (std::none_of(out.begin(), out.end(), [&](const AttentionPlan& o) { return same_blocking(o, *plan); })) {
+      out.push_back(*plan);
+    }
+  }
+  return out;
 }
 
 }  // namespace npusim

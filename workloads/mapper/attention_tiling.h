@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "arch/spec/npu_config.h"
 #include "arch/spec/units.h"
@@ -34,5 +35,12 @@ AttentionPlan evaluate_fused_attention(const Operator& op, uint32_t head_group, 
 // footprint, over every tiling that fits the SRAM; throws InputError (npu.sram.capacity_bytes) when
 // none does.
 AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config);
+
+// Smaller scratchpads whose picks attention_plan_shortlist keeps.
+inline constexpr uint32_t kAttentionSmallerSramLevels = 3;
+// plan_fused_attention's pick first, then (latency objective only) the picks a half, quarter and eighth
+// of the SRAM would make: the traffic rule cannot see time, so the lowering holds these against the
+// schedule of their commands, and more SRAM can only add blockings to choose from.
+std::vector<AttentionPlan> attention_plan_shortlist(const Operator& op, const NpuConfig& config);
 
 }  // namespace npusim

@@ -17,7 +17,7 @@
 namespace npusim {
 
 // Estimated times differing by less than this fraction of the smaller one count as equal.
-inline constexpr double kEqualTimeTolerance = 0.02;
+inline constexpr double kEqualTimeTolerance = 0.005;
 
 // True when the two estimates differ by more than the tolerance (so the smaller one is clearly faster).
 inline bool clearly_different_times(double a_cycles, double b_cycles) {

@@ -2,6 +2,7 @@
 // it, and keeps the best by choose_best (see core_partition.h).
 #include "workloads/mapper/core_partition.h"
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 
@@ -45,7 +46,18 @@ struct LoweredCandidate {
   PartitionEstimate estimate;
 };
 
+// The NPU as one of `parts` cores streaming together sees it: its share of the DRAM and of the global
+// SRAM, so that each part is tiled for the bandwidth it will get.
+NpuConfig shared_by(const NpuConfig& config, size_t parts) {
+  NpuConfig share = config;
+  share.dram.bandwidth_gbytes_per_s /= static_cast<double>(parts);
+  share.global_sram.bytes_per_cycle = std::max<decltype(share.global_sram.bytes_per_cycle)>(
+      1, share.global_sram.bytes_per_cycle / static_cast<uint32_t>(parts));
+  return share;
+}
+
 LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_index, const NpuConfig& config) {
+  const NpuConfig share = shared_by(config, candidate.parts.size());
   LoweredCandidate out;
   out.kind = candidate.kind;
   std::vector<const Operator*> lowered_ops;
@@ -59,7 +71,7 @@ LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_ind
     }
     if (index == lowered_ops.size()) {
       lowered_ops.push_back(&part);
-      out.distinct.push_back(map_operator(part, op_index, config));
+      out.distinct.push_back(map_operator(part, op_index, share));
     }
     out.core_part.push_back(index);
   }

@@ -6,7 +6,10 @@
 #include <vector>
 
 #include "arch/timing/systolic_timing.h"
+#include "workloads/mapper/choose_best.h"
+#include "workloads/mapper/gemm_tiling.h"
 #include "workloads/mapper/hardware_limits.h"
+#include "workloads/mapper/partition_estimate.h"
 #include "workloads/mapper/program_builder.h"
 
 namespace npusim {
@@ -18,6 +21,15 @@ struct TileKey {
   bool operator==(const TileKey& other) const {
     return gemm == other.gemm && first == other.first && second == other.second;
   }
+};
+
+// Plans the lowering emits and schedules for each GEMM layer (the closed form's pick and runners-up).
+constexpr size_t kScheduledPlans = 6;
+
+struct ScheduledPlan {
+  LayerProgram program;
+  double cycles = 0.0;
+  Bytes dram_bytes = 0;
 };
 
 // Most chunks one weight tile is streamed in (bounds the command count).
@@ -144,10 +156,18 @@ void emit_gemm_program(const GemmProblem& problem, const GemmPlan& plan, const N
 LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuConfig& config) {
   check_array_dtype(op, config.array);
   const GemmProblem problem = make_gemm_problem(op, config);
-  const GemmPlan plan = plan_gemm(problem, config, op);
-  LayerProgram program = new_layer_program(op, op_index);
-  emit_gemm_program(problem, plan, config, program);
-  return program;
+  // The closed form shortlists; the list schedule of each shortlisted plan's commands (what the layer
+  // estimate uses) picks, by the mapper's rule, so the plan chosen is the one estimated fastest as emitted.
+  auto chooser = choose_best<ScheduledPlan>(
+      RankBy{config.mapper.objective, [](ScheduledPlan& c) { return c.cycles; },
+             [](ScheduledPlan& c) { return c.dram_bytes; }, [](ScheduledPlan&, ScheduledPlan&) { return false; }});
+  for (const GemmPlan& plan : gemm_plan_shortlist(problem, config, op, kScheduledPlans)) {
+    ScheduledPlan candidate{new_layer_program(op, op_index), 0.0, plan.dram_bytes()};
+    emit_gemm_program(problem, plan, config, candidate.program);
+    candidate.cycles = estimate_layer_cycles(candidate.program, config);
+    chooser.offer(std::move(candidate));
+  }
+  return std::move(chooser.best().program);
 }
 
 }  // namespace npusim

@@ -30,13 +30,20 @@ auto gemm_rank(const GemmProblem& problem, const NpuConfig& config) {
     }
     return c.cycles;
   };
-  // Double-buffered layer time: the longer of compute and DMA, plus one average tile's traffic that
-  // cannot overlap (the first load and the last store). A single tile serialises load, compute and
-  // store; a few tiles let DMA hide under compute.
-  const auto time_cycles = [config_ptr = &config, cycles](Candidate& c) {
-    const double dma_cycles = static_cast<double>(c.dram_bytes) / dram_bytes_per_cycle(*config_ptr);
-    const double exposed = dma_cycles / static_cast<double>(std::max<uint64_t>(c.tiles, 1));
-    return std::max(static_cast<double>(cycles(c)), dma_cycles) + exposed;
+  // Double-buffered layer time as a three-stage pipeline (load, compute, store), bounded as a flow shop:
+  // either compute runs end to end after the first A and B tiles land, or DMA does and the last tile's
+  // compute follows it; the last C tile's store is exposed either way. A single tile serialises load,
+  // compute and store; a weight tile loaded once ahead of many small M tiles shows whole.
+  const auto time_cycles = [problem_ptr = &problem, config_ptr = &config, cycles](Candidate& c) {
+    const GemmProblem& p = *problem_ptr;
+    const double bytes_per_cycle = dram_bytes_per_cycle(*config_ptr);
+    const double compute = static_cast<double>(cycles(c));
+    const double dma_cycles = static_cast<double>(c.dram_bytes) / bytes_per_cycle;
+    const double head_bytes = static_cast<double>(
+        (c.m_tiling->max_a_units * c.k_tile_units + c.k_tile_units * p.k_per_unit * c.n_tile) * p.elem_bytes);
+    const double tail_bytes = static_cast<double>(c.m_tiling->max_m * c.n_tile * p.elem_bytes);
+    const double last_tile = compute / static_cast<double>(std::max<uint64_t>(c.tiles, 1));
+    return std::max(head_bytes / bytes_per_cycle + compute, dma_cycles + last_tile) + tail_bytes / bytes_per_cycle;
   };
   const auto dram_bytes = [](Candidate& c) { return c.dram_bytes; };
   const auto before = [cycles](Candidate& a, Candidate& b) {
@@ -48,10 +55,13 @@ auto gemm_rank(const GemmProblem& problem, const NpuConfig& config) {
 
 }  // namespace
 
-GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
-  const Bytes capacity = config.sram.capacity_bytes;
-  auto chooser = choose_best<Candidate>(gemm_rank(p, config));
-  Bytes smallest = std::numeric_limits<Bytes>::max();
+namespace {
+
+// Every candidate of the search space that fits `capacity` bytes of SRAM, in the search's order;
+// `smallest` gets the smallest footprint of all.
+std::vector<Candidate> fitting_candidates(const GemmProblem& p, Bytes capacity, Bytes& smallest) {
+  std::vector<Candidate> out;
+  smallest = std::numeric_limits<Bytes>::max();
   for (const MTiling& m_tiling : p.m_tilings) {
     smallest =
         std::min(smallest, gemm_footprint_bytes(p, m_tiling, p.n_sizes.front(), p.k_unit_sizes.front()));
@@ -66,14 +76,72 @@ GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator
       const uint64_t k_tile = *(std::partition_point(p.k_unit_sizes.begin(), p.k_unit_sizes.end(), fits) - 1);
       for (LoopOrder order : {LoopOrder::kMNK, LoopOrder::kNMK}) {
         const Bytes dram = gemm_traffic(p, m_tiling, n_tile, k_tile, order).total();
-        chooser.offer(
+        out.push_back(
             {&m_tiling, n_tile, k_tile, order, dram, gemm_tile_count(p, m_tiling, n_tile, k_tile), 0, false});
       }
     }
   }
-  if (!chooser.found()) throw_sram_too_small(op, smallest, capacity);
-  const Candidate& best = chooser.best();
-  return evaluate_gemm_plan(p, *best.m_tiling, best.n_tile, best.k_tile_units, best.order);
+  return out;
+}
+
+GemmPlan as_plan(const GemmProblem& p, const Candidate& c) {
+  return evaluate_gemm_plan(p, *c.m_tiling, c.n_tile, c.k_tile_units, c.order);
+}
+
+// Smaller scratchpads whose shortlists the search keeps (see gemm_plan_shortlist).
+constexpr Bytes kSmallerSramLevels = 3;
+
+
+bool same_tiling(const Candidate& a, const Candidate& b) {
+  return a.m_tiling == b.m_tiling && a.n_tile == b.n_tile && a.k_tile_units == b.k_tile_units && a.order == b.order;
+}
+
+// Up to `count` candidates by estimated time (ties in the search's order) that `out` does not hold yet.
+template <class Rank>
+void add_fastest(std::vector<Candidate>& candidates, const Rank& rank, size_t count, std::vector<Candidate>& out) {
+  std::vector<std::pair<double, size_t>> by_time;
+  for (size_t i = 0; i < candidates.size(); ++i) by_time.emplace_back(rank.time_cycles(candidates[i]), i);
+  std::stable_sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t added = 0;
+  for (const auto& entry : by_time) {
+    if (added >= count) break;
+    const Candidate& c = candidates[entry.second];
+    if (std::any_of(out.begin(), out.end(), [&c](const Candidate& o) { return same_tiling(o, c); })) continue;
+    out.push_back(c);
+    ++added;
+  }
+}
+
+}  // namespace
+
+GemmPlan plan_gemm(const GemmProblem& p, const NpuConfig& config, const Operator& op) {
+  return gemm_plan_shortlist(p, config, op, 1).front();
+}
+
+std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& p, const NpuConfig& config, const Operator& op,
+                                          size_t count) {
+  Bytes smallest = 0;
+  std::vector<Candidate> candidates = fitting_candidates(p, config.sram.capacity_bytes, smallest);
+  if (candidates.empty()) throw_sram_too_small(op, smallest, config.sram.capacity_bytes);
+  const auto rank = gemm_rank(p, config);
+  auto chooser = choose_best<Candidate>(rank);
+  for (const Candidate& c : candidates) chooser.offer(c);
+  std::vector<Candidate> picked{chooser.best()};
+  if (count > 1 && config.mapper.objective == MapperObjective::kLatency) {
+    // The runners-up, and the same shortlist as a half, quarter and eighth of the SRAM would make: the
+    // closed form does not depend on the capacity, so a smaller scratchpad's shortlist stays reachable
+    // and more SRAM can only add plans for the schedule to choose from.
+    add_fastest(candidates, rank, count - 1, picked);
+    for (Bytes capacity = config.sram.capacity_bytes / 2, level = 0; level < kSmallerSramLevels;
+         capacity /= 2, ++level) {
+      std::vector<Candidate> smaller = fitting_candidates(p, capacity, smallest);
+      if (smaller.empty()) break;
+      add_fastest(smaller, rank, count, picked);
+    }
+  }
+  std::vector<GemmPlan> out;
+  for (const Candidate& c : picked) out.push_back(as_plan(p, c));
+  return out;
 }
 
 }  // namespace npusim

@@ -2,6 +2,9 @@
 // with the cost model (gemm_cost.h), the mapper's choose_best rule picks the plan.
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
 #include "workloads/mapper/gemm_cost.h"
@@ -14,5 +17,10 @@ namespace npusim {
 // first, then (within the tolerance) the least DRAM traffic; then fewer tiles, then fewer estimated
 // cycles. Throws InputError (npu.sram.capacity_bytes) when even the smallest tile does not fit.
 GemmPlan plan_gemm(const GemmProblem& problem, const NpuConfig& config, const Operator& op);
+
+// plan_gemm's pick first, then (latency objective only) up to `count` - 1 runners-up by estimated time:
+// the shortlist the lowering holds against the schedule of its emitted commands.
+std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& problem, const NpuConfig& config, const Operator& op,
+                                          size_t count);
 
 }  // namespace npusim

@@ -6,8 +6,9 @@
 #include <set>
 
 #include "arch/timing/noc_topology.h"
+#include "arch/timing/sram_timing.h"
 #include "arch/timing/systolic_timing.h"
-#include "arch/timing/vector_timing.h"
+#include "workloads/mapper/stream_schedule.h"
 
 namespace npusim {
 
@@ -28,98 +29,46 @@ double noc_bytes_per_cycle_into(const NpuConfig& config, uint32_t core) {
   return static_cast<double>(config.noc.link_bytes_per_cycle) * static_cast<double>(last_links.size());
 }
 
-// One core's work in a layer: engine cycles and the bytes it moves to and from each memory.
-struct CoreWork {
-  Cycles array_cycles = 0, vector_cycles = 0;
-  Bytes dram_bytes = 0, global_sram_bytes = 0;
-  Bytes load_bytes = 0, store_bytes = 0;
-  uint64_t loads = 0, stores = 0;
-  uint64_t input_loads = 0;  // input tiles: each one's load latency shows between compute steps
-  bool dram_loads = false, dram_stores = false;
+// One core's bytes in a layer: to and from each memory, and through its scratchpad port.
+struct CoreBytes {
+  Bytes dram = 0, global_sram = 0;
+  Bytes port = 0;  // the engines' operand traffic plus every DMA transfer (each lands in or leaves SRAM)
+  bool dram_loads = false;
 };
 
-void add_transfer(const Command& c, CoreWork& work) {
-  (c.memory == MemoryKind::kGlobalSram ? work.global_sram_bytes : work.dram_bytes) += c.bytes;
-  const bool dram = c.memory == MemoryKind::kDram;
-  if (c.kind == CommandKind::kDmaLoad) {
-    work.load_bytes += c.bytes;
-    ++work.loads;
-    work.dram_loads = work.dram_loads || dram;
-  } else {
-    work.store_bytes += c.bytes;
-    ++work.stores;
-    work.dram_stores = work.dram_stores || dram;
-  }
-}
-
-// An engine command waiting for a freshly loaded input tile.
-bool waits_for_input(const CommandStream& stream, const Command& c) {
-  for (uint32_t i = c.dep_begin; i < c.dep_begin + c.dep_count; ++i) {
-    const Command& dep = stream.commands[stream.deps[i]];
-    if (dep.kind == CommandKind::kDmaLoad && dep.buffer == BufferKind::kInput) return true;
-  }
-  return false;
-}
-
-CoreWork core_work(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array) {
-  CoreWork work;
+CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array, DType dtype) {
+  CoreBytes bytes;
   for (const Command& c : stream.commands) {
-    if (c.kind == CommandKind::kCompute || c.kind == CommandKind::kVector) {
-      work.input_loads += waits_for_input(stream, c) ? 1 : 0;
-    }
     switch (c.kind) {
-      case CommandKind::kCompute: {
-        // Compute-bound, tiles run back to back and only the first pays the pipeline fill and drain
-        // (as the array model streams them); memory-bound, the DMA term dominates anyway.
-        const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
-        const bool streamed = work.array_cycles > 0 && config.array.overlap_folds;
-        work.array_cycles += streamed ? gemm_tile_streamed_cycles(array, config.array.dataflow, tile)
-                                      : gemm_tile_cycles(array, config.array.dataflow, tile, config.array.overlap_folds);
+      case CommandKind::kCompute:
+        bytes.port += array_tile_sram_bytes(array, config.array.dataflow, GemmShape{c.tile.m, c.tile.n, c.tile.k},
+                                            dtype).total();
         break;
-      }
       case CommandKind::kVector:
-        work.vector_cycles += vector_op_cycles(config.vector, c.vector.elements, c.vector.ops_per_element);
+        bytes.port += c.vector.read_bytes + c.vector.write_bytes;
         break;
       case CommandKind::kDmaLoad:
       case CommandKind::kDmaStore:
-        add_transfer(c, work);
+        (c.memory == MemoryKind::kGlobalSram ? bytes.global_sram : bytes.dram) += c.bytes;
+        bytes.port += c.bytes;
+        bytes.dram_loads =
+            bytes.dram_loads || (c.kind == CommandKind::kDmaLoad && c.memory == MemoryKind::kDram);
         break;
       case CommandKind::kSync:
         break;
     }
   }
-  return work;
+  return bytes;
 }
 
-// One core's layer time as a double-buffered pipeline: its first load and last store are exposed (an
-// average transfer each, at the bandwidth the core gets while every core of the layer moves data), the
-// body between them takes the longer of the engines and the rest of the DMA, and each end pays the
-// descriptor setup and the memory latency once. The array and the vector unit are summed: where a
-// layer uses both (attention's softmax between its matmuls) each waits for the other's results. With
-// two buffers per operand, each new input tile's load latency shows once between compute steps (the
-// simulated layers that are neither DMA- nor compute-bound measure exactly that).
-struct MemoryLatency {
-  double dram_cycles = 0.0, global_sram_cycles = 0.0;  // descriptor setup + access latency
-};
-double core_cycles(const CoreWork& work, double bytes_per_cycle, double global_bytes_per_cycle,
-                   const MemoryLatency& latency) {
-  const double in = work.loads > 0 ? static_cast<double>(work.load_bytes) / static_cast<double>(work.loads) : 0.0;
-  const double out =
-      work.stores > 0 ? static_cast<double>(work.store_bytes) / static_cast<double>(work.stores) : 0.0;
-  const double moved = static_cast<double>(work.dram_bytes + work.global_sram_bytes);
-  // The ends move at the blended rate of the core's DRAM and global-SRAM bytes.
-  const double dma = static_cast<double>(work.dram_bytes) / bytes_per_cycle +
-                     static_cast<double>(work.global_sram_bytes) / global_bytes_per_cycle;
-  const double per_byte = moved > 0 ? dma / moved : 0.0;
-  const double ends = (in + out) * per_byte;
-  const double engine = static_cast<double>(work.array_cycles + work.vector_cycles);
-  const double load_latency = work.dram_loads ? latency.dram_cycles : latency.global_sram_cycles;
-  const double store_latency = work.dram_stores ? latency.dram_cycles : latency.global_sram_cycles;
-  const double between = static_cast<double>(work.input_loads > 1 ? work.input_loads - 1 : 0) * load_latency;
-  const double engine_path = (work.loads > 0 ? load_latency : 0.0) + ends + engine + between +
-                             (work.stores > 0 ? store_latency : 0.0);
-  // DMA-bound, the transfers follow each other and only the first latency shows.
-  return std::max(engine_path, dma + load_latency);
+// What the list schedule leaves out, as bounds: loads and stores share each memory's bandwidth (the
+// schedule gives each queue the memory to itself), and every unit shares the one scratchpad port.
+double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates, double port_bytes_per_cycle) {
+  const double latency = bytes.dram_loads ? rates.setup_cycles + rates.dram_latency_cycles
+                                          : rates.setup_cycles + rates.global_sram_latency_cycles;
+  const double memory = std::max(static_cast<double>(bytes.dram) / rates.dram_bytes_per_cycle,
+                                 static_cast<double>(bytes.global_sram) / rates.global_sram_bytes_per_cycle);
+  return std::max(memory, static_cast<double>(bytes.port) / port_bytes_per_cycle) + latency;
 }
 
 }  // namespace
@@ -129,21 +78,30 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
   const double cores = static_cast<double>(streams.size());
-  const double port = static_cast<double>(config.dma.bytes_per_cycle);
-  // Every core of the layer streams at once: each gets its share of DRAM and of the global SRAM port.
-  const double global_bw = std::min(port, static_cast<double>(config.global_sram.bytes_per_cycle) / cores);
+  const double dma_port = std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0);
+  const double sram_port = static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1));
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
-  const MemoryLatency latency{fixed, static_cast<double>(config.dma.setup_cycles + config.global_sram.latency_cycles)};
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    const CoreWork work = core_work(*streams[core], config, array);
-    const double core_bw =
-        std::min({port, dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))});
-    slowest = std::max(slowest, core_cycles(work, core_bw, global_bw, latency));
-    estimate.dram_bytes += work.dram_bytes;
+    // Every core of the layer streams at once: each gets its share of DRAM (and no more than the NoC
+    // links into it carry) and of the global SRAM.
+    // (Each DMA queue's own port limits it separately: loads and stores each have one.)
+    const CoreMemoryRates rates{
+        dma_port, std::min(dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))),
+        std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0) / cores,
+        static_cast<double>(dram_latency_cycles(config)),
+        static_cast<double>(config.global_sram.latency_cycles),
+        static_cast<double>(config.dma.setup_cycles)};
+    const CoreBytes bytes = core_bytes(*streams[core], config, array, dtype);
+    slowest = std::max({slowest, schedule_stream_cycles(*streams[core], config, array, dtype, rates),
+                        shared_bounds_cycles(bytes, rates, sram_port)});
+    estimate.dram_bytes += bytes.dram;
   }
-  estimate.cycles = std::max(slowest, static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed);
+  // All cores together cannot beat the DRAM (when they touch it: a layer on global SRAM pays no DRAM latency).
+  const double dram_floor =
+      estimate.dram_bytes > 0 ? static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed : 0.0;
+  estimate.cycles = std::max(slowest, dram_floor);
   return estimate;
 }
 

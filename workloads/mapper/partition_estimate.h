@@ -10,10 +10,10 @@
 
 namespace npusim {
 
-// Estimated cycles of one layer whose cores run `streams` together: the slowest core
-// (max(array, vector) work vs its DMA bytes over the bandwidth it can draw, plus one transfer's worth
-// that cannot overlap, plus setup and DRAM latency) or all cores' DRAM bytes over the DRAM bandwidth,
-// whichever is longer. Bandwidth a core can draw = min(DMA port, DRAM, NoC links into the core).
+// Estimated cycles of one layer whose cores run `streams` together: the slowest core (its stream's list
+// schedule, stream_schedule.h, bounded below by its bytes over each memory's share and over its
+// scratchpad port) or all cores' DRAM bytes over the DRAM bandwidth, whichever is longer. Bandwidth a
+// core can draw from DRAM = min(DMA port, its share of DRAM, NoC links into the core).
 struct PartitionEstimate {
   double cycles = 0.0;
   Bytes dram_bytes = 0;

@@ -1,0 +1,125 @@
+// List schedule of one core's command stream (see stream_schedule.h).
+#include "workloads/mapper/stream_schedule.h"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <vector>
+
+#include "arch/timing/sram_timing.h"
+#include "arch/timing/vector_timing.h"
+
+namespace npusim {
+namespace {
+
+// One DMA queue: its descriptor decoder, its port and its view of each memory.
+struct DmaState {
+  double decoder_free = 0.0;  // the queue issues its next descriptor from here
+  double port_free = 0.0;     // its port has moved every earlier byte by here
+  double dram_free = 0.0, global_sram_free = 0.0;
+  std::priority_queue<double, std::vector<double>, std::greater<>> in_flight;  // finish times
+};
+
+class StreamScheduler {
+ public:
+  StreamScheduler(const NpuConfig& config, const ArrayShape& array, DType dtype, const CoreMemoryRates& rates)
+      : config_(config), array_(array), dtype_(dtype), rates_(rates) {}
+
+  double run(const CommandStream& stream) {
+    done_.assign(stream.commands.size(), 0.0);
+    double last = 0.0;
+    for (size_t i = 0; i < stream.commands.size(); ++i) {
+      const Command& c = stream.commands[i];
+      double ready = 0.0;
+      for (uint32_t d = c.dep_begin; d < c.dep_begin + c.dep_count; ++d) {
+        ready = std::max(ready, done_[stream.deps[d]]);
+      }
+      done_[i] = finish(c, ready);
+      last = std::max(last, done_[i]);
+    }
+    return last;
+  }
+
+ private:
+  double finish(const Command& c, double ready) {
+    switch (c.kind) {
+      case CommandKind::kDmaLoad:
+        return transfer(load_, c, ready);
+      case CommandKind::kDmaStore:
+        return transfer(store_, c, ready);
+      case CommandKind::kCompute:
+        return compute(c, ready);
+      case CommandKind::kVector:
+        return vector(c, ready);
+      case CommandKind::kSync:
+        break;
+    }
+    return ready;
+  }
+
+  // A descriptor issues after its setup; its bytes move at the slower of the queue's port and the
+  // memory's bandwidth; the memory's latency follows the data.
+  double transfer(DmaState& queue, const Command& c, double ready) {
+    // At most dma.max_outstanding descriptors in flight: a new one waits for the earliest to finish.
+    double start = std::max(queue.decoder_free, ready);
+    while (!queue.in_flight.empty() && queue.in_flight.top() <= start) queue.in_flight.pop();
+    while (queue.in_flight.size() >= std::max<uint32_t>(config_.dma.max_outstanding, 1)) {
+      start = std::max(start, queue.in_flight.top());
+      queue.in_flight.pop();
+    }
+    const double issue = start + rates_.setup_cycles;
+    queue.decoder_free = issue;
+    if (c.bytes == 0) {
+      queue.in_flight.push(issue);
+      return issue;
+    }
+    const bool global = c.memory == MemoryKind::kGlobalSram;
+    double& memory_free = global ? queue.global_sram_free : queue.dram_free;
+    const double memory_rate = global ? rates_.global_sram_bytes_per_cycle : rates_.dram_bytes_per_cycle;
+    const double bytes = static_cast<double>(c.bytes);
+    queue.port_free = std::max(issue, queue.port_free) + bytes / rates_.dma_port_bytes_per_cycle;
+    memory_free = std::max(issue, memory_free) + bytes / memory_rate;
+    const double latency = global ? rates_.global_sram_latency_cycles : rates_.dram_latency_cycles;
+    const double done = std::max(queue.port_free, memory_free + latency);
+    queue.in_flight.push(done);
+    return done;
+  }
+
+  // Back to back with the previous tile the array's pipeline stays full (gemm_tile_streamed_cycles).
+  double compute(const Command& c, double ready) {
+    const double start = std::max(array_free_, ready);
+    const bool streamed = config_.array.overlap_folds && array_used_ && ready <= array_free_;
+    array_used_ = true;
+    const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
+    array_free_ = start + static_cast<double>(array_tile_busy_cycles(array_, config_.array.dataflow, tile,
+                                                                      dtype_, config_.sram,
+                                                                      config_.array.overlap_folds, streamed));
+    return array_free_;
+  }
+
+  double vector(const Command& c, double ready) {
+    const double start = std::max(vector_free_, ready);
+    vector_free_ = start + static_cast<double>(std::max(
+                               vector_op_cycles(config_.vector, c.vector.elements, c.vector.ops_per_element),
+                               sram_port_cycles(config_.sram, c.vector.read_bytes + c.vector.write_bytes)));
+    return vector_free_;
+  }
+
+  const NpuConfig& config_;
+  const ArrayShape& array_;
+  DType dtype_;
+  const CoreMemoryRates& rates_;
+  std::vector<double> done_;
+  DmaState load_, store_;
+  double array_free_ = 0.0, vector_free_ = 0.0;
+  bool array_used_ = false;
+};
+
+}  // namespace
+
+double schedule_stream_cycles(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array,
+                              DType dtype, const CoreMemoryRates& rates) {
+  return StreamScheduler(config, array, dtype, rates).run(stream);
+}
+
+}  // namespace npusim
