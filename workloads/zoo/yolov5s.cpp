@@ -1,6 +1,7 @@
 // YOLOv5s (Ultralytics v6.0 yolov5s.yaml): CSP backbone with C3 blocks and SPPF, PANet neck, Detect head.
 #include <string>
 
+#include "workloads/zoo/ultralytics_blocks.h"
 #include "workloads/zoo/network_builder.h"
 #include "workloads/zoo/zoo_builders.h"
 
@@ -10,16 +11,11 @@ namespace {
 // yolov5s.yaml scales the base (yolov5l) graph: width_multiple 0.50, depth_multiple 0.33.
 // make_divisible(c * 0.5, 8)
 uint32_t width(uint32_t base_channels) { return (base_channels / 2 + 7) / 8 * 8; }
-// max(round(n * 0.33), 1)
-uint32_t depth(uint32_t base_repeats) {
-  const uint32_t repeats = (base_repeats * 33 + 50) / 100;
-  return repeats == 0 ? 1 : repeats;
-}
+uint32_t depth(uint32_t base_repeats) { return ultralytics_depth(base_repeats); }
 
-// Ultralytics `Conv`: conv (no bias) + BN (folded) + SiLU, "same" padding k/2.
 TensorRef conv(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c,
                uint32_t kernel, uint32_t stride) {
-  return net.conv(name, in, out_c, kernel, stride, kernel / 2, 1, Activation::kSilu);
+  return ultralytics_conv(net, name, in, out_c, kernel, stride);
 }
 
 // C3: two 1x1 branches, n bottlenecks (1x1 then 3x3 at c_ = out_c/2) on the first, concat, 1x1 fuse.

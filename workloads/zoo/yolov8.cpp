@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/zoo/ultralytics_blocks.h"
 #include "workloads/zoo/network_builder.h"
 #include "workloads/zoo/zoo_builders.h"
 
@@ -19,16 +20,11 @@ struct Yolov8Scale {
 uint32_t width(const Yolov8Scale& scale, uint32_t base_channels) {
   return (base_channels * scale.width_pct / 100 + 7) / 8 * 8;
 }
-// max(round(n * 0.33), 1): 3 -> 1, 6 -> 2
-uint32_t depth(uint32_t base_repeats) {
-  const uint32_t repeats = (base_repeats * 33 + 50) / 100;
-  return repeats == 0 ? 1 : repeats;
-}
+uint32_t depth(uint32_t base_repeats) { return ultralytics_depth(base_repeats); }
 
-// Ultralytics `Conv`: conv (no bias) + BN (folded) + SiLU, "same" padding k/2.
 TensorRef conv(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c,
                uint32_t kernel, uint32_t stride) {
-  return net.conv(name, in, out_c, kernel, stride, kernel / 2, 1, Activation::kSilu);
+  return ultralytics_conv(net, name, in, out_c, kernel, stride);
 }
 
 // C2f: a 1x1 conv to 2c split in halves; n bottlenecks (3x3, 3x3 at c) chain on the second half; every
