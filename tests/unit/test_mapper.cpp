@@ -18,7 +18,6 @@ using namespace npusim;
 using npusim_test::conv_op;
 
 namespace {
-
 Operator fc_op(const std::string& name, uint64_t m, uint64_t n, uint64_t k, DType dtype = DType::kInt8) {
   Operator op;
   op.name = name;
