@@ -15,7 +15,9 @@ for pair in trace_json:trace onnx:onnx config:config scalesim:scalesim workload_
   [ -x "$fuzzer" ] || { echo "fuzz_$name: not built (no ONNX support?), skipped"; continue; }
   echo "== fuzz_$name, $seconds s"
   "$src/tests/fuzz/run_fuzzer.sh" "$fuzzer" "$src/tests/fuzz/seeds_$seeds" "$seconds" 2>&1 \
-    | grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==ERROR|run_fuzzer)' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    | grep -E '^(stat::|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|run_fuzzer)'
+  # The fuzzer's own status (PIPESTATUS must be read before any other command replaces it).
+  fuzzer_status="${PIPESTATUS[0]}"
+  [ "$fuzzer_status" -eq 0 ] || status=1
 done
 exit "$status"
