@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <nlohmann/json.hpp>
@@ -164,9 +165,11 @@ void add_layer_rows(const std::vector<Workload>& workloads,
 // once it has run, so memory holds about one workload's streams however many workloads (an LLM decode
 // with every step simulated is hundreds). `programs` gets one entry per layer; the mapping time and
 // command count go to `host`. The results are those of mapping everything first: the mapper is a pure
-// function of the workload and the config.
+// function of the workload and the config. A mapping error is kept in `failure`, not thrown: nothing
+// is thrown across the simulation kernel's coroutines; the layers left unmapped run empty and the
+// caller rethrows it once the kernel has returned.
 LayerFeed mapping_feed(const std::vector<Workload>& workloads, const RunReport& report,
-                       std::vector<LayerProgram>& programs, HostStats& host) {
+                       std::vector<LayerProgram>& programs, HostStats& host, std::exception_ptr& failure) {
   auto first_layers = std::make_shared<std::vector<size_t>>();
   size_t layers = 0;
   for (const auto& workload : workloads) {
@@ -175,17 +178,26 @@ LayerFeed mapping_feed(const std::vector<Workload>& workloads, const RunReport& 
   }
   programs.assign(layers, LayerProgram{});
   auto next = std::make_shared<size_t>(0);
-  const auto prepare = [&workloads, &report, &programs, &host, first_layers, next](size_t layer) {
-    for (; *next < workloads.size() && (*first_layers)[*next] == layer; ++*next) {
-      const auto start = Clock::now();
-      auto mapped = map_workload_naming_config(workloads[*next], report.config, report.npu_source);
-      if (mapped.size() != workloads[*next].ops.size())
-        throw std::logic_error("mapper: one program per operator expected for " + workloads[*next].name);
-      for (size_t k = 0; k < mapped.size(); ++k) {
-        host.commands += mapped[k].total_commands();
-        programs[layer + k] = std::move(mapped[k]);
+  const auto map_next = [&workloads, &report, &programs, &host, first_layers, next]() {
+    const auto start = Clock::now();
+    const Workload& workload = workloads[*next];
+    auto mapped = map_workload_naming_config(workload, report.config, report.npu_source);
+    if (mapped.size() != workload.ops.size())
+      throw std::logic_error("mapper: one program per operator expected for " + workload.name);
+    const size_t first = (*first_layers)[*next];
+    for (size_t k = 0; k < mapped.size(); ++k) {
+      host.commands += mapped[k].total_commands();
+      programs[first + k] = std::move(mapped[k]);
+    }
+    host.map_s += elapsed_s(start);
+  };
+  const auto prepare = [&workloads, &failure, first_layers, next, map_next](size_t layer) {
+    for (; !failure && *next < workloads.size() && (*first_layers)[*next] == layer; ++*next) {
+      try {
+        map_next();
+      } catch (...) {
+        failure = std::current_exception();
       }
-      host.map_s += elapsed_s(start);
     }
   };
   return {prepare, [&programs](size_t layer) { release_commands(programs[layer]); }};
@@ -210,7 +222,8 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
 
   phase = Clock::now();
   std::vector<LayerProgram> programs;
-  const LayerFeed feed = mapping_feed(workloads, report, programs, host);
+  std::exception_ptr mapping_failure;
+  const LayerFeed feed = mapping_feed(workloads, report, programs, host, mapping_failure);
   std::unique_ptr<SpanRecorder> recorder;
   if (timeline_json != nullptr && !options.timeline_file.empty())
     recorder = std::make_unique<SpanRecorder>(options.timeline_max_spans);
@@ -218,6 +231,7 @@ RunReport execute_run_timed(const RunOptions& options, HostStats& host, std::str
   SimulationProgress progress;
   if (meter.enabled()) progress = [&meter](size_t done, size_t total) { meter.update(done, total); };
   const NpuRunStats stats = simulate_npu_fed(report.config, programs, feed, recorder.get(), progress);
+  if (mapping_failure) std::rethrow_exception(mapping_failure);
   meter.finish();
   report.noc_links = stats.noc_links;
   report.core_layers = stats.core_layers;
