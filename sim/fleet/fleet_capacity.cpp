@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 
 #include "analysis/serving/serving_metrics.h"
@@ -74,27 +75,42 @@ std::vector<std::string> device_args(const CandidateSpec& c) {
   return args;
 }
 
-MeasuredCapacity llm_capacity(const CandidateSpec& c, const LlmDemandSpec& d, const std::string& dir) {
-  std::vector<std::string> args{"serve"};
-  args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
-  const std::vector<std::string> device = device_args(c);
-  args.insert(args.end(), device.begin(), device.end());
+// For `npusim serve`: the device, and the GPU side only when the candidate is a GPU.
+std::vector<std::string> serve_device_args(const CandidateSpec& c) {
+  std::vector<std::string> args = device_args(c);
   if (c.is_gpu()) {
-    args.push_back("--gpu-memory-gib");
-    args.push_back(fmt::format("{}", c.gpu_memory_gib));
+    args.insert(args.end(), {"--gpu-memory-gib", fmt::format("{}", c.gpu_memory_gib)});
   } else {
     args.insert(args.end(), {"--gpu", "none"});
   }
-  args.insert(args.end(), {"--find-max-rate", "--quiet", "--out", dir + "/out"});
-  MeasuredCapacity m;
-  m.note.method = "find_max_rate";
+  return args;
+}
+
+// Runs `npusim ARGS --quiet --out DIR/out` and returns its result.json; on failure, says why in
+// m.capacity.limit ("<command> failed: ...") and returns nothing.
+std::optional<nlohmann::json> worker_result(std::vector<std::string> args, const std::string& dir,
+                                            MeasuredCapacity& m) {
+  const std::string command = args.front();
+  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
   const WorkerOutcome outcome = run_worker(args, dir);
   if (!outcome.ok) {
-    m.capacity.limit = "serve failed: " + outcome.error;
-    return m;
+    m.capacity.limit = command + " failed: " + outcome.error;
+    return std::nullopt;
   }
-  const nlohmann::json result = load_json_file(dir + "/out/result.json");
-  const nlohmann::json& search = result.at("find_max_rate").at(c.is_gpu() ? "gpu" : "npu");
+  return load_json_file(dir + "/out/result.json");
+}
+
+MeasuredCapacity llm_capacity(const CandidateSpec& c, const LlmDemandSpec& d, const std::string& dir) {
+  std::vector<std::string> args{"serve"};
+  args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
+  const std::vector<std::string> device = serve_device_args(c);
+  args.insert(args.end(), device.begin(), device.end());
+  args.push_back("--find-max-rate");
+  MeasuredCapacity m;
+  m.note.method = "find_max_rate";
+  const std::optional<nlohmann::json> result = worker_result(args, dir, m);
+  if (!result) return m;
+  const nlohmann::json& search = result->at("find_max_rate").at(c.is_gpu() ? "gpu" : "npu");
   const SloSpec slo = parse_slo_spec(d.slo);
   const bool meets = search.at("ttft_p90_s").get<double>() <= slo.ttft_p90_s &&
                      search.at("tpot_p99_s").get<double>() <= slo.tpot_p99_s;
@@ -110,16 +126,11 @@ MeasuredCapacity serial_stream_capacity(const CandidateSpec& c, const StreamDema
   std::vector<std::string> args{"run", "--workload", d.model};
   const std::vector<std::string> device = device_args(c);
   args.insert(args.end(), device.begin(), device.end());
-  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
   MeasuredCapacity m;
   m.note.method = "serial_latency";
-  const WorkerOutcome outcome = run_worker(args, dir);
-  if (!outcome.ok) {
-    m.capacity.limit = "run failed: " + outcome.error;
-    return m;
-  }
-  const nlohmann::json result = load_json_file(dir + "/out/result.json");
-  const nlohmann::json& workload = result.at("workloads").at(0);
+  const std::optional<nlohmann::json> result = worker_result(args, dir, m);
+  if (!result) return m;
+  const nlohmann::json& workload = result->at("workloads").at(0);
   const double latency_s = c.is_gpu() ? workload.at("comparison").at("gpu").at("time_s").get<double>()
                                       : workload.at("totals").at("time_s").get<double>();
   m.note.frame_latency_s = latency_s;
@@ -142,23 +153,13 @@ MeasuredCapacity serve_stream_capacity(const CandidateSpec& c, const StreamDeman
   std::ofstream(traffic) << d.traffic.dump() << "\n";
   std::vector<std::string> args{"serve", "--traffic", traffic, "--find-max-streams", name};
   args.insert(args.end(), d.serve_args.begin(), d.serve_args.end());
-  const std::vector<std::string> device = device_args(c);
+  const std::vector<std::string> device = serve_device_args(c);
   args.insert(args.end(), device.begin(), device.end());
-  if (c.is_gpu()) {
-    args.insert(args.end(), {"--gpu-memory-gib", fmt::format("{}", c.gpu_memory_gib)});
-  } else {
-    args.insert(args.end(), {"--gpu", "none"});
-  }
-  args.insert(args.end(), {"--quiet", "--out", dir + "/out"});
   MeasuredCapacity m;
   m.note.method = "find_max_streams";
-  const WorkerOutcome outcome = run_worker(args, dir);
-  if (!outcome.ok) {
-    m.capacity.limit = "serve failed: " + outcome.error;
-    return m;
-  }
-  const nlohmann::json result = load_json_file(dir + "/out/result.json");
-  m.capacity.per_device = result.at("find_max_streams").at(c.is_gpu() ? "gpu" : "npu").at("max_streams").get<double>();
+  const std::optional<nlohmann::json> result = worker_result(args, dir, m);
+  if (!result) return m;
+  m.capacity.per_device = result->at("find_max_streams").at(c.is_gpu() ? "gpu" : "npu").at("max_streams").get<double>();
   if (m.capacity.per_device < 1)
     m.capacity.limit = fmt::format("misses deadlines ({:.4g} s) even with one stream alone", d.deadline_s);
   return m;
