@@ -260,6 +260,14 @@ std::optional<TrafficFile> stream_traffic(const ServeOptions& options) {
   return parse_stream_traffic(document, file);
 }
 
+// Wall time is a host fact: on the terminal, not in result.json (results are deterministic).
+void print_serving_summary(const nlohmann::ordered_json& result, const StepCostTables& tables) {
+  std::cout << serving_summary_lines(result)
+            << fmt::format("step costs: {} one-layer workloads simulated in {:.1f} s\n", tables.grid_workloads,
+                           tables.simulation_wall_s)
+            << std::flush;
+}
+
 int serve_llm_command(const ServeOptions& given, const TrafficFile* streams) {
   std::optional<ServePlan> plan = resolve_serve_plan(given);
   const ServeOptions options = plan ? shard_serve_options(given, *plan) : given;
@@ -313,12 +321,7 @@ int serve_llm_command(const ServeOptions& given, const TrafficFile* streams) {
     result["find_max_rate"]["npu"] = capacity(npu, options, traffic.requests);
     if (gpu) result["find_max_rate"]["gpu"] = capacity(*gpu, options, traffic.requests);
   }
-  // Wall time is a host fact: on the terminal, not in result.json (results are deterministic).
-  if (!options.quiet)
-    std::cout << serving_summary_lines(result)
-              << fmt::format("step costs: {} one-layer workloads simulated in {:.1f} s\n", tables.grid_workloads,
-                             tables.simulation_wall_s)
-              << std::flush;
+  if (!options.quiet) print_serving_summary(result, tables);
   write_outputs(options, result, traffic.requests, served);
   return 0;
 }
