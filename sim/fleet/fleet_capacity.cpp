@@ -1,9 +1,7 @@
 #include "sim/fleet/fleet_capacity.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include "arch/spec/input_error.h"
 #include "sim/io/child_process.h"
 #include "sim/io/config_loader.h"
+#include "sim/io/text_file.h"
 
 namespace npusim {
 namespace {
@@ -24,36 +23,19 @@ struct WorkerOutcome {
   std::string error;  // the worker's last stderr line when it failed
 };
 
-std::string last_line(const std::string& file) {
-  std::ifstream in(file);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;
-  return last;
-}
-
 // Runs `npusim ARGS` with stdout discarded and stderr kept in dir/stderr.txt.
 WorkerOutcome run_worker(const std::vector<std::string>& args, const std::string& dir) {
   std::vector<std::string> argv{self_executable()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw = exec_argv(argv);
   const std::string stderr_file = dir + "/stderr.txt";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    const int err_fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (null_fd >= 0) ::dup2(null_fd, STDOUT_FILENO);
-    if (err_fd >= 0) ::dup2(err_fd, STDERR_FILENO);
-    ::execv(raw[0], raw.data());
-    ::_exit(127);
-  }
+  const pid_t pid = start_child(argv, {open_child_output("/dev/null"), open_child_output(stderr_file)});
   if (pid < 0) throw std::runtime_error("fork failed");
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const std::optional<int> waited = wait_child(pid);
+  if (!waited) throw std::runtime_error("cannot wait for the worker");
+  const int status = *waited;
   WorkerOutcome out;
-  out.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (!out.ok) out.error = last_line(stderr_file);
+  out.ok = exited_zero(status);
+  if (!out.ok) out.error = last_line(read_text_file(stderr_file).value_or(""));
   if (!out.ok && out.error.empty()) {
     out.error = WIFSIGNALED(status) ? fmt::format("worker killed by signal {}", WTERMSIG(status))
                                     : fmt::format("worker exited with status {} without a message", WEXITSTATUS(status));

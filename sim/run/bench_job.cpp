@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,10 +10,11 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "arch/spec/input_error.h"
-#include "sim/io/child_process.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/child_process.h"
 #include "sim/io/config_loader.h"
 
 namespace npusim {
@@ -31,18 +31,11 @@ struct BenchResult {
 
 // Runs one child; returns its wall seconds and adds its peak RSS to `result`.
 double run_child(const std::vector<std::string>& argv, BenchResult& result) {
-  std::vector<char*> raw = exec_argv(argv);
   const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  int status = 0;
   rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  const std::optional<int> status = wait_child(start_child(argv, {}), &usage);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!status || !exited_zero(*status)) {
     throw InputError("<bench>", result.npu + " " + result.workload, "the simulation run failed");
   }
   result.peak_rss_bytes =

@@ -1,20 +1,16 @@
 #include "sim/serve/stream_costs.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "sim/io/child_process.h"
 #include "sim/io/config_loader.h"
+#include "sim/io/text_file.h"
 #include "workloads/workload_spec.h"
 
 namespace npusim {
@@ -36,24 +32,12 @@ std::string batched(const std::string& model, uint32_t batch) {
 
 // One `npusim run` child; its stdout and stderr go to `log`. Throws with the log's tail when it fails.
 void run_worker(const std::vector<std::string>& argv, const std::string& log) {
-  std::vector<char*> raw = exec_argv(argv);
-  const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int log_fd = open_child_output(log);
   if (log_fd < 0) throw std::runtime_error("cannot create worker log " + log);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(raw[0], raw.data());
-    _exit(127);
-  }
-  ::close(log_fd);
-  int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
+  const std::optional<int> status = wait_child(start_child(argv, {log_fd, log_fd}));
+  if (!status || !exited_zero(*status)) {
     throw std::runtime_error("stream cost worker failed (" + fmt::format("{}", fmt::join(argv, " ")) +
-                             "): " + text.str());
+                             "): " + read_text_file(log).value_or(""));
   }
 }
 

@@ -1,9 +1,6 @@
 #include "sim/sweep/point_runner.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,15 +29,6 @@ struct Running {
   std::string out_dir;
   Clock::time_point start;
 };
-
-// The worker's own one-line error ("npusim: error: ..."), or the last line it printed.
-std::string last_line(const std::string& text) {
-  size_t end = text.find_last_not_of(" \n\r\t");
-  if (end == std::string::npos) return "";
-  const size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1,
-                     end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
 
 void flatten(const nlohmann::ordered_json& object, const std::string& prefix, nlohmann::ordered_json& out) {
   for (const auto& item : object.items()) {
@@ -105,22 +93,11 @@ class Progress {
 };
 
 pid_t spawn_worker(const std::vector<std::string>& argv, const std::string& log_path) {
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int log_fd = open_child_output(log_path);
   if (log_fd < 0)
     throw InputError(log_path, "", std::string("cannot create worker log: ") + std::strerror(errno));
-  std::vector<char*> raw = exec_argv(argv);
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    // A worker dies with its runner (kill -9 included), so a resume never races an orphan.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) _exit(127);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
-    ::execv(raw[0], raw.data());
-    _exit(127);
-  }
-  ::close(log_fd);
+  // A worker dies with its runner (kill -9 included), so a resume never races an orphan.
+  const pid_t pid = start_child(argv, {log_fd, log_fd, false, true});
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   return pid;
 }

@@ -1,5 +1,6 @@
 #include "sim/sweep/slurm_array.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -72,18 +74,9 @@ std::string find_on_path(const std::string& name) {
 CommandOutput run_capturing(const std::vector<std::string>& argv) {
   CommandOutput result;
   int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
-  std::vector<char*> raw = exec_argv(argv);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::dup2(fds[1], STDERR_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::execvp(raw[0], raw.data());
-    _exit(127);
-  }
-  ::close(fds[1]);
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+  const pid_t pid = start_child(argv, {fds[1], fds[1], true});  // closes the write end here
   char buffer[4096];
   ssize_t count = 0;
   while ((count = ::read(fds[0], buffer, sizeof buffer)) != 0) {
@@ -94,10 +87,12 @@ CommandOutput run_capturing(const std::vector<std::string>& argv) {
     result.output.append(buffer, static_cast<size_t>(count));
   }
   ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  const std::optional<int> status = wait_child(pid);
+  if (!status) {
+    result.exit_code = 127;  // it never ran: the code a shell gives a command it cannot start
+  } else {
+    result.exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
   }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 

@@ -1,7 +1,6 @@
 // Sweep crash safety: SIGKILL the runner at random moments, or one of its workers, then resume; the
 // results must equal an uninterrupted run: same points, no duplicate lines, identical numbers.
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "sim/io/child_process.h"
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;
@@ -36,16 +36,8 @@ std::string write_spec(const std::string& dir) {
 }
 
 pid_t start_sweep(const std::string& spec, const std::string& out) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    dup2(null_fd, STDOUT_FILENO);
-    dup2(null_fd, STDERR_FILENO);
-    execl(NPUSIM_BINARY, NPUSIM_BINARY, "sweep", spec.c_str(), "-j", "2", "--out", out.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
+  const int null_fd = npusim::open_child_output("/dev/null");
+  return npusim::start_child({NPUSIM_BINARY, "sweep", spec, "-j", "2", "--out", out}, {null_fd, null_fd});
 }
 
 // Every line of a results file must parse (no torn lines after a SIGKILL): id -> metrics.
