@@ -29,6 +29,15 @@ template <class S>
 std::string check_fields(const S& object, const std::string& path);  // first violation, "" when none
 template <class S>
 void describe_fields(const S& defaults, const std::string& path, std::vector<FieldRow>& rows);
+// A whole object: read_fields, then any key no field declares is an error (reader.finish()).
+template <class S>
+void read_object(ObjectReader reader, S& object);
+// A whole config read from the top of `document` (errors name `file` and "root.<field>"), and written
+// back as the object of its fields, defaults filled in.
+template <class S>
+S read_config(const nlohmann::json& document, const std::string& file, const char* root);
+template <class S>
+nlohmann::json fields_to_json(const S& object);
 
 // ---- Value level (config_field.cpp, config_field_collections.cpp): one overload per value type. ----
 // read: leaves `value` as is when the key is absent. write: sets out[key] (optionals and empty maps are
@@ -201,9 +210,7 @@ struct MemberOps {
   static void read(ObjectReader& reader, const char* key, const Field<S>& field, S& object) {
     T& value = object.*Member;
     if constexpr (field_detail::HasFields<T>::value) {
-      ObjectReader child = reader.child(key);
-      read_fields(child, value);
-      child.finish();
+      read_object(reader.child(key), value);
     } else if constexpr (field_detail::IsVariant<T>::value) {
       field_detail::read_variant(reader, key, field, value);
     } else if constexpr (std::is_enum_v<T>) {
@@ -217,9 +224,7 @@ struct MemberOps {
   static void write(const char* key, const Field<S>& field, const S& object, nlohmann::json& out) {
     const T& value = object.*Member;
     if constexpr (field_detail::HasFields<T>::value) {
-      nlohmann::json child = nlohmann::json::object();
-      write_fields(value, child);
-      out[key] = std::move(child);
+      out[key] = fields_to_json(value);
     } else if constexpr (field_detail::IsVariant<T>::value) {
       field_detail::write_variant(out, key, value);
     } else if constexpr (std::is_enum_v<T>) {
@@ -306,6 +311,26 @@ std::string check_fields(const S& object, const std::string& path) {
 template <class S>
 void describe_fields(const S& defaults, const std::string& path, std::vector<FieldRow>& rows) {
   for (const Field<S>& f : S::fields()) f.ops->describe(path + "." + f.name, f, defaults, rows);
+}
+
+template <class S>
+void read_object(ObjectReader reader, S& object) {
+  read_fields(reader, object);
+  reader.finish();
+}
+
+template <class S>
+S read_config(const nlohmann::json& document, const std::string& file, const char* root) {
+  S config;
+  read_object(ObjectReader(document, file, root), config);
+  return config;
+}
+
+template <class S>
+nlohmann::json fields_to_json(const S& object) {
+  nlohmann::json out = nlohmann::json::object();
+  write_fields(object, out);
+  return out;
 }
 
 }  // namespace npusim

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 #include "arch/spec/json_reader.h"
 
@@ -25,15 +26,10 @@ std::vector<std::string> dram_energy_kind_names() {
 }
 
 void parse_energy_config(ObjectReader reader, EnergyConfig& config) {
-  read_fields(reader, config);
-  reader.finish();
+  read_object(std::move(reader), config);
 }
 
-nlohmann::json energy_config_to_json(const EnergyConfig& config) {
-  nlohmann::json out = nlohmann::json::object();
-  write_fields(config, out);
-  return out;
-}
+nlohmann::json energy_config_to_json(const EnergyConfig& config) { return fields_to_json(config); }
 
 // ---- Reference data: every default the energy model uses, with its source (REFERENCE.md §1). ----
 

@@ -95,19 +95,12 @@ void apply_dram_preset(ObjectReader& reader, DramConfig& dram) {
 }
 
 NpuConfig parse_npu_config(const nlohmann::json& document, const std::string& file) {
-  NpuConfig config;
-  ObjectReader reader(document, file, "npu");
-  read_fields(reader, config);
-  reader.finish();
+  NpuConfig config = read_config<NpuConfig>(document, file, "npu");
   resolve_noc(config, file);
   return config;
 }
 
-nlohmann::json npu_config_to_json(const NpuConfig& config) {
-  nlohmann::json out = nlohmann::json::object();
-  write_fields(config, out);
-  return out;
-}
+nlohmann::json npu_config_to_json(const NpuConfig& config) { return fields_to_json(config); }
 
 std::string npu_config_range_violation(const NpuConfig& config) { return check_fields(config, "npu"); }
 

@@ -47,18 +47,11 @@ uint32_t ports_per_peer(const SystemConfig& config) {
 }
 
 SystemConfig parse_system_config(const nlohmann::json& document, const std::string& file) {
-  SystemConfig config;
-  ObjectReader reader(document, file, "system");
-  read_fields(reader, config);
-  reader.finish();
+  SystemConfig config = read_config<SystemConfig>(document, file, "system");
   check_connected(config, file);
   return config;
 }
 
-nlohmann::json system_config_to_json(const SystemConfig& config) {
-  nlohmann::json out = nlohmann::json::object();
-  write_fields(config, out);
-  return out;
-}
+nlohmann::json system_config_to_json(const SystemConfig& config) { return fields_to_json(config); }
 
 }  // namespace npusim
