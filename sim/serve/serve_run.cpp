@@ -96,11 +96,7 @@ StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<St
   StepValidation v;
   for (const StepShape& step : steps) {
     const StepCost exact = costs.per_sequence_cost(step);
-    const StepCost used = costs.cost(step);
-    const double time_error = std::abs(used.time_s - exact.time_s) / exact.time_s;
-    v.max_time_error = std::max(v.max_time_error, time_error);
-    v.max_energy_error = std::max(v.max_energy_error, std::abs(used.energy_j - exact.energy_j) / exact.energy_j);
-    v.mean_time_error += time_error / static_cast<double>(steps.size());
+    add_step_error(v, costs.cost(step), exact, steps.size());
   }
   v.steps = static_cast<uint32_t>(steps.size());
   return v;

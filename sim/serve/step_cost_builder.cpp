@@ -247,11 +247,7 @@ StepValidation validate(const PieceRun& run, const LlmStepCostTable& table, cons
   StepValidation v;
   for (const StepShape& step : steps) {
     const StepCost direct = direct_cost(run, step, layers, gpu);
-    const StepCost interpolated = table.cost(step);
-    const double time_error = std::abs(interpolated.time_s - direct.time_s) / direct.time_s;
-    v.max_time_error = std::max(v.max_time_error, time_error);
-    v.max_energy_error = std::max(v.max_energy_error, std::abs(interpolated.energy_j - direct.energy_j) / direct.energy_j);
-    v.mean_time_error += time_error / static_cast<double>(steps.size());
+    add_step_error(v, table.cost(step), direct, steps.size());
   }
   v.steps = static_cast<uint32_t>(steps.size());
   return v;
@@ -350,6 +346,14 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
   out.grid_workloads = grid_workloads;
   out.simulation_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+void add_step_error(StepValidation& v, const StepCost& used, const StepCost& exact, size_t step_count) {
+  const double time_error = std::abs(used.time_s - exact.time_s) / exact.time_s;
+  v.max_time_error = std::max(v.max_time_error, time_error);
+  v.max_energy_error =
+      std::max(v.max_energy_error, std::abs(used.energy_j - exact.energy_j) / exact.energy_j);
+  v.mean_time_error += time_error / static_cast<double>(step_count);
 }
 
 }  // namespace npusim

@@ -35,6 +35,9 @@ struct StepValidation {
   uint32_t steps = 0;
 };
 
+// Counts one of `step_count` random steps into v: the relative error of the cost used against the exact one.
+void add_step_error(StepValidation& v, const StepCost& used, const StepCost& exact, size_t step_count);
+
 struct StepCostTables {
   LlmStepCostTable npu;
   std::optional<LlmStepCostTable> gpu;

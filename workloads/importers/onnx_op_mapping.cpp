@@ -8,6 +8,23 @@
 #include "workloads/importers/onnx_internal.h"
 
 namespace npusim::onnx_detail {
+namespace {
+
+// A product of two activations (B is no weight): m x k times k x n, before any batch.
+Operator activation_matmul(int64_t m, int64_t n, int64_t k, bool bias) {
+  MatMulParams p;
+  p.m = static_cast<uint64_t>(m);
+  p.n = static_cast<uint64_t>(n);
+  p.k = static_cast<uint64_t>(k);
+  p.b_is_weight = false;
+  p.bias = bias;
+  Operator op;
+  op.kind = OpKind::kMatMul;
+  op.params = p;
+  return op;
+}
+
+}  // namespace
 
 uint32_t GraphImporter::dim32(int64_t value, const char* what) const {
   if (value < 1 || value > kMaxDim)
@@ -223,16 +240,7 @@ void GraphImporter::gemm(const Node& node) {
         fully_connected(a, Dims{m, k}, static_cast<uint64_t>(n), static_cast<uint64_t>(k), bias, Dims{m, n}));
     return;
   }
-  MatMulParams p;
-  p.m = static_cast<uint64_t>(m);
-  p.n = static_cast<uint64_t>(n);
-  p.k = static_cast<uint64_t>(k);
-  p.b_is_weight = false;
-  p.bias = bias;
-  Operator op;
-  op.kind = OpKind::kMatMul;
-  op.params = p;
-  set_output(node, 0, emit(op, {&a, &b}, Dims{m, n}));
+  set_output(node, 0, emit(activation_matmul(m, n, k, bias), {&a, &b}, Dims{m, n}));
 }
 
 void GraphImporter::matmul(const Node& node) {
@@ -258,18 +266,10 @@ void GraphImporter::matmul(const Node& node) {
                                static_cast<uint64_t>(k), bias, out));
     return;
   }
-  MatMulParams p;
-  p.m = static_cast<uint64_t>(m);
-  p.n = static_cast<uint64_t>(n);
-  p.k = static_cast<uint64_t>(k);
-  p.b_is_weight = false;
-  p.bias = bias;
-  Operator op;
-  op.kind = OpKind::kMatMul;
   const uint64_t batch = elements(batch_dims, "batch dimensions");
   if (batch == 0 || batch > static_cast<uint64_t>(kMaxDim)) fail("expected 1 to 2^31 batched matrices");
+  Operator op = activation_matmul(m, n, k, bias);
   op.batch = static_cast<uint32_t>(batch);
-  op.params = p;
   set_output(node, 0, emit(op, {&a, &b}, out));
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -125,6 +126,17 @@ struct Operator {
   Activation activation = Activation::kNone;
   std::vector<uint32_t> inputs;  // indices of producer operators in the workload
 };
+
+// The fields a graph builder sets on each new operator; dtype, batch and producers keep their defaults.
+inline Operator make_operator(std::string name, OpKind kind, OpParams params,
+                              Activation activation = Activation::kNone) {
+  Operator op;
+  op.name = std::move(name);
+  op.kind = kind;
+  op.params = std::move(params);
+  op.activation = activation;
+  return op;
+}
 
 // One request of a serving trace (an npusim trace's "requests"): metadata for serving studies; the
 // simulator does not model arrivals yet.

@@ -146,22 +146,8 @@ std::optional<TransformerDims> zoo_decoder_dims(const WorkloadSpec& spec) {
   return std::nullopt;
 }
 
-Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype) {
-  return build_llama(spec, default_dtype, family_defaults(spec.name));
-}
-Workload build_llama31_8b(const WorkloadSpec& spec, DType default_dtype) {
-  return build_llama(spec, default_dtype, family_defaults(spec.name));
-}
-Workload build_llama31_70b(const WorkloadSpec& spec, DType default_dtype) {
-  return build_llama(spec, default_dtype, family_defaults(spec.name));
-}
-Workload build_llama31_405b(const WorkloadSpec& spec, DType default_dtype) {
-  return build_llama(spec, default_dtype, family_defaults(spec.name));
-}
-Workload build_mixtral_8x7b(const WorkloadSpec& spec, DType default_dtype) {
-  return build_llama(spec, default_dtype, family_defaults(spec.name));
-}
-Workload build_qwen3_30b_a3b(const WorkloadSpec& spec, DType default_dtype) {
+// Every Llama-family entry (llama_family(): Llama 2/3.1, Mixtral, Qwen3 MoE) builds from its row's defaults.
+Workload build_llama_family(const WorkloadSpec& spec, DType default_dtype) {
   return build_llama(spec, default_dtype, family_defaults(spec.name));
 }
 

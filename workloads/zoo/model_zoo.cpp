@@ -27,10 +27,12 @@ constexpr std::array<ZooTableRow, 22> kZooTable{{
      &build_yolov5s},
     {"yolov8n", "YOLOv8n (Ultralytics v8.0), ~4.4 GMAC (8.7 GFLOPs) at 640; params: batch, dtype, resolution",
      &build_yolov8n},
-    {"yolov8s", "YOLOv8s (Ultralytics v8.0), ~14.3 GMAC (28.6 GFLOPs) at 640; params: batch, dtype, resolution",
+    {"yolov8s",
+     "YOLOv8s (Ultralytics v8.0), ~14.3 GMAC (28.6 GFLOPs) at 640; params: batch, dtype, resolution",
      &build_yolov8s},
     {"resnet18",
-     "ResNet-18 (torchvision), ~1.81 GMAC at 224, re-ID crops with height=256,width=128; params: batch, dtype, "
+     "ResNet-18 (torchvision), ~1.81 GMAC at 224, re-ID crops with height=256,width=128; params: batch, "
+     "dtype, "
      "resolution, height, width",
      &build_resnet18},
     {"mobilenetv3-large",
@@ -38,8 +40,10 @@ constexpr std::array<ZooTableRow, 22> kZooTable{{
      "batch, dtype, resolution, height, width",
      &build_mobilenetv3_large},
     {"openvla-7b",
-     "OpenVLA-7B vision-language-action model (7.5B params): DINOv2 + SigLIP ViTs at 224, Llama-2-7B prefill of "
-     "256 image + prompt tokens, decode to 7 action tokens; params: batch, dtype, prompt_tokens, action_tokens",
+     "OpenVLA-7B vision-language-action model (7.5B params): DINOv2 + SigLIP ViTs at 224, Llama-2-7B prefill "
+     "of "
+     "256 image + prompt tokens, decode to 7 action tokens; params: batch, dtype, prompt_tokens, "
+     "action_tokens",
      &build_openvla_7b},
     {"bert-base",
      "BERT-base encoder (HF BertModel, 110M params), seq 128 by default; params: batch, dtype, seq, layers, "
@@ -50,40 +54,41 @@ constexpr std::array<ZooTableRow, 22> kZooTable{{
      "hidden, heads, ffn, vocab, attention",
      &build_bert_large},
     {"gpt2",
-     "GPT-2 small decoder (124M params), seq 128 by default, LM head on the last token; params: batch, dtype, "
+     "GPT-2 small decoder (124M params), seq 128 by default, LM head on the last token; params: batch, "
+     "dtype, "
      "seq, past, layers, hidden, heads, kv_heads, ffn, vocab, attention",
      &build_gpt2},
     {"llama2-7b",
      "Llama-2-7B decoder (6.74B params), seq 512 by default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_llama2_7b},
+     &build_llama_family},
     {"llama3.1-8b",
      "Llama-3.1-8B decoder (8.03B params, GQA 32/8 heads), seq 512 by default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_llama31_8b},
+     &build_llama_family},
     {"llama3.1-70b",
      "Llama-3.1-70B decoder (70.6B params, GQA 64/8 heads), seq 512 by default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_llama31_70b},
+     &build_llama_family},
     {"llama3.1-405b",
      "Llama-3.1-405B decoder (405.9B params, GQA 128/8 heads), seq 512 by default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, ffn, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_llama31_405b},
+     &build_llama_family},
     {"mixtral-8x7b",
      "Mixtral-8x7B MoE decoder (46.7B params, 12.9B active: 2 of 8 experts), seq 512 by default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_mixtral_8x7b},
+     &build_llama_family},
     {"qwen3-30b-a3b",
      "Qwen3-30B-A3B fine-grained MoE decoder (30.5B params, 3.3B active: 8 of 128 experts), seq 512 by "
      "default; params: "
      "batch, dtype, seq, past, layers, hidden, heads, kv_heads, head_dim, vocab, attention, experts, "
      "experts_per_token, expert_ffn, ep, expert_load_pct",
-     &build_qwen3_30b_a3b},
+     &build_llama_family},
     {"vit-b16",
      "ViT-B/16 at 224 (timm, 86.6M params, 197 tokens); params: batch, dtype, layers, hidden, heads, ffn, "
      "attention",

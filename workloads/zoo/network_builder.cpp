@@ -37,11 +37,7 @@ TensorRef NetworkBuilder::conv(const std::string& name, const TensorRef& in, uin
   if (in.c % groups != 0 || out_c % groups != 0 || in.h + 2 * pad < kernel || in.w + 2 * pad < kernel) {
     throw std::logic_error("network builder: bad conv shape at " + name);
   }
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kConv2d;
-  op.params = p;
-  op.activation = activation;
+  Operator op = make_operator(name, OpKind::kConv2d, p, activation);
   return push(std::move(op), in.producers, conv_out_h(p), conv_out_w(p), out_c);
 }
 
@@ -57,10 +53,7 @@ TensorRef NetworkBuilder::maxpool(const std::string& name, const TensorRef& in, 
   if (in.h + 2 * pad < kernel || in.w + 2 * pad < kernel) {
     throw std::logic_error("network builder: bad pool shape at " + name);
   }
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kMaxPool;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kMaxPool, p);
   return push(std::move(op), in.producers, pool_out_h(p), pool_out_w(p), in.c);
 }
 
@@ -70,10 +63,7 @@ TensorRef NetworkBuilder::global_avgpool(const std::string& name, const TensorRe
   p.in_w = p.kernel_w = in.w;
   p.channels = in.c;
   p.global = true;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kAvgPool;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kAvgPool, p);
   return push(std::move(op), in.producers, 1, 1, in.c);
 }
 
@@ -84,11 +74,7 @@ TensorRef NetworkBuilder::fc(const std::string& name, const TensorRef& in, uint3
   p.n = out_features;
   p.k = uint64_t{in.h} * in.w * in.c;
   p.b_is_weight = true;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kFullyConnected;
-  op.params = p;
-  op.activation = activation;
+  Operator op = make_operator(name, OpKind::kFullyConnected, p, activation);
   return push(std::move(op), in.producers, 1, 1, out_features);
 }
 
@@ -100,11 +86,7 @@ TensorRef NetworkBuilder::add(const std::string& name, const TensorRef& a, const
   p.elements = uint64_t{a.h} * a.w * a.c;
   p.inputs = 2;
   p.kind = EltwiseKind::kAdd;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kElementwise;
-  op.params = p;
-  op.activation = activation;
+  Operator op = make_operator(name, OpKind::kElementwise, p, activation);
   std::vector<uint32_t> inputs = a.producers;
   inputs.insert(inputs.end(), b.producers.begin(), b.producers.end());
   return push(std::move(op), std::move(inputs), a.h, a.w, a.c);
@@ -118,10 +100,7 @@ TensorRef NetworkBuilder::scale(const std::string& name, const TensorRef& x, con
   p.elements = uint64_t{x.h} * x.w * x.c;
   p.inputs = 2;
   p.kind = EltwiseKind::kMul;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kElementwise;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kElementwise, p);
   std::vector<uint32_t> inputs = x.producers;
   inputs.insert(inputs.end(), gate.producers.begin(), gate.producers.end());
   return push(std::move(op), std::move(inputs), x.h, x.w, x.c);
@@ -136,10 +115,7 @@ TensorRef NetworkBuilder::upsample(const std::string& name, const TensorRef& in,
   p.elements = uint64_t{out_h} * out_w * in.c;
   p.inputs = 1;
   p.kind = EltwiseKind::kCopy;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kElementwise;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kElementwise, p);
   return push(std::move(op), in.producers, out_h, out_w, in.c);
 }
 

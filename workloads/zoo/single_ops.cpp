@@ -9,7 +9,12 @@
 namespace npusim {
 namespace {
 
-Workload single_op_workload(const WorkloadSpec& spec, Operator op) {
+// The workload of one operator, named after the spec, at the spec's dtype and batch.
+Workload single_op_workload(const WorkloadSpec& spec, const ZooCommonParams& common, OpKind kind,
+                            OpParams params) {
+  Operator op = make_operator(spec.name, kind, std::move(params));
+  op.dtype = common.dtype;
+  op.batch = common.batch;
   std::vector<Operator> ops;
   ops.push_back(std::move(op));
   return make_zoo_workload(spec, std::move(ops));
@@ -23,13 +28,7 @@ Workload batched_matmul(const WorkloadSpec& spec, DType default_dtype, bool b_is
   p.n = param_positive_u64(spec, "n", std::nullopt);
   p.k = param_positive_u64(spec, "k", std::nullopt);
   p.b_is_weight = b_is_weight;
-  Operator op;
-  op.name = spec.name;
-  op.kind = OpKind::kMatMul;
-  op.dtype = common.dtype;
-  op.batch = common.batch;
-  op.params = p;
-  return single_op_workload(spec, std::move(op));
+  return single_op_workload(spec, common, OpKind::kMatMul, p);
 }
 
 }  // namespace
@@ -74,13 +73,7 @@ Workload build_conv(const WorkloadSpec& spec, DType default_dtype) {
     throw_spec_error(spec, "s",
                      "expected a kernel no wider than w + 2*pad (" + std::to_string(padded_w) + ")");
   }
-  Operator op;
-  op.name = spec.name;
-  op.kind = OpKind::kConv2d;
-  op.dtype = common.dtype;
-  op.batch = common.batch;
-  op.params = p;
-  return single_op_workload(spec, std::move(op));
+  return single_op_workload(spec, common, OpKind::kConv2d, p);
 }
 
 Workload build_fc(const WorkloadSpec& spec, DType default_dtype) {
@@ -90,13 +83,7 @@ Workload build_fc(const WorkloadSpec& spec, DType default_dtype) {
   p.k = param_positive_u64(spec, "in", std::nullopt);
   p.n = param_positive_u64(spec, "out", std::nullopt);
   p.b_is_weight = true;
-  Operator op;
-  op.name = spec.name;
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = common.dtype;
-  op.batch = common.batch;
-  op.params = p;
-  return single_op_workload(spec, std::move(op));
+  return single_op_workload(spec, common, OpKind::kFullyConnected, p);
 }
 
 }  // namespace npusim

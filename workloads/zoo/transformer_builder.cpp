@@ -25,10 +25,7 @@ SeqRef TransformerBuilder::push(Operator op, std::vector<uint32_t> inputs, uint6
 
 SeqRef TransformerBuilder::embedding(const std::string& name, uint64_t tokens, uint64_t table_rows,
                                      uint64_t width) {
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kEmbedding;
-  op.params = EmbeddingParams{tokens, table_rows, width};
+  Operator op = make_operator(name, OpKind::kEmbedding, EmbeddingParams{tokens, table_rows, width});
   return push(std::move(op), {}, tokens, width);
 }
 
@@ -41,30 +38,20 @@ SeqRef TransformerBuilder::linear(const std::string& name, const SeqRef& in, uin
   p.b_is_weight = true;
   p.bias = bias;
   p.tied_weights = tied;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kMatMul;
-  op.params = p;
-  op.activation = activation;
+  Operator op = make_operator(name, OpKind::kMatMul, p, activation);
   return push(std::move(op), in.producers, in.tokens, out_features);
 }
 
 SeqRef TransformerBuilder::norm(const std::string& name, OpKind kind, const SeqRef& in) {
   require(kind == OpKind::kLayerNorm || kind == OpKind::kRmsNorm, "not a norm", name);
-  Operator op;
-  op.name = name;
-  op.kind = kind;
-  op.params = RowParams{in.tokens, in.width};
+  Operator op = make_operator(name, kind, RowParams{in.tokens, in.width});
   return push(std::move(op), in.producers, in.tokens, in.width);
 }
 
 SeqRef TransformerBuilder::rotary(const std::string& name, const SeqRef& in, uint32_t heads,
                                   uint32_t head_dim) {
   require(uint64_t{heads} * head_dim <= in.width && head_dim % 2 == 0, "bad rotary shape", name);
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kRotary;
-  op.params = RotaryParams{in.tokens, heads, head_dim};
+  Operator op = make_operator(name, OpKind::kRotary, RotaryParams{in.tokens, heads, head_dim});
   return push(std::move(op), in.producers, in.tokens, uint64_t{heads} * head_dim);
 }
 
@@ -72,10 +59,7 @@ SeqRef TransformerBuilder::attention(const std::string& name, const SeqRef& qk, 
                                      const AttentionParams& params) {
   require(qk.tokens == params.q_len && v.tokens == params.q_len, "token count mismatch", name);
   require(params.kv_heads > 0 && params.heads % params.kv_heads == 0, "bad head counts", name);
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kAttention;
-  op.params = params;
+  Operator op = make_operator(name, OpKind::kAttention, params);
   std::vector<uint32_t> inputs = qk.producers;
   for (uint32_t producer : v.producers) {
     if (std::find(inputs.begin(), inputs.end(), producer) == inputs.end()) inputs.push_back(producer);
@@ -95,10 +79,7 @@ SeqRef TransformerBuilder::eltwise(const std::string& name, EltwiseKind kind,
   p.elements = inputs.front().tokens * inputs.front().width;
   p.inputs = static_cast<uint32_t>(inputs.size());
   p.kind = kind;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kElementwise;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kElementwise, p);
   return push(std::move(op), std::move(producers), inputs.front().tokens, inputs.front().width);
 }
 
@@ -158,10 +139,7 @@ SeqRef TransformerBuilder::patch_embedding(const std::string& name, uint32_t res
   p.kernel_h = p.kernel_w = patch;
   p.stride_h = p.stride_w = patch;
   p.bias = true;
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kConv2d;
-  op.params = p;
+  Operator op = make_operator(name, OpKind::kConv2d, p);
   const uint64_t side = resolution / patch;
   return push(std::move(op), {}, side * side, width);
 }

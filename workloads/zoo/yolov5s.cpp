@@ -8,15 +8,13 @@
 namespace npusim {
 namespace {
 
+using ultralytics::conv;
+using ultralytics::depth;
+using ultralytics::sppf;
+
 // yolov5s.yaml scales the base (yolov5l) graph: width_multiple 0.50, depth_multiple 0.33.
 // make_divisible(c * 0.5, 8)
 uint32_t width(uint32_t base_channels) { return (base_channels / 2 + 7) / 8 * 8; }
-uint32_t depth(uint32_t base_repeats) { return ultralytics_depth(base_repeats); }
-
-TensorRef conv(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c,
-               uint32_t kernel, uint32_t stride) {
-  return ultralytics_conv(net, name, in, out_c, kernel, stride);
-}
 
 // C3: two 1x1 branches, n bottlenecks (1x1 then 3x3 at c_ = out_c/2) on the first, concat, 1x1 fuse.
 TensorRef c3(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c,
@@ -31,15 +29,6 @@ TensorRef c3(NetworkBuilder& net, const std::string& name, const TensorRef& in, 
   }
   const TensorRef side = conv(net, name + ".cv2.conv", in, hidden_c, 1, 1);
   return conv(net, name + ".cv3.conv", NetworkBuilder::concat({main, side}), out_c, 1, 1);
-}
-
-// SPPF: three chained 5x5/1 max pools stand in for SPP's parallel 5/9/13 pools at lower cost.
-TensorRef sppf(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c) {
-  const TensorRef x = conv(net, name + ".cv1.conv", in, in.c / 2, 1, 1);
-  const TensorRef y1 = net.maxpool(name + ".m.0", x, 5, 1, 2);
-  const TensorRef y2 = net.maxpool(name + ".m.1", y1, 5, 1, 2);
-  const TensorRef y3 = net.maxpool(name + ".m.2", y2, 5, 1, 2);
-  return conv(net, name + ".cv2.conv", NetworkBuilder::concat({x, y1, y2, y3}), out_c, 1, 1);
 }
 
 }  // namespace

@@ -11,6 +11,10 @@
 namespace npusim {
 namespace {
 
+using ultralytics::conv;
+using ultralytics::depth;
+using ultralytics::sppf;
+
 // yolov8.yaml `scales`: n = [0.33, 0.25, 1024], s = [0.33, 0.50, 1024] (depth, width, max channels).
 struct Yolov8Scale {
   uint32_t width_pct;
@@ -19,12 +23,6 @@ struct Yolov8Scale {
 // make_divisible(min(c, 1024) * width, 8)
 uint32_t width(const Yolov8Scale& scale, uint32_t base_channels) {
   return (base_channels * scale.width_pct / 100 + 7) / 8 * 8;
-}
-uint32_t depth(uint32_t base_repeats) { return ultralytics_depth(base_repeats); }
-
-TensorRef conv(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c,
-               uint32_t kernel, uint32_t stride) {
-  return ultralytics_conv(net, name, in, out_c, kernel, stride);
 }
 
 // C2f: a 1x1 conv to 2c split in halves; n bottlenecks (3x3, 3x3 at c) chain on the second half; every
@@ -44,14 +42,6 @@ TensorRef c2f(NetworkBuilder& net, const std::string& name, const TensorRef& in,
     pieces.push_back(last);
   }
   return conv(net, name + ".cv2.conv", NetworkBuilder::concat(pieces), out_c, 1, 1);
-}
-
-TensorRef sppf(NetworkBuilder& net, const std::string& name, const TensorRef& in, uint32_t out_c) {
-  const TensorRef x = conv(net, name + ".cv1.conv", in, in.c / 2, 1, 1);
-  const TensorRef y1 = net.maxpool(name + ".m.0", x, 5, 1, 2);
-  const TensorRef y2 = net.maxpool(name + ".m.1", y1, 5, 1, 2);
-  const TensorRef y3 = net.maxpool(name + ".m.2", y2, 5, 1, 2);
-  return conv(net, name + ".cv2.conv", NetworkBuilder::concat({x, y1, y2, y3}), out_c, 1, 1);
 }
 
 // Detect (nc 80, reg_max 16): per scale a box branch (two 3x3 Conv at c2, a biased 1x1 to 4*16) and a

@@ -42,12 +42,8 @@ Workload build_openvla_7b(const WorkloadSpec& spec, DType default_dtype);
 Workload build_bert_base(const WorkloadSpec& spec, DType default_dtype);
 Workload build_bert_large(const WorkloadSpec& spec, DType default_dtype);
 Workload build_gpt2(const WorkloadSpec& spec, DType default_dtype);
-Workload build_llama2_7b(const WorkloadSpec& spec, DType default_dtype);
-Workload build_llama31_8b(const WorkloadSpec& spec, DType default_dtype);
-Workload build_llama31_70b(const WorkloadSpec& spec, DType default_dtype);
-Workload build_llama31_405b(const WorkloadSpec& spec, DType default_dtype);
-Workload build_mixtral_8x7b(const WorkloadSpec& spec, DType default_dtype);
-Workload build_qwen3_30b_a3b(const WorkloadSpec& spec, DType default_dtype);
+// Llama-2-7B, Llama-3.1-8B/70B/405B, Mixtral-8x7B and Qwen3-30B-A3B: one builder, defaults by spec.name.
+Workload build_llama_family(const WorkloadSpec& spec, DType default_dtype);
 Workload build_vit_b16(const WorkloadSpec& spec, DType default_dtype);
 Workload build_gemm(const WorkloadSpec& spec, DType default_dtype);    // weights as operand B
 Workload build_matmul(const WorkloadSpec& spec, DType default_dtype);  // both operands activations
