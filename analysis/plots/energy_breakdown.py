@@ -6,15 +6,11 @@ when the run has no energy model.
     python3 analysis/plots/energy_breakdown.py out/result.json --out energy.png
 """
 
-import argparse
-
 import plot_common
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("result_json")
-    parser.add_argument("--out", default="energy_breakdown.png")
+    parser = plot_common.argument_parser(__doc__, "result_json", "energy_breakdown.png")
     parser.add_argument("--top", type=int, default=20, help="layers in the per-layer panel")
     args = parser.parse_args()
     pd, plt = plot_common.imports()

@@ -6,8 +6,6 @@
     python3 analysis/plots/fleet_cost.py out/fleet.json --out fleet.png
 """
 
-import argparse
-
 import plot_common
 
 
@@ -30,9 +28,7 @@ def rows(fleet, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("fleet_json")
-    parser.add_argument("--out", default="fleet.png")
+    parser = plot_common.argument_parser(__doc__, "fleet_json", "fleet.png")
     args = parser.parse_args()
     _, plt = plot_common.imports()
     fleet = plot_common.load_json(args.fleet_json)

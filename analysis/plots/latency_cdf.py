@@ -5,8 +5,6 @@ requests.csv (one row per request and device).
     python3 analysis/plots/latency_cdf.py out/requests.csv --out latency_cdf.png
 """
 
-import argparse
-
 import plot_common
 
 COLORS = {"npu": "#4477aa", "gpu": "#ee6677"}
@@ -14,9 +12,7 @@ PANELS = [("ttft_s", "TTFT"), ("tpot_s", "TPOT (time between tokens)"), ("e2e_s"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("requests_csv")
-    parser.add_argument("--out", default="latency_cdf.png")
+    parser = plot_common.argument_parser(__doc__, "requests_csv", "latency_cdf.png")
     args = parser.parse_args()
     pd, plt = plot_common.imports()
     frame = plot_common.load_csv(pd, args.requests_csv, ["device", "output_tokens", "ttft_s", "tpot_s", "e2e_s"],

@@ -5,8 +5,6 @@ stalls (dependencies, drain), one stacked bar per layer, as a share of total cyc
     python3 analysis/plots/layer_breakdown.py out/layers.csv --out breakdown.png
 """
 
-import argparse
-
 import plot_common
 
 COLUMNS = ["index", "workload", "name", "cycles", "engine_busy_cycles", "stall_memory_cycles",
@@ -14,9 +12,7 @@ COLUMNS = ["index", "workload", "name", "cycles", "engine_busy_cycles", "stall_m
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("layers_csv")
-    parser.add_argument("--out", default="layer_breakdown.png")
+    parser = plot_common.argument_parser(__doc__, "layers_csv", "layer_breakdown.png")
     parser.add_argument("--workload", help="plot this workload only (default: the first in the file)")
     args = parser.parse_args()
     pd, plt = plot_common.imports()

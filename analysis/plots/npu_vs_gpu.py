@@ -6,15 +6,11 @@ when the run has no GPU comparison.
     python3 analysis/plots/npu_vs_gpu.py out/result.json --out npu_vs_gpu.png
 """
 
-import argparse
-
 import plot_common
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("result_json")
-    parser.add_argument("--out", default="npu_vs_gpu.png")
+    parser = plot_common.argument_parser(__doc__, "result_json", "npu_vs_gpu.png")
     args = parser.parse_args()
     _, plt = plot_common.imports()
     result = plot_common.load_json(args.result_json)

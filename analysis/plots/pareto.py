@@ -8,8 +8,6 @@ smaller otherwise. The figure is 8 x 6 inches at 120 dpi whatever the labels.
     python3 analysis/plots/pareto.py sweeps/x/results.csv --x energy_per_inference_j --y time_s --out pareto.png
 """
 
-import argparse
-
 import plot_common
 
 HIGHER_IS_BETTER = ("utilization", "tops", "inferences_per_s", "inferences_per_j", "speedup", "_over_")
@@ -49,11 +47,9 @@ def varying(frame, columns):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("results_csv")
+    parser = plot_common.argument_parser(__doc__, "results_csv", "pareto.png")
     parser.add_argument("--x", default="energy_per_inference_j")
     parser.add_argument("--y", default="time_s")
-    parser.add_argument("--out", default="pareto.png")
     args = parser.parse_args()
     pd, plt = plot_common.imports()
     frame = plot_common.load_csv(pd, args.results_csv, [args.x, args.y])

@@ -1,12 +1,21 @@
 """Shared plumbing for the plot scripts: imports (pandas + matplotlib from Debian, headless Agg backend
 unless MPLBACKEND says otherwise), reading npusim's result files, one-line errors, atomic PNG writes."""
 
+import argparse
 import json
 import os
 import sys
 
 EXIT_BAD_INPUT = 2
 EXIT_SKIPPED = 77  # a dependency is missing
+
+
+def argument_parser(doc, input_name, default_out):
+    """What every plot script takes: its input file and --out PNG; the caller adds its own options."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(input_name)
+    parser.add_argument("--out", default=default_out)
+    return parser
 
 
 def fail(message):

@@ -6,15 +6,11 @@ Array layers count 2 x MACs; vector-unit layers count their vector ops and are d
     python3 analysis/plots/roofline.py out/result.json --out roofline.png
 """
 
-import argparse
-
 import plot_common
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("result_json")
-    parser.add_argument("--out", default="roofline.png")
+    parser = plot_common.argument_parser(__doc__, "result_json", "roofline.png")
     args = parser.parse_args()
     pd, plt = plot_common.imports()
     result = plot_common.load_json(args.result_json)

@@ -6,8 +6,6 @@ meeting the SLO marked. Skips (exit 0, no file) when the run made no capacity se
     python3 analysis/plots/serving_knee.py out/result.json --out knee.png
 """
 
-import argparse
-
 import plot_common
 
 COLORS = {"npu": "#4477aa", "gpu": "#ee6677"}
@@ -28,9 +26,7 @@ def knees(result, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("result_json")
-    parser.add_argument("--out", default="knee.png")
+    parser = plot_common.argument_parser(__doc__, "result_json", "knee.png")
     args = parser.parse_args()
     _, plt = plot_common.imports()
     result = plot_common.load_json(args.result_json)

@@ -6,7 +6,6 @@ network written by hand, agree exactly in MACs and within 2% in cycles; result.j
 were applied. ReduceMean is a reduction (output-sized writes). With --allow-unsupported, a shape error
 downstream of a skipped LSTM names the skipped node. Skips (77) without python3-onnx."""
 
-import argparse
 import json
 import os
 import sys
@@ -226,9 +225,7 @@ def check_skipped_lstm(npusim, tmp, onnx, helper):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args()
     (onnx,) = harness.require_modules("onnx", packages="python3-onnx")
     from onnx import helper
 

@@ -5,7 +5,6 @@ Transpose, Softmax), a detector-style CNN (Resize, Concat, Sigmoid*Mul), and bad
 ONNX, a dynamic sequence length, unsupported operators with and without --allow-unsupported). Skips (77)
 without python3-onnx."""
 
-import argparse
 import json
 import os
 import sys
@@ -92,9 +91,7 @@ def rejected(npusim, path, expected, *extra):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args()
     (onnx,) = harness.require_modules("onnx", packages="python3-onnx")
     from onnx import helper
 

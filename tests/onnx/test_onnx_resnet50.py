@@ -4,7 +4,6 @@ compute operators and exactly the built-in resnet50's MACs, whether batch norms 
 exporter or left as BatchNormalization nodes; a dynamic batch axis needs --batch. Skips (77) without
 python3-torch and python3-torchvision."""
 
-import argparse
 import os
 import sys
 import tempfile
@@ -15,9 +14,7 @@ import harness  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args()
     torch, torchvision = harness.require_modules("torch", "torchvision",
                                                  packages="python3-torch python3-torchvision")
     model = torchvision.models.resnet50(weights=None).eval()

@@ -1,16 +1,16 @@
 // Runs the npusim executable for end-to-end CLI tests and captures its exit code and output.
 #pragma once
 
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <sys/wait.h>
-
-#include <doctest/doctest.h>
 
 #include "tests/support/test_temp_dir.h"
 
@@ -45,6 +45,15 @@ inline std::string read_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// `npusim ARGUMENTS --out OUT`, which must succeed: the result.json it wrote.
+inline nlohmann::json run_result_json(const std::string& arguments, const std::string& out) {
+  const CommandResult result = run_npusim(arguments + " --out " + out);
+  CAPTURE(arguments);
+  CAPTURE(result.output);
+  REQUIRE(result.exit_code == 0);
+  return nlohmann::json::parse(read_file(out + "/result.json"));
 }
 
 inline int line_count(const std::string& text) {

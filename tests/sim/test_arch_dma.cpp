@@ -8,39 +8,16 @@
 #include "arch/isa/command_builders.h"
 #include "arch/npu_simulation.h"
 #include "arch/timing/dma_timing.h"
+#include "tests/sim/arch_test_config.h"
 
 using namespace npusim;
-
-namespace {
-
-// 1 GHz; one DRAM channel at 32 GB/s = 32 B/cycle, 100 ns = 100 cycles; DMA setup 10 cycles,
-// 64 B/cycle port; SRAM port 16 * 64 = 1024 B/cycle, latency 2; 8x8 weight-stationary array.
-NpuConfig test_config() {
-  NpuConfig config;
-  config.clock_mhz = 1000.0;
-  config.dram.channels = 1;
-  config.dram.bandwidth_gbytes_per_s = 32.0;
-  config.dram.latency_ns = 100.0;
-  config.dma.setup_cycles = 10;
-  config.dma.bytes_per_cycle = 64;
-  config.dma.max_outstanding = 8;
-  config.array.rows = 8;
-  config.array.cols = 8;
-  config.array.overlap_folds = false;
-  return config;
-}
-
-Command load(Bytes bytes) { return dma_load_command(BufferKind::kInput, bytes); }
-Command store(Bytes bytes) { return dma_store_command(bytes); }
-Command tile(uint32_t m, uint32_t n, uint32_t k) { return compute_command(ComputeTile{m, n, k}); }
-
-}  // namespace
+using namespace npusim_test;
 
 TEST_CASE("arch: one DMA load takes setup + ceil(B/BW) + latency") {
   LayerProgram layer;
   layer.name = "load";
   layer.add(load(3200), {});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   // 10 setup + 3200 / 32 = 100 transfer + 100 latency.
   REQUIRE(run.layers.size() == 1);
   const LayerStats& s = run.layers[0];
@@ -60,7 +37,7 @@ TEST_CASE("arch: one DMA store takes setup + ceil(B/BW) + latency") {
   LayerProgram layer;
   layer.name = "store";
   layer.add(store(3200), {});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   CHECK(run.total_cycles == 10 + 100 + 100);
   CHECK(run.layers[0].dram_write_bytes == 3200);
   CHECK(run.layers[0].sram_read_bytes == 3200);
@@ -82,7 +59,7 @@ TEST_CASE("arch: back-to-back loads pipeline instead of paying latency twice") {
   layer.name = "loads";
   layer.add(load(3200), {});
   layer.add(load(3200), {});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   // Load 0: data from 10, DRAM busy 10..110, done 210. Load 1 is decoded 10..20 while load 0 moves,
   // queues on DRAM 110..210, done 310 = setup + 2 * 3200/32 + latency, not 2 * 210 = 420.
   CHECK(run.total_cycles == 10 + 2 * 100 + 100);
@@ -91,7 +68,7 @@ TEST_CASE("arch: back-to-back loads pipeline instead of paying latency twice") {
 }
 
 TEST_CASE("arch: max_outstanding = 1 serialises transfers") {
-  NpuConfig config = test_config();
+  NpuConfig config = arch_test_config();
   config.dma.max_outstanding = 1;
   LayerProgram layer;
   layer.name = "loads";
@@ -108,7 +85,7 @@ TEST_CASE("arch: loads and stores share the DRAM channel; same-cycle requests go
   const uint32_t in = layer.add(load(3200), {});
   layer.add(store(3200), {});
   layer.add(tile(64, 8, 8), {in});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   // Both descriptors reach DRAM at cycle 10. Loads win the tie: load DRAM 10..110, done 210; the
   // store queues 110..210, done 310. The tile (8x8 WS, one fold: 64 + 2*8 + 8 - 2 = 86 cycles)
   // runs 210..296. Had the store gone first the load would finish at 310 and the tile at 396.
@@ -127,7 +104,7 @@ TEST_CASE("arch: a deadlocked command stream throws naming the layer") {
   layer.commands[0].dep_begin = 0;
   layer.commands[0].dep_count = 1;
   try {
-    simulate_npu(test_config(), {layer});
+    simulate_npu(arch_test_config(), {layer});
     FAIL("expected std::logic_error");
   } catch (const std::logic_error& error) {
     const std::string message = error.what();
@@ -140,12 +117,12 @@ TEST_CASE("arch: simulate_npu refuses a second run in the same process") {
   LayerProgram layer;
   layer.name = "load";
   layer.add(load(64), {});
-  simulate_npu(test_config(), {layer});
-  CHECK_THROWS_AS(simulate_npu(test_config(), {layer}), std::logic_error);
+  simulate_npu(arch_test_config(), {layer});
+  CHECK_THROWS_AS(simulate_npu(arch_test_config(), {layer}), std::logic_error);
 }
 
 TEST_CASE("arch: a 1.2 GHz clock with fractional DRAM bytes per cycle stays exact") {
-  NpuConfig config = test_config();
+  NpuConfig config = arch_test_config();
   config.clock_mhz = 1200.0;
   config.dram.bandwidth_gbytes_per_s = 34.0;  // 34000 / 1200 = 85/3 B/cycle
   LayerProgram layer;
@@ -162,5 +139,5 @@ TEST_CASE("arch: an error raised inside the model surfaces with its own type") {
   LayerProgram layer;
   layer.name = "huge";
   layer.add(load(Bytes{1} << 62), {});  // 2^57 cycles at 32 B/cycle: past SystemC's 64-bit fs time
-  CHECK_THROWS_AS(simulate_npu(test_config(), {layer}), std::overflow_error);
+  CHECK_THROWS_AS(simulate_npu(arch_test_config(), {layer}), std::overflow_error);
 }

@@ -8,35 +8,13 @@
 #include "arch/isa/command_builders.h"
 #include "arch/npu_simulation.h"
 #include "arch/timing/systolic_timing.h"
+#include "tests/sim/arch_test_config.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
 
-// 1 GHz; one DRAM channel at 32 B/cycle with 100 cycles latency; DMA setup 10, 64 B/cycle port;
-// SRAM port 16 * 64 = 1024 B/cycle, latency 2; 8x8 weight-stationary array without fold overlap;
-// vector unit 16 lanes, 4 cycles latency.
-NpuConfig test_config() {
-  NpuConfig config;
-  config.clock_mhz = 1000.0;
-  config.dram.channels = 1;
-  config.dram.bandwidth_gbytes_per_s = 32.0;
-  config.dram.latency_ns = 100.0;
-  config.dma.setup_cycles = 10;
-  config.dma.bytes_per_cycle = 64;
-  config.dma.max_outstanding = 8;
-  config.array.rows = 8;
-  config.array.cols = 8;
-  config.array.dataflow = Dataflow::kWeightStationary;
-  config.array.overlap_folds = false;
-  config.vector.lanes = 16;
-  config.vector.latency_cycles = 4;
-  return config;
-}
-
-Command load(Bytes bytes) { return dma_load_command(BufferKind::kInput, bytes); }
-Command store(Bytes bytes) { return dma_store_command(bytes); }
-Command tile(uint32_t m, uint32_t n, uint32_t k) { return compute_command(ComputeTile{m, n, k}); }
 Command vector_op(uint64_t elements, uint32_t ops, Bytes read, Bytes write) {
   return vector_command(VectorWork{VectorOpKind::kElementwise, elements, ops, read, write});
 }
@@ -68,7 +46,7 @@ TEST_CASE("arch: a compute tile takes gemm_tile_cycles") {
   LayerProgram layer;
   layer.name = "tile";
   layer.add(tile(64, 8, 8), {});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   // 8x8 WS, K=8 and N=8 fit one fold: T + 2H + W - 2 = 64 + 16 + 8 - 2 = 86.
   CHECK(gemm_tile_cycles(ArrayShape{8, 8}, Dataflow::kWeightStationary, GemmShape{64, 8, 8}, false) == 86);
   const LayerStats& s = run.layers[0];
@@ -86,7 +64,7 @@ TEST_CASE("arch: a compute tile takes gemm_tile_cycles") {
 }
 
 TEST_CASE("arch: a narrow SRAM port stretches a tile and counts the conflict") {
-  NpuConfig config = test_config();
+  NpuConfig config = arch_test_config();
   config.sram.banks = 1;
   config.sram.bank_width_bytes = 4;  // 4 B/cycle
   LayerProgram layer;
@@ -104,7 +82,7 @@ TEST_CASE("arch: compute-bound double buffering hides DMA: first load + N * tile
   // = 278 cycles. Store of 640 B after the last tile: 130 cycles.
   // Tile i starts when tile i-1 ends, since load i (issued as soon as tile i-2 ends) needs 130 < 278.
   const LayerProgram layer = double_buffered(4, 640, ComputeTile{256, 8, 8}, 640);
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   const LayerStats& s = run.layers[0];
   CHECK(s.cycles() == 130 + 4 * 278 + 130);
   CHECK(s.engine_busy_cycles == 4 * 278);
@@ -129,7 +107,7 @@ TEST_CASE("arch: memory-bound double buffering runs at DRAM speed: about N * loa
   // before the channel frees up), so the last load is done at 10 + 4 * 200 + 100 = 910; the last
   // tile ends at 996; the store (640 B) takes 10 + 20 + 100: total 1126.
   const LayerProgram layer = double_buffered(4, 6400, ComputeTile{64, 8, 8}, 640);
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   const LayerStats& s = run.layers[0];
   CHECK(s.cycles() == 10 + 4 * 200 + 100 + 86 + 130);
   CHECK(s.engine_busy_cycles == 4 * 86);
@@ -148,7 +126,7 @@ TEST_CASE("arch: dependencies through a sync, in-order queues and a store after 
   const uint32_t t0 = layer.add(tile(64, 8, 8), {barrier});  // 310..396
   layer.add(tile(64, 8, 8), {});  // no deps, but behind t0 in the array queue: 396..482
   layer.add(store(320), {t0});    // 396 + 10 + 320/32 + 100 = 516
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   const LayerStats& s = run.layers[0];
   CHECK(s.end_cycle == 516);
   CHECK(s.engine_busy_cycles == 2 * 86);
@@ -164,7 +142,7 @@ TEST_CASE("arch: the array waiting on a vector op is a dependency stall") {
   const uint32_t v = layer.add(vector_op(1000, 1, 1000, 1000), {in});  // 4 + ceil(1000/16) = 67: 130..197
   const uint32_t t = layer.add(tile(64, 8, 8), {v});                   // 197..283
   layer.add(store(640), {t});                                          // 283 + 130 = 413
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   const LayerStats& s = run.layers[0];
   CHECK(s.end_cycle == 413);
   // The engine is the array (the layer has tiles): idle 130 for the load, then 67 for the vector op.
@@ -182,7 +160,7 @@ TEST_CASE("arch: vector op cycles and counts") {
   LayerProgram layer;
   layer.name = "vector";
   layer.add(vector_op(1000, 3, 2000, 1000), {});
-  const NpuRunStats run = simulate_npu(test_config(), {layer});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {layer});
   const LayerStats& s = run.layers[0];
   // 4 latency + ceil(3000 / 16) = 4 + 188 = 192; SRAM 3000 B at 1024 B/cycle is 3 + 2 cycles.
   CHECK(s.cycles() == 192);
@@ -204,7 +182,7 @@ TEST_CASE("arch: layers run in order with a barrier between them") {
   LayerProgram second;
   second.name = "second";
   second.add(tile(64, 8, 8), {});  // 86, starts only when the first layer is done
-  const NpuRunStats run = simulate_npu(test_config(), {first, empty, second});
+  const NpuRunStats run = simulate_npu(arch_test_config(), {first, empty, second});
   REQUIRE(run.layers.size() == 3);
   CHECK(run.layers[0].end_cycle == 210);
   CHECK(run.layers[1].start_cycle == 210);
@@ -217,7 +195,7 @@ TEST_CASE("arch: layers run in order with a barrier between them") {
 TEST_CASE("arch: a long stream costs about two process wake-ups per command") {
   // 40 layers of a 50-pair double-buffered stream: 101 commands each, 4040 in total.
   std::vector<LayerProgram> layers(40, double_buffered(50, 640, ComputeTile{256, 8, 8}, 640));
-  const NpuRunStats run = simulate_npu(test_config(), layers);
+  const NpuRunStats run = simulate_npu(arch_test_config(), layers);
   CHECK(run.commands_issued == 40 * 101);
   // Each layer is compute bound: 130 + 50 * 278 + 130.
   CHECK(run.total_cycles == 40ull * (130 + 50 * 278 + 130));

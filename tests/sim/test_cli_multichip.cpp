@@ -21,10 +21,7 @@ std::string free_link_system(const std::string& dir) {
 }
 
 nlohmann::json run_ok(const std::string& arguments, const std::string& out) {
-  const CommandResult result = run_npusim(arguments + " --quiet --gpu none --out " + out);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return nlohmann::json::parse(read_file(out + "/result.json"));
+  return run_result_json(arguments + " --quiet --gpu none", out);
 }
 
 }  // namespace

@@ -6,22 +6,15 @@
 
 #include "arch/npu_simulation.h"
 #include "arch/timing/systolic_timing.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/workload_spec.h"
 #include "workloads/zoo/model_zoo.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
-
-Operator gemm_op(uint64_t m, uint64_t n, uint64_t k) {
-  Operator op;
-  op.name = "gemm";
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = DType::kInt8;
-  op.params = MatMulParams{m, n, k, true};
-  return op;
-}
 
 // 32x32 weight-stationary int8 array at 1 GHz with fold overlap, 16 MiB SRAM.
 NpuConfig base_config() {
@@ -65,7 +58,7 @@ TEST_CASE("integration: with ample SRAM and bandwidth a GEMM takes its closed-fo
   // cycle at 1e6 B/cycle, so the layer is 2142 + 1 (loads, in parallel) + 1 (store) = 2144 cycles.
   const NpuConfig config = ample_memory_config();
   LayerProgram program;
-  const LayerStats stats = simulate_one(gemm_op(512, 64, 64), config, &program);
+  const LayerStats stats = simulate_one(fc_op("gemm", 512, 64, 64), config, &program);
   CHECK(program.mapping.tiles == 1);
   CHECK(stats.engine_busy_cycles == 2142);
   CHECK(stats.cycles() >= 2142);
@@ -79,7 +72,7 @@ TEST_CASE("integration: without fold overlap a GEMM pays fill and drain per fold
   // Same GEMM, overlap off: folds * (T + 2H + W - 2) = 4 * (512 + 64 + 32 - 2) = 2424 cycles.
   NpuConfig config = ample_memory_config();
   config.array.overlap_folds = false;
-  const LayerStats stats = simulate_one(gemm_op(512, 64, 64), config);
+  const LayerStats stats = simulate_one(fc_op("gemm", 512, 64, 64), config);
   CHECK(stats.engine_busy_cycles == 2424);
   CHECK(stats.cycles() <= 2424 + 4);
 }
@@ -92,7 +85,7 @@ TEST_CASE("integration: a DRAM-bound layer takes bytes / bandwidth within 5%") {
   config.sram.capacity_bytes = 2 * kMiB;  // weights cannot stay on chip: they stream through once
   config.dram.bandwidth_gbytes_per_s = 25.6;
   config.dram.channels = 2;
-  const LayerStats stats = simulate_one(gemm_op(1, 4096, 4096), config);
+  const LayerStats stats = simulate_one(fc_op("gemm", 1, 4096, 4096), config);
   const double bytes = static_cast<double>(stats.dram_read_bytes + stats.dram_write_bytes);
   CHECK(stats.dram_read_bytes == 4096ull * 4096 + 4096);
   CHECK(stats.dram_write_bytes == 4096);
@@ -113,7 +106,7 @@ TEST_CASE("integration: double buffering hides DMA under compute when compute-bo
   config.sram.capacity_bytes = 2 * kMiB;
   config.dram.bandwidth_gbytes_per_s = 25.6;
   LayerProgram program;
-  const LayerStats stats = simulate_one(gemm_op(4096, 256, 256), config, &program);
+  const LayerStats stats = simulate_one(fc_op("gemm", 4096, 256, 256), config, &program);
   REQUIRE(program.mapping.tiles >= 2);
   const double dma_cycles = static_cast<double>(stats.dram_read_bytes + stats.dram_write_bytes) / 25.6;
   CHECK(stats.engine_busy_cycles >= 64 * 4096);

@@ -11,12 +11,7 @@ using namespace npusim_test;
 namespace {
 
 nlohmann::json run_json(const std::string& name, const std::string& arguments) {
-  const std::string out = fresh_dir(name);
-  const CommandResult result = run_npusim(arguments + " --gpu none --quiet --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return nlohmann::json::parse(read_file(out + "/result.json"));
+  return run_result_json(arguments + " --gpu none --quiet", fresh_dir(name));
 }
 
 uint64_t total_cycles(const nlohmann::json& result) { return result["totals"]["cycles"].get<uint64_t>(); }

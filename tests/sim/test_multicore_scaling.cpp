@@ -8,20 +8,13 @@
 
 #include "arch/npu_simulation.h"
 #include "tests/sim/cli_harness.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/mapper.h"
 
 using namespace npusim;
 using namespace npusim_test;
 
 namespace {
-
-Operator fc_op(uint64_t m, uint64_t n, uint64_t k) {
-  Operator op;
-  op.name = "fc";
-  op.kind = OpKind::kFullyConnected;
-  op.params = MatMulParams{m, n, k, true};
-  return op;
-}
 
 // 32x32 WS int8 cores at 1 GHz, 16 MiB SRAM each; `dram` GB/s over 4 channels (one controller per
 // corner of a 2x2 mesh, 256 B/cycle links).
@@ -45,11 +38,7 @@ std::string config_json(uint32_t cores, double dram_gbytes_per_s, const std::str
 nlohmann::json run_json(const std::string& name, const std::string& config, const std::string& workload) {
   const std::string dir = fresh_dir(name);
   const std::string path = write_file(dir, "npu.json", config);
-  const CommandResult result =
-      run_npusim("run --quiet --npu " + path + " --workload " + workload + " --out " + dir);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return nlohmann::json::parse(read_file(dir + "/result.json"));
+  return run_result_json("run --quiet --npu " + path + " --workload " + workload, dir);
 }
 
 }  // namespace
@@ -95,7 +84,7 @@ TEST_CASE("multicore: a DRAM-bound layer does not speed up beyond the DRAM bandw
   config.noc.topology = MeshNocConfig{2, 2};
   config.noc.dram_nodes = {0, 3};
   const std::vector<LayerProgram> programs =
-      map_workload(Workload{"fc", "test", {fc_op(1, 4096, 4096)}}, config);
+      map_workload(Workload{"fc", "test", {fc_op("fc", 1, 4096, 4096)}}, config);
   REQUIRE(programs.size() == 1);
   CHECK(programs[0].mapping.cores_used > 1);
   const NpuRunStats run = simulate_npu(config, programs);

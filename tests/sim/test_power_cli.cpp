@@ -12,10 +12,7 @@ namespace {
 const char* kGemm = " --workload gemm:m=256,n=256,k=256 --gpu none";
 
 nlohmann::json run_result(const std::string& arguments, const std::string& dir_name) {
-  const std::string out = fresh_dir(dir_name);
-  const CommandResult result = run_npusim("run " + arguments + " --quiet --out " + out);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.output);
-  return nlohmann::json::parse(read_file(out + "/result.json"));
+  return run_result_json("run " + arguments + " --quiet", fresh_dir(dir_name));
 }
 
 }  // namespace

@@ -14,11 +14,7 @@ using nlohmann::json;
 namespace {
 
 json run_to_json(const std::string& name, const std::string& arguments) {
-  const std::string out = fresh_dir(name);
-  const CommandResult result = run_npusim("run --quiet " + arguments + " --out " + out);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return json::parse(read_file(out + "/result.json"));
+  return run_result_json("run --quiet " + arguments, fresh_dir(name));
 }
 
 }  // namespace

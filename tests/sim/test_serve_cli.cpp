@@ -10,14 +10,6 @@ using namespace npusim_test;
 
 namespace {
 
-nlohmann::json run_json(const std::string& arguments, const std::string& out) {
-  const CommandResult result = run_npusim(arguments + " --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return nlohmann::json::parse(read_file(out + "/result.json"));
-}
-
 // A 2-layer Llama-3.1-8B on the RNGD preset: small enough to simulate quickly, the real shapes.
 const std::string kModel = "llama3.1-8b:layers=2";
 
@@ -25,15 +17,16 @@ const std::string kModel = "llama3.1-8b:layers=2";
 
 TEST_CASE("serve at a rate so low that requests never overlap: TTFT and TPOT equal LLM mode's within 2%") {
   // LLM mode: a 128-token prefill, then 8 decode steps over caches of 128..135 tokens, all simulated.
-  const auto llm = run_json("run --npu furiosa-rngd --gpu none -q --workload " + kModel +
-                                " --prefill 128 --decode 8 --decode-samples 0",
-                            fresh_dir("serve_llm"));
+  const auto llm = run_result_json("run --npu furiosa-rngd --gpu none -q --workload " + kModel +
+                                       " --prefill 128 --decode 8 --decode-samples 0",
+                                   fresh_dir("serve_llm"));
   // Serving: 3 requests 100 s apart (each finishes in well under a second), 128 in, 9 out: the
   // prefill gives token 1, then 8 decode steps over the same 128..135 cached tokens.
   const std::string out = fresh_dir("serve_low_rate");
-  const auto serve = run_json("serve --npu furiosa-rngd --gpu none --model " + kModel +
-                                  " --rate 0.01 --requests 3 --input-tokens fixed:128 --output-tokens fixed:9",
-                              out);
+  const auto serve =
+      run_result_json("serve --npu furiosa-rngd --gpu none --model " + kModel +
+                          " --rate 0.01 --requests 3 --input-tokens fixed:128 --output-tokens fixed:9",
+                      out);
   const double ttft = llm["totals"]["ttft_s"].get<double>();
   const double tpot = llm["totals"]["tpot_s"].get<double>();
   CHECK(serve["serving"]["ttft_s"]["mean"].get<double>() == doctest::Approx(ttft).epsilon(0.02));
@@ -52,9 +45,9 @@ TEST_CASE("serve reports the NPU and the GPU side by side with the interface's f
   const std::string trace = write_file(fresh_dir("serve_trace_in"), "t.jsonl",
                                        "{\"arrival_s\": 0, \"input_tokens\": 40, \"output_tokens\": 5}\n"
                                        "{\"arrival_s\": 0.001, \"input_tokens\": 70, \"output_tokens\": 3, \"id\": \"b\"}\n");
-  const auto result = run_json("serve --npu furiosa-rngd --model " + kModel + " --traffic " + trace +
-                                   " --slo ttft_p90_s=1,tpot_p99_s=0.5",
-                               fresh_dir("serve_side_by_side"));
+  const auto result = run_result_json("serve --npu furiosa-rngd --model " + kModel + " --traffic " + trace +
+                                          " --slo ttft_p90_s=1,tpot_p99_s=0.5",
+                                      fresh_dir("serve_side_by_side"));
   for (const char* device : {"serving", "gpu_serving"}) {
     const auto& m = result[device];
     for (const char* key : {"requests", "duration_s", "output_tokens_per_s", "requests_per_s", "goodput_requests_per_s",
@@ -98,8 +91,9 @@ TEST_CASE("serve: bad input is one line naming the file, line or flag, exit 2, n
                                                            "{\"arrival_s\": 1, \"input_tokens\": 1000, \"output_tokens\": 100}\n");
   check_rejected("serve --npu furiosa-rngd --gpu none --model gpt2:layers=1 --traffic " + longer,
                  "long.jsonl: line 2: 1000 input + 100 output tokens exceed the model's context of 1024");
-  const auto dropped = run_json("serve --npu furiosa-rngd --gpu none --model gpt2:layers=1 --drop-oversized --traffic " + longer,
-                                fresh_dir("serve_dropped"));
+  const auto dropped = run_result_json(
+      "serve --npu furiosa-rngd --gpu none --model gpt2:layers=1 --drop-oversized --traffic " + longer,
+      fresh_dir("serve_dropped"));
   CHECK(dropped["traffic"]["dropped_oversized"] == 1);
   CHECK(dropped["serving"]["requests"] == 1);
 }
@@ -110,11 +104,13 @@ TEST_CASE("serve at saturation with ample compute: decode throughput within 10% 
   // decode step streams the weights and the batch's KV cache once.
   const std::string out = fresh_dir("serve_saturation");
   const std::string timeline = out + "/timeline.json";
-  const auto result = run_json("serve --npu furiosa-rngd --gpu none --model llama3.1-8b --rate 100000 --requests 160 "
-                               "--input-tokens fixed:512 --output-tokens fixed:256 --max-num-seqs 1024 "
-                               "--validation-steps 4 --set npu.dram.capacity_bytes=13000000000 --set npu.clock_mhz=8000 "
-                               "--timeline " + timeline,
-                               out);
+  const auto result = run_result_json(
+      "serve --npu furiosa-rngd --gpu none --model llama3.1-8b --rate 100000 --requests 160 "
+      "--input-tokens fixed:512 --output-tokens fixed:256 --max-num-seqs 1024 "
+      "--validation-steps 4 --set npu.dram.capacity_bytes=13000000000 --set npu.clock_mhz=8000 "
+      "--timeline " +
+          timeline,
+      out);
   const auto config = nlohmann::json::parse(run_npusim("validate furiosa-rngd --print").output);
   const auto& npu = config.contains("npu") ? config["npu"] : config;
   const double bandwidth = npu["dram"]["bandwidth_gbytes_per_s"].get<double>() * 1e9;
@@ -143,13 +139,14 @@ TEST_CASE("serve --preemption swap: every block swapped out comes back, each way
   const std::string args = " --npu furiosa-rngd --gpu none --model " + kModel +
                            " --rate 1000 --requests 16 --input-tokens fixed:160 --output-tokens fixed:120"
                            " --max-num-seqs 8 --max-batched-tokens 1024 --validation-steps 2";
-  const auto probe = run_json("serve" + args, fresh_dir("serve_swap_probe"));
+  const auto probe = run_result_json("serve" + args, fresh_dir("serve_swap_probe"));
   const auto& kv = probe["serving"]["kv_cache"];
   const uint64_t block_bytes = kv["kv_bytes_per_token"].get<uint64_t>() * 16;
   const uint64_t device = kv["weight_bytes"].get<uint64_t>() + kv["activation_workspace_bytes"].get<uint64_t>() + 40 * block_bytes;
-  const auto result = run_json("serve" + args + " --preemption swap --host-link-gbytes-per-s 10 --set npu.dram.capacity_bytes=" +
-                                   std::to_string(device),
-                               fresh_dir("serve_swap"));
+  const auto result = run_result_json(
+      "serve" + args + " --preemption swap --host-link-gbytes-per-s 10 --set npu.dram.capacity_bytes=" +
+          std::to_string(device),
+      fresh_dir("serve_swap"));
   const auto& m = result["serving"];
   CHECK(m["kv_cache"]["blocks"] == 40);
   CHECK(m["preemptions"].get<uint64_t>() > 0);

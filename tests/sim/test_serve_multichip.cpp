@@ -11,14 +11,6 @@ using namespace npusim_test;
 
 namespace {
 
-nlohmann::json serve_ok(const std::string& arguments, const std::string& out) {
-  const CommandResult result = run_npusim(arguments + " --out " + out);
-  CAPTURE(arguments);
-  CAPTURE(result.output);
-  REQUIRE(result.exit_code == 0);
-  return nlohmann::json::parse(read_file(out + "/result.json"));
-}
-
 const std::string kTraffic = " --requests 1 --rate 1 --input-tokens fixed:64 --output-tokens fixed:2";
 
 double mean(const nlohmann::json& result, const char* metric) {
@@ -34,8 +26,8 @@ TEST_CASE("serve multichip: a one-chip plan is plain serving") {
                                      R"({"name": "one", "npu": "furiosa-rngd", "chips": 1, "topology": "switch",
                                          "host_overhead_ns": 0})");
   const std::string model = " --gpu none --model llama3.1-8b:layers=2 --requests 4 --rate 50";
-  const auto plain = serve_ok("serve --npu furiosa-rngd" + model, dir + "/plain");
-  const auto system = serve_ok("serve --system " + one + " --tp 1" + model, dir + "/system");
+  const auto plain = run_result_json("serve --npu furiosa-rngd" + model, dir + "/plain");
+  const auto system = run_result_json("serve --system " + one + " --tp 1" + model, dir + "/system");
   for (const char* metric : {"ttft_s", "tpot_s", "e2e_s"}) {
     CHECK(mean(system, metric) == doctest::Approx(mean(plain, metric)).epsilon(1e-12));
   }
@@ -52,9 +44,11 @@ TEST_CASE("serve multichip: Llama-3.1-70B TP=8 adds the ring all-reduces over PC
   const auto all_reduce = [](double tokens) { return 8e-6 + 14 * (tokens * 8192 / 8 / 63e9 + 1.5e-6); };
   const auto all_gather = [](double seqs) { return 8e-6 + 7 * (seqs * 128256 / 8 / 63e9 + 1.5e-6); };
   const std::string dir = fresh_dir("serve_mc_70b");
-  const auto system = serve_ok("serve --system rngd-server-8 --tp 8 --model llama3.1-70b:layers=2 --dtype fp8 "
-                               "--gpu h100-sxm5 --gpu-system h100-sxm5-x8-nvlink" + kTraffic,
-                               dir + "/system");
+  const auto system = run_result_json(
+      "serve --system rngd-server-8 --tp 8 --model llama3.1-70b:layers=2 --dtype fp8 "
+      "--gpu h100-sxm5 --gpu-system h100-sxm5-x8-nvlink" +
+          kTraffic,
+      dir + "/system");
   // One request of 64 prompt tokens and 2 output tokens: a prefill step (N = 64, S = 1), then a decode
   // step (N = 1, S = 1).
   const double prefill_comm = 5 * all_reduce(64) + all_gather(1);
@@ -66,8 +60,8 @@ TEST_CASE("serve multichip: Llama-3.1-70B TP=8 adds the ring all-reduces over PC
   CHECK(system["gpu_serving"]["requests"] == 1);
   // The shard served alone on one chip: the system's TTFT is its TTFT plus the prefill's collectives.
   const std::string shard = system["system"]["plan"]["shard_model"].get<std::string>();
-  const auto alone = serve_ok("serve --npu furiosa-rngd --gpu none --dtype fp8 --model " + shard + kTraffic,
-                              dir + "/shard");
+  const auto alone = run_result_json(
+      "serve --npu furiosa-rngd --gpu none --dtype fp8 --model " + shard + kTraffic, dir + "/shard");
   CHECK(mean(system, "ttft_s") == doctest::Approx(mean(alone, "ttft_s") + prefill_comm).epsilon(1e-4));
   CHECK(mean(system, "tpot_s") == doctest::Approx(mean(alone, "tpot_s") + decode_comm).epsilon(1e-4));
 }
@@ -81,9 +75,9 @@ TEST_CASE("serve multichip: two data-parallel replicas serve two simultaneous re
   const std::string single = write_file(dir, "one.jsonl", line);
   const std::string pair = write_file(dir, "two.jsonl", line + line);
   const std::string common = " --system rngd-server-8 --gpu none --model llama3.1-8b:layers=2 --max-num-seqs 1";
-  const auto alone = serve_ok("serve --dp 1 --traffic " + single + common, dir + "/alone");
-  const auto one = serve_ok("serve --dp 1 --traffic " + pair + common, dir + "/dp1");
-  const auto two = serve_ok("serve --dp 2 --traffic " + pair + common, dir + "/dp2");
+  const auto alone = run_result_json("serve --dp 1 --traffic " + single + common, dir + "/alone");
+  const auto one = run_result_json("serve --dp 1 --traffic " + pair + common, dir + "/dp1");
+  const auto two = run_result_json("serve --dp 2 --traffic " + pair + common, dir + "/dp2");
   const double p = mean(alone, "ttft_s");
   CHECK(mean(two, "ttft_s") == doctest::Approx(p).epsilon(1e-12));
   CHECK(two["serving"]["ttft_s"]["p90"].get<double>() == doctest::Approx(p).epsilon(1e-12));

@@ -11,6 +11,7 @@
 #include "sim/sweep/results_store.h"
 #include "sim/sweep/sweep_expansion.h"
 #include "tests/sim/cli_harness.h"
+#include "tests/support/input_error_of.h"
 
 using namespace npusim_test;
 namespace fs = std::filesystem;
@@ -30,12 +31,8 @@ nlohmann::json small_spec() {
 }
 
 std::string error_of(const nlohmann::json& spec) {
-  try {
-    (void)npusim::expand_sweep(npusim::parse_sweep_spec(spec, "spec.json"), false);
-  } catch (const npusim::InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of(
+      [&] { (void)npusim::expand_sweep(npusim::parse_sweep_spec(spec, "spec.json"), false); });
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -10,6 +10,7 @@
 #include "sim/sweep/serve_point.h"
 #include "sim/sweep/sweep_expansion.h"
 #include "tests/sim/cli_harness.h"
+#include "tests/support/input_error_of.h"
 
 using namespace npusim_test;
 
@@ -29,12 +30,8 @@ nlohmann::json serve_spec() {
 }
 
 std::string error_of(const nlohmann::json& spec) {
-  try {
-    (void)npusim::expand_sweep(npusim::parse_sweep_spec(spec, "spec.json"), false);
-  } catch (const npusim::InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of(
+      [&] { (void)npusim::expand_sweep(npusim::parse_sweep_spec(spec, "spec.json"), false); });
 }
 
 }  // namespace

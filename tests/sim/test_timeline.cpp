@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/isa/span_recorder.h"
@@ -68,17 +69,25 @@ uint64_t layer_sum(const nlohmann::json& result, const std::string& key) {
   return sum;
 }
 
+// `npusim run -q --gpu none ARGUMENTS` with its result and timeline written into the fresh folder `name`.
+struct TimelineRun {
+  Timeline timeline;
+  nlohmann::json result;
+};
+
+TimelineRun run_with_timeline(const std::string& name, const std::string& arguments) {
+  const std::string out = fresh_dir(name);
+  const std::string file = out + "/timeline.json";
+  nlohmann::json result = run_result_json("run -q --gpu none " + arguments + " --timeline " + file, out);
+  return {load_timeline(file), std::move(result)};
+}
+
 }  // namespace
 
 TEST_CASE("timeline: tracks, non-overlapping spans, busy cycles and the power counter") {
-  const std::string out = fresh_dir("timeline");
-  const std::string file = out + "/timeline.json";
-  const CommandResult run = run_npusim("run -q --npu edge-int8 --gpu none --workload mobilenetv2 --out " +
-                                       out + " --timeline " + file);
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  const Timeline t = load_timeline(file);
-  const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
+  const TimelineRun run = run_with_timeline("timeline", "--npu edge-int8 --workload mobilenetv2");
+  const Timeline& t = run.timeline;
+  const nlohmann::json& result = run.result;
 
   CHECK(t.doc.at("displayTimeUnit") == "ns");
   CHECK(t.doc.at("otherData").at("aggregated") == false);
@@ -137,14 +146,10 @@ TEST_CASE("timeline: tracks, non-overlapping spans, busy cycles and the power co
 }
 
 TEST_CASE("timeline: bounded by --timeline-max-spans, busy cycles kept") {
-  const std::string out = fresh_dir("timeline_bounded");
-  const std::string file = out + "/timeline.json";
-  const CommandResult run = run_npusim("run -q --npu edge-int8 --gpu none --workload resnet50 --out " + out +
-                                       " --timeline " + file + " --timeline-max-spans 50");
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  const Timeline t = load_timeline(file);
-  const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
+  const TimelineRun run =
+      run_with_timeline("timeline_bounded", "--npu edge-int8 --workload resnet50 --timeline-max-spans 50");
+  const Timeline& t = run.timeline;
+  const nlohmann::json& result = run.result;
   CHECK(t.spans.size() <= 50);
   CHECK(t.layer_spans.size() == result["layers"].size());
   // Beyond them only the per-layer track and the counters.
@@ -234,14 +239,9 @@ TEST_CASE("span recorder: finish groups consecutive spans when per-layer merging
 }
 
 TEST_CASE("timeline: a per-layer track, stall spans that add up to the rows' stall counters, DRAM bandwidth") {
-  const std::string out = fresh_dir("timeline_stalls");
-  const std::string file = out + "/timeline.json";
-  const CommandResult run = run_npusim("run -q --npu edge-int8 --gpu none --workload mobilenetv2 --out " +
-                                       out + " --timeline " + file);
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  const Timeline t = load_timeline(file);
-  const auto result = nlohmann::json::parse(read_file(out + "/result.json"));
+  const TimelineRun run = run_with_timeline("timeline_stalls", "--npu edge-int8 --workload mobilenetv2");
+  const Timeline& t = run.timeline;
+  const nlohmann::json& result = run.result;
   const double mhz = t.doc["otherData"]["clock_mhz"].get<double>();
   const auto cycle = [mhz](double us) { return std::llround(us * mhz); };
 

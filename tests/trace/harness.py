@@ -1,12 +1,22 @@
 """Shared helpers for the Python ctest scripts (tests/trace, tests/onnx): run npusim, read its results,
 skip with exit code 77 when an optional Debian package is missing."""
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 
 SKIP = 77
+
+
+def parse_args(source_dir=False):
+    """The arguments ctest passes a script: --npusim, and --source-dir for the scripts that read the tree."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--npusim", required=True)
+    if source_dir:
+        parser.add_argument("--source-dir", required=True)
+    return parser.parse_args()
 
 
 def skip(message):

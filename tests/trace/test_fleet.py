@@ -5,7 +5,6 @@ pool, summed; power, energy and cost from the count), the stream capacity agains
 one frame (floor(period / latency)), fleet.csv against fleet.json, the example specs against the schema file, and
 renders the plot (analysis/plots/fleet_cost.py) headless. Skips (77) without pandas/matplotlib."""
 
-import argparse
 import csv
 import json
 import math
@@ -108,10 +107,7 @@ def check_schema(source_dir):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     plot = harness.plot_runner(args.source_dir)
     spec_path = os.path.join(args.source_dir, "configs", "fleet", "small.json")
     with open(spec_path, encoding="utf-8") as f:

@@ -4,7 +4,6 @@ sweep: each writes a PNG of a sensible size and at least 400x300 pixels; the ene
 cleanly (exit 0, no file) when their sections are absent; bad input is a one-line error with exit 2.
 Skips (77) without python3-pandas and python3-matplotlib."""
 
-import argparse
 import json
 import os
 import struct
@@ -64,10 +63,7 @@ def check_gpu_sweep_pareto(npusim, tmp, plot):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     plot = harness.plot_runner(args.source_dir)
 
     with tempfile.TemporaryDirectory(prefix="npusim_plots_") as tmp:

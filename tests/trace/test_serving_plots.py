@@ -4,7 +4,6 @@
 (exit 0, no file) for a run without a capacity search; bad input is a one-line error with exit 2.
 Skips (77) without python3-pandas and python3-matplotlib."""
 
-import argparse
 import json
 import os
 import sys
@@ -16,10 +15,7 @@ from test_plots import check_png  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     plot = harness.plot_runner(args.source_dir)
 
     with tempfile.TemporaryDirectory(prefix="npusim_serving_plots_") as tmp:

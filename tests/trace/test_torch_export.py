@@ -3,7 +3,6 @@
 resnet50 agree on MACs and weight bytes exactly and on simulated cycles within 1%. Skips (77) without
 python3-torch and python3-torchvision."""
 
-import argparse
 import json
 import os
 import sys
@@ -15,10 +14,7 @@ import harness  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     torch, torchvision = harness.require_modules("torch", "torchvision",
                                                  packages="python3-torch python3-torchvision")
     sys.path.insert(0, os.path.join(args.source_dir, "analysis"))

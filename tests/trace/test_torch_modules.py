@@ -6,7 +6,6 @@ MobileNetV3-Small through ONNX and through the op trace agreeing exactly in MACs
 cycles; bad modules and input shapes exit 2 with one line. Skips (77) without python3-torch and
 python3-torchvision."""
 
-import argparse
 import json
 import os
 import sys
@@ -144,10 +143,7 @@ def check_mobilenet_v3(npusim, source_dir, tmp, torch, torchvision):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     torch, torchvision = harness.require_modules("torch", "torchvision",
                                                  packages="python3-torch python3-torchvision")
     with tempfile.TemporaryDirectory(prefix="npusim_torch_modules_") as tmp:

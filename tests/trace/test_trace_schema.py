@@ -4,7 +4,6 @@ npusim writes (all zoo models), the examples in traces/examples and the fuzz see
 importer rejects (an unknown field, a missing shape field, a negative dimension, an unknown op). Skips (77)
 without python3-jsonschema."""
 
-import argparse
 import copy
 import glob
 import json
@@ -27,10 +26,7 @@ def zoo_names(npusim):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--npusim", required=True)
-    parser.add_argument("--source-dir", required=True)
-    args = parser.parse_args()
+    args = harness.parse_args(source_dir=True)
     (jsonschema,) = harness.require_modules("jsonschema", packages="python3-jsonschema")
     with open(os.path.join(args.source_dir, "traces", "npusim-trace.schema.json"), encoding="utf-8") as f:
         schema = json.load(f)

@@ -7,24 +7,15 @@
 #include "arch/spec/energy_config.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/json_reader.h"
+#include "tests/support/input_error_of.h"
+#include "tests/support/relative_approx.h"
+#include "tests/unit/energy_fixtures.h"
 
 using namespace npusim;
+using namespace npusim_test;
 using nlohmann::json;
 
 namespace {
-
-// One 64-bit-wide bank of `capacity`: SRAM energy is that of the whole capacity (REFERENCE.md anchors).
-SramConfig one_bank(Bytes capacity) {
-  SramConfig sram;
-  sram.capacity_bytes = capacity;
-  sram.banks = 1;
-  sram.bank_width_bytes = 8;
-  return sram;
-}
-
-// doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
-// here (microseconds, picojoules): compare relatively.
-doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
 
 EnergyConfig parse_energy(const json& energy) {
   const json document = {{"energy", energy}};
@@ -35,12 +26,7 @@ EnergyConfig parse_energy(const json& energy) {
 }
 
 std::string energy_error_of(const json& energy) {
-  try {
-    parse_energy(energy);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of([&] { parse_energy(energy); });
 }
 
 }  // namespace

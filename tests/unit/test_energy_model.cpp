@@ -2,23 +2,13 @@
 #include <doctest/doctest.h>
 
 #include "analysis/energy/npu_energy.h"
+#include "tests/support/relative_approx.h"
+#include "tests/unit/energy_fixtures.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
-
-// One 64-bit-wide bank of `capacity`: SRAM energy is that of the whole capacity (REFERENCE.md anchors).
-SramConfig one_bank(Bytes capacity) {
-  SramConfig sram;
-  sram.capacity_bytes = capacity;
-  sram.banks = 1;
-  sram.bank_width_bytes = 8;
-  return sram;
-}
-
-// doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
-// here (microseconds, picojoules): compare relatively.
-doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
 
 // 45 nm, an 8 KB scratchpad in one 64-bit bank and LPDDR4: the table is REFERENCE.md §1's numbers unscaled.
 EnergyEventTable reference_table() {

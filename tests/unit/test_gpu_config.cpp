@@ -4,25 +4,19 @@
 #include <algorithm>
 
 #include "analysis/gpu/gpu_config.h"
-#include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
+#include "sim/io/config_loader.h"
+#include "tests/support/input_error_of.h"
+#include "tests/support/relative_approx.h"
 
 using namespace npusim;
+using namespace npusim_test;
 using nlohmann::json;
 
 namespace {
 
-// doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
-// here (microseconds, picojoules): compare relatively.
-doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
-
 std::string gpu_error_of(const json& document) {
-  try {
-    parse_gpu_config(document, "x.json");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of([&] { parse_gpu_config(document, "x.json"); });
 }
 
 GpuConfig load_gpu_preset(const std::string& name) {

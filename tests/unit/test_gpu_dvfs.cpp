@@ -7,6 +7,7 @@
 #include "analysis/gpu/gpu_model.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/config_loader.h"
+#include "tests/support/test_ops.h"
 #include "workloads/zoo/model_zoo.h"
 
 using namespace npusim;
@@ -19,12 +20,7 @@ GpuConfig load_gpu_preset(const std::string& name) {
 }
 
 Operator gemm(uint64_t m, uint64_t n, uint64_t k, DType dtype) {
-  Operator op;
-  op.name = "gemm";
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = dtype;
-  op.params = MatMulParams{m, n, k, true};
-  return op;
+  return npusim_test::fc_op("gemm", m, n, k, dtype);
 }
 
 }  // namespace

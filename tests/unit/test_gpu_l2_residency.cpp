@@ -4,6 +4,7 @@
 
 #include "analysis/gpu/gpu_l2_residency.h"
 #include "analysis/gpu/gpu_model.h"
+#include "tests/support/test_ops.h"
 
 using namespace npusim;
 
@@ -14,11 +15,7 @@ GpuKernelTensors kernel(std::vector<std::pair<size_t, double>> inputs, double ou
 }
 
 Operator fc(const std::string& name, uint64_t m, uint64_t n, uint64_t k, std::vector<uint32_t> inputs) {
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = DType::kFp16;
-  op.params = MatMulParams{m, n, k, true};
+  Operator op = npusim_test::fc_op(name, m, n, k, DType::kFp16);
   op.inputs = std::move(inputs);
   return op;
 }

@@ -3,16 +3,15 @@
 #include <doctest/doctest.h>
 
 #include "analysis/gpu/gpu_model.h"
-#include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
+#include "sim/io/config_loader.h"
+#include "tests/support/relative_approx.h"
+#include "tests/support/test_ops.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
-
-// doctest::Approx adds an absolute slack of ~1e-5 (scale 1), which would hide errors in the tiny values
-// here (microseconds, picojoules): compare relatively.
-doctest::Approx approx(double value) { return doctest::Approx(value).scale(0.0); }
 
 // Round numbers so the arithmetic below stays readable: 100 TF fp16, 1000 GB/s, 4 SMs, one 128x128
 // tile shape, GEMM fraction 0.8, weight streaming 1.0, streaming 0.25, 5 us per kernel, 300 W / 30 W.
@@ -38,29 +37,11 @@ GpuConfig simple_gpu() {
 }
 
 Operator fc(uint64_t m, uint64_t n, uint64_t k, DType dtype = DType::kFp16) {
-  Operator op;
-  op.name = "fc";
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = dtype;
-  MatMulParams p;
-  p.m = m;
-  p.n = n;
-  p.k = k;
-  op.params = p;
-  return op;
+  return npusim_test::fc_op("fc", m, n, k, dtype);
 }
 
 Operator add(uint64_t elements, std::vector<uint32_t> inputs) {
-  Operator op;
-  op.name = "add";
-  op.kind = OpKind::kElementwise;
-  op.dtype = DType::kFp16;
-  EltwiseParams p;
-  p.elements = elements;
-  p.inputs = 2;
-  op.params = p;
-  op.inputs = std::move(inputs);
-  return op;
+  return npusim_test::add_op(elements, std::move(inputs), DType::kFp16);
 }
 
 GpuConfig load_gpu_preset(const std::string& name) {

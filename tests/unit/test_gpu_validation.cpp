@@ -11,8 +11,10 @@
 #include "analysis/gpu/gpu_validation.h"
 #include "arch/spec/input_error.h"
 #include "sim/io/config_loader.h"
+#include "tests/support/input_error_of.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
 
@@ -32,12 +34,7 @@ const char* kHeader =
     "system,gpu,benchmark,precision,scenario,max_batch,seq_dist,accelerators,comparison,samples_per_s,source\n";
 
 std::string csv_error(const std::string& text) {
-  try {
-    parse_gpu_calibration_csv(text, "cal.csv", list_presets("gpu"));
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of([&] { parse_gpu_calibration_csv(text, "cal.csv", list_presets("gpu")); });
 }
 
 }  // namespace

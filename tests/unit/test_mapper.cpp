@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_tiling.h"
-#include "tests/unit/test_ops.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/mapper/scalesim_lowering.h"
 #include "workloads/workload_spec.h"
@@ -16,17 +16,9 @@
 
 using namespace npusim;
 using npusim_test::conv_op;
+using npusim_test::fc_op;
 
 namespace {
-Operator fc_op(const std::string& name, uint64_t m, uint64_t n, uint64_t k, DType dtype = DType::kInt8) {
-  Operator op;
-  op.name = name;
-  op.kind = OpKind::kFullyConnected;
-  op.dtype = dtype;
-  op.params = MatMulParams{m, n, k, true};
-  return op;
-}
-
 // The traffic objective: these tests check the traffic rule and the search that minimises it.
 NpuConfig config_with_sram(Bytes capacity) {
   NpuConfig config;  // 32x32 weight-stationary int8 array

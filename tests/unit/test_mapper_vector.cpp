@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/mapper/vector_lowering.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
 
@@ -38,14 +40,6 @@ void check_invariants(const LayerProgram& program, const NpuConfig& config) {
   CHECK(program.mapping.sram_footprint_bytes <= config.sram.capacity_bytes);
   CHECK(ids_of(program, CommandKind::kVector).size() == program.mapping.tiles);
   CHECK(program.mapping.unit == "vector");
-}
-
-Operator add_op(uint64_t elements) {
-  Operator op;
-  op.name = "add";
-  op.kind = OpKind::kElementwise;
-  op.params = EltwiseParams{elements, 2, EltwiseKind::kAdd};
-  return op;
 }
 
 Operator pool_op(uint32_t size, uint32_t channels, uint32_t kernel, uint32_t stride, uint32_t pad,

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "arch/timing/noc_network.h"
-#include "arch/timing/noc_topology.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/npu_config_parse.h"
+#include "arch/timing/noc_network.h"
+#include "arch/timing/noc_topology.h"
+#include "tests/support/input_error_of.h"
 
 using namespace npusim;
+using namespace npusim_test;
 using nlohmann::json;
 
 namespace {
@@ -25,12 +27,7 @@ NocConfig mesh_config(uint32_t rows, uint32_t cols) {
 }
 
 std::string error_of(const json& document) {
-  try {
-    parse_npu_config(document, "x.json");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of([&] { parse_npu_config(document, "x.json"); });
 }
 
 }  // namespace

@@ -5,23 +5,20 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sim/io/config_loader.h"
 #include "arch/spec/input_error.h"
 #include "arch/spec/npu_config_parse.h"
+#include "sim/io/config_loader.h"
+#include "tests/support/input_error_of.h"
 #include "tests/support/test_temp_dir.h"
 
 using namespace npusim;
+using namespace npusim_test;
 using nlohmann::json;
 
 namespace {
 
 std::string error_of(const json& document) {
-  try {
-    parse_npu_config(document, "x.json");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return input_error_of([&] { parse_npu_config(document, "x.json"); });
 }
 
 std::string write_temp(const std::string& name, const std::string& content) {

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/input_error_of.h"
 #include "workloads/importers/onnx_model.h"
 #include "workloads/zoo/model_zoo.h"
+
+using namespace npusim_test;
 
 namespace {
 
@@ -109,12 +112,7 @@ Workload import(const ModelBuilder& m, npusim::OnnxImportOptions options = {}) {
 }
 
 std::string error_of(const std::string& bytes, npusim::OnnxImportOptions options = {}) {
-  try {
-    npusim::parse_onnx_model(bytes, "m.onnx", "m", options);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return input_error_of([&] { npusim::parse_onnx_model(bytes, "m.onnx", "m", options); }, "(no error)");
 }
 
 const npusim::Operator& op_named(const Workload& w, const std::string& name) {

@@ -7,30 +7,19 @@
 #include <vector>
 
 #include "arch/isa/command_builders.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/core_partition.h"
-#include "tests/unit/test_ops.h"
 #include "workloads/mapper/mapper.h"
 
 using namespace npusim;
+using npusim_test::add_op;
 using npusim_test::conv_op;
 
 namespace {
 
 Operator fc_op(uint64_t m, uint64_t n, uint64_t k, uint32_t batch = 1) {
-  Operator op;
-  op.name = "fc";
-  op.kind = OpKind::kFullyConnected;
+  Operator op = npusim_test::fc_op("fc", m, n, k);
   op.batch = batch;
-  op.params = MatMulParams{m, n, k, true};
-  return op;
-}
-
-Operator add_op(uint64_t elements, std::vector<uint32_t> inputs) {
-  Operator op;
-  op.name = "add";
-  op.kind = OpKind::kElementwise;
-  op.params = EltwiseParams{elements, 2, EltwiseKind::kAdd};
-  op.inputs = std::move(inputs);
   return op;
 }
 

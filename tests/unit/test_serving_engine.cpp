@@ -6,24 +6,13 @@
 #include "analysis/serving/serving_metrics.h"
 #include "analysis/serving/step_cost_table.h"
 #include "arch/spec/input_error.h"
+#include "tests/unit/linear_step_costs.h"
 #include "workloads/traffic/traffic_generator.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
-
-constexpr double c0 = 1e-3, c_tok = 1e-5, c_kv = 1e-7;
-
-class LinearCosts final : public StepCostModel {
- public:
-  StepCost cost(const StepShape& shape) const override {
-    double past = 0;
-    for (const SeqWork& s : shape.seqs) past += static_cast<double>(s.past_tokens);
-    const double t = c0 + c_tok * static_cast<double>(shape.total_tokens()) + c_kv * past;
-    return {t, 100.0 * t};
-  }
-  double idle_power_w() const override { return 10.0; }
-};
 
 std::vector<ServeRequest> same_requests(size_t n, double gap_s, uint64_t input, uint64_t output) {
   std::vector<ServeRequest> out(n);

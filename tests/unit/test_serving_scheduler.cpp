@@ -10,23 +10,12 @@
 #include "analysis/serving/serving_engine.h"
 #include "analysis/serving/serving_metrics.h"
 #include "analysis/serving/step_cost_table.h"
+#include "tests/unit/linear_step_costs.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
-
-constexpr double c0 = 1e-3, c_tok = 1e-5, c_kv = 1e-7;
-
-class LinearCosts final : public StepCostModel {
- public:
-  StepCost cost(const StepShape& shape) const override {
-    double past = 0;
-    for (const SeqWork& s : shape.seqs) past += static_cast<double>(s.past_tokens);
-    const double t = c0 + c_tok * static_cast<double>(shape.total_tokens()) + c_kv * past;
-    return {t, 100.0 * t};
-  }
-  double idle_power_w() const override { return 10.0; }
-};
 
 ServeRequest request(double arrival_s, uint64_t input, uint64_t output, int32_t priority = 0) {
   return {"", arrival_s, input, output, priority, 0};

@@ -4,27 +4,19 @@
 #include <cmath>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/input_error_of.h"
 #include "workloads/traffic/request_trace.h"
 #include "workloads/traffic/traffic_generator.h"
 
 using namespace npusim;
+using namespace npusim_test;
 
 namespace {
 std::string error_of(const std::string& text) {
-  try {
-    parse_request_trace(text, "t.jsonl");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { parse_request_trace(text, "t.jsonl"); });
 }
 std::string dist_error(const std::string& text) {
-  try {
-    parse_token_distribution(text, "--input-tokens");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { parse_token_distribution(text, "--input-tokens"); });
 }
 }  // namespace
 

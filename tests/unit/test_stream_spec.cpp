@@ -2,20 +2,17 @@
 #include <doctest/doctest.h>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/input_error_of.h"
 #include "workloads/traffic/stream_spec.h"
 
 using namespace npusim;
+using namespace npusim_test;
 using Json = nlohmann::json;
 
 namespace {
 
 std::string error_of(const Json& document) {
-  try {
-    parse_stream_traffic(document, "t.json");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { parse_stream_traffic(document, "t.json"); });
 }
 
 }  // namespace

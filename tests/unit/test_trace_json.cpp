@@ -10,10 +10,13 @@
 #include <tuple>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/input_error_of.h"
 #include "workloads/exporters/trace_export.h"
 #include "workloads/exporters/trace_json_schema.h"
 #include "workloads/importers/trace_json.h"
 #include "workloads/zoo/model_zoo.h"
+
+using namespace npusim_test;
 
 namespace {
 
@@ -111,12 +114,7 @@ Workload parse(const std::string& text) {
 
 // The single error a bad trace raises: "t.json: <where>: <message>".
 std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return input_error_of([&] { parse(text); }, "(no error)");
 }
 
 std::string trace_of(const std::string& operators, const std::string& extra = "") {

@@ -5,43 +5,18 @@
 #include <string>
 
 #include "arch/spec/input_error.h"
+#include "tests/unit/zoo_fixtures.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace {
 
+using namespace npusim_test;
 using npusim::Activation;
 using npusim::ConvParams;
 using npusim::DType;
 using npusim::InputError;
 using npusim::OpKind;
 using npusim::Workload;
-
-Workload build(const std::string& text, DType default_dtype = DType::kInt8) {
-  return npusim::build_zoo_workload(npusim::parse_workload_spec(text), default_dtype);
-}
-
-size_t count_kind(const Workload& workload, OpKind kind) {
-  size_t count = 0;
-  for (const auto& op : workload.ops) count += op.kind == kind ? 1 : 0;
-  return count;
-}
-
-// Sum of conv output channels: BatchNorm (or, once folded, a bias) adds parameters per output channel.
-uint64_t conv_output_channels(const Workload& workload) {
-  uint64_t channels = 0;
-  for (const auto& op : workload.ops) {
-    if (const auto* conv = std::get_if<ConvParams>(&op.params)) channels += conv->out_c;
-  }
-  return channels;
-}
-
-const npusim::Operator& find_op(const Workload& workload, const std::string& name) {
-  for (const auto& op : workload.ops) {
-    if (op.name == name) return op;
-  }
-  FAIL("no operator named " << name);
-  return workload.ops.front();
-}
 
 // Producers come before consumers, and only the stem reads the network input (no producers).
 void check_wiring(const Workload& workload) {
@@ -55,7 +30,7 @@ void check_wiring(const Workload& workload) {
 }  // namespace
 
 TEST_CASE("zoo: resnet50 matches torchvision's conv+FC MACs and parameter count") {
-  const Workload w = build("resnet50");
+  const Workload w = build_zoo("resnet50");
   // torchvision resnet50 at 224: 4,089,184,256 conv+FC MACs (thop / NNI count_flops_params, FC included).
   // Exact, so the tolerance is zero (1% would pass too; v1 with the stride on conv1 is 5.7% lower).
   CHECK(npusim::workload_macs(w) == 4089184256ull);
@@ -82,7 +57,7 @@ TEST_CASE("zoo: resnet50 matches torchvision's conv+FC MACs and parameter count"
 }
 
 TEST_CASE("zoo: mobilenetv2 matches torchvision's MACs and parameter count") {
-  const Workload w = build("mobilenetv2");
+  const Workload w = build_zoo("mobilenetv2");
   // torchvision mobilenet_v2 at 224: 300,774,272 conv+FC MACs ("300.77 M"), 3,504,872 parameters.
   // Exact (tolerance zero), well inside the 1% asked for.
   CHECK(npusim::workload_macs(w) == 300774272ull);
@@ -100,7 +75,7 @@ TEST_CASE("zoo: mobilenetv2 matches torchvision's MACs and parameter count") {
 }
 
 TEST_CASE("zoo: yolov5s matches Ultralytics' GFLOPs and fused parameter count") {
-  const Workload w = build("yolov5s");
+  const Workload w = build_zoo("yolov5s");
   // Ultralytics README (v6.0): yolov5s 16.5 GFLOPs at 640, FLOPs = 2 x MACs; within 3%.
   const double gflops = 2.0 * static_cast<double>(npusim::workload_macs(w)) / 1e9;
   CHECK(gflops == doctest::Approx(16.5).epsilon(0.03));
@@ -124,17 +99,17 @@ TEST_CASE("zoo: yolov5s matches Ultralytics' GFLOPs and fused parameter count") 
 
 TEST_CASE("zoo: yolov5s at 320 costs a quarter of 640") {
   // 320 is a multiple of 32, so every feature map halves in both dimensions and each conv's MACs quarter.
-  CHECK(npusim::workload_macs(build("yolov5s:resolution=320")) * 4 ==
-        npusim::workload_macs(build("yolov5s")));
-  CHECK_THROWS_WITH_AS(build("yolov5s:resolution=100"),
+  CHECK(npusim::workload_macs(build_zoo("yolov5s:resolution=320")) * 4 ==
+        npusim::workload_macs(build_zoo("yolov5s")));
+  CHECK_THROWS_WITH_AS(build_zoo("yolov5s:resolution=100"),
                        doctest::Contains("yolov5s.resolution: expected a multiple of 32"), InputError);
-  CHECK_THROWS_AS(build("resnet50:resolution=32768"), InputError);  // a multiple of 32, but over the cap
+  CHECK_THROWS_AS(build_zoo("resnet50:resolution=32768"), InputError);  // a multiple of 32, but over the cap
 }
 
 TEST_CASE("zoo: batch scales MACs linearly and leaves weights alone") {
   for (const char* name : {"resnet50", "mobilenetv2", "yolov5s"}) {
-    const Workload one = build(name);
-    const Workload four = build(std::string(name) + ":batch=4");
+    const Workload one = build_zoo(name);
+    const Workload four = build_zoo(std::string(name) + ":batch=4");
     CHECK_MESSAGE(npusim::workload_macs(four) == 4 * npusim::workload_macs(one), name);
     CHECK_MESSAGE(npusim::workload_weight_bytes(four) == npusim::workload_weight_bytes(one), name);
     CHECK(four.ops.front().batch == 4);
@@ -142,59 +117,50 @@ TEST_CASE("zoo: batch scales MACs linearly and leaves weights alone") {
 }
 
 TEST_CASE("zoo: dtype param overrides the default and scales weight bytes") {
-  const Workload int8 = build("resnet50");
-  const Workload bf16 = build("resnet50:dtype=bf16");
-  const Workload fp32_default = build("resnet50", DType::kFp32);
+  const Workload int8 = build_zoo("resnet50");
+  const Workload bf16 = build_zoo("resnet50:dtype=bf16");
+  const Workload fp32_default = build_zoo("resnet50", DType::kFp32);
   CHECK(bf16.ops.front().dtype == DType::kBf16);
   CHECK(npusim::workload_weight_bytes(bf16) == 2 * npusim::workload_weight_bytes(int8));
   CHECK(npusim::workload_weight_bytes(fp32_default) == 4 * npusim::workload_weight_bytes(int8));
 }
 
 TEST_CASE("zoo: single-op workloads count exactly") {
-  const Workload gemm = build("gemm:m=512,n=384,k=256,batch=3");
+  const Workload gemm = build_zoo("gemm:m=512,n=384,k=256,batch=3");
   REQUIRE(gemm.ops.size() == 1);
   CHECK(npusim::workload_macs(gemm) == 3ull * 512 * 384 * 256);
   CHECK(npusim::workload_weight_bytes(gemm) == 384ull * 256);  // B shared across the batch
 
-  const Workload matmul = build("matmul:m=64,n=64,k=128,dtype=fp16");
+  const Workload matmul = build_zoo("matmul:m=64,n=64,k=128,dtype=fp16");
   CHECK(npusim::workload_macs(matmul) == 64ull * 64 * 128);
   CHECK(npusim::workload_weight_bytes(matmul) == 0);  // both operands are activations
 
   // 56x56 output (pad 1 keeps the size), 64 filters of 3x3x64.
-  const Workload conv = build("conv:h=56,w=56,c=64,k=64,r=3,s=3,stride=1,pad=1");
+  const Workload conv = build_zoo("conv:h=56,w=56,c=64,k=64,r=3,s=3,stride=1,pad=1");
   CHECK(npusim::workload_macs(conv) == 56ull * 56 * 64 * 3 * 3 * 64);
   // Depthwise stride 2: 28x28 output, one 3x3 window per channel.
-  const Workload dw = build("conv:h=56,w=56,c=32,k=32,r=3,stride=2,pad=1,groups=32");
+  const Workload dw = build_zoo("conv:h=56,w=56,c=32,k=32,r=3,stride=2,pad=1,groups=32");
   CHECK(npusim::is_depthwise(std::get<ConvParams>(dw.ops.front().params)));
   CHECK(npusim::workload_macs(dw) == 28ull * 28 * 32 * 3 * 3);
 
-  const Workload fc = build("fc:in=2048,out=1000,batch=8");
+  const Workload fc = build_zoo("fc:in=2048,out=1000,batch=8");
   CHECK(npusim::workload_macs(fc) == 8ull * 2048 * 1000);
   CHECK(npusim::workload_weight_bytes(fc) == 2048ull * 1000);
 }
 
 TEST_CASE("zoo: bad specs throw InputError with the field path") {
-  CHECK_THROWS_WITH_AS(build("resnet51"),
-                       doctest::Contains("<workload>: resnet51: unknown workload; known: resnet50"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("resnet50:m=3"),
-                       doctest::Contains("resnet50.m: unknown parameter; known: batch, dtype, resolution"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("resnet50:batch=0"),
-                       doctest::Contains("resnet50.batch: expected a positive integer"), InputError);
-  CHECK_THROWS_WITH_AS(build("mobilenetv2:dtype=int4"),
-                       doctest::Contains("mobilenetv2.dtype: expected one of"), InputError);
-  CHECK_THROWS_WITH_AS(build("gemm:m=4,n=4"), doctest::Contains("gemm.k: missing required parameter"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("gemm:m=4,n=4,k=4,groups=2"),
-                       doctest::Contains("gemm.groups: unknown parameter"), InputError);
-  CHECK_THROWS_WITH_AS(build("conv:h=8,w=8,c=64,k=64,r=3,groups=3"),
-                       doctest::Contains("conv.groups: expected a divisor"), InputError);
-  CHECK_THROWS_WITH_AS(build("conv:h=2,w=8,c=4,k=4,r=5"),
-                       doctest::Contains("conv.r: expected a kernel no taller"), InputError);
-  CHECK_THROWS_WITH_AS(build("conv:h=4294967295,w=8,c=4,k=4,r=3,pad=1"),
-                       doctest::Contains("conv.pad: expected"), InputError);
-  CHECK_THROWS_WITH_AS(build("fc:in=8"), doctest::Contains("fc.out: missing required parameter"), InputError);
+  check_rejected_specs({
+      {"resnet51", "<workload>: resnet51: unknown workload; known: resnet50"},
+      {"resnet50:m=3", "resnet50.m: unknown parameter; known: batch, dtype, resolution"},
+      {"resnet50:batch=0", "resnet50.batch: expected a positive integer"},
+      {"mobilenetv2:dtype=int4", "mobilenetv2.dtype: expected one of"},
+      {"gemm:m=4,n=4", "gemm.k: missing required parameter"},
+      {"gemm:m=4,n=4,k=4,groups=2", "gemm.groups: unknown parameter"},
+      {"conv:h=8,w=8,c=64,k=64,r=3,groups=3", "conv.groups: expected a divisor"},
+      {"conv:h=2,w=8,c=4,k=4,r=5", "conv.r: expected a kernel no taller"},
+      {"conv:h=4294967295,w=8,c=4,k=4,r=3,pad=1", "conv.pad: expected"},
+      {"fc:in=8", "fc.out: missing required parameter"},
+  });
 }
 
 TEST_CASE("zoo: the listing names each workload once and every name resolves") {

@@ -5,33 +5,20 @@
 #include <string>
 
 #include "arch/spec/input_error.h"
+#include "tests/unit/zoo_fixtures.h"
 #include "workloads/zoo/model_zoo.h"
 
 namespace {
 
+using namespace npusim_test;
 using npusim::AttentionParams;
 using npusim::DType;
 using npusim::InputError;
 using npusim::OpKind;
 using npusim::Workload;
 
-Workload build(const std::string& text, DType default_dtype = DType::kBf16) {
-  return npusim::build_zoo_workload(npusim::parse_workload_spec(text), default_dtype);
-}
-
-size_t count_kind(const Workload& workload, OpKind kind) {
-  size_t count = 0;
-  for (const auto& op : workload.ops) count += op.kind == kind ? 1 : 0;
-  return count;
-}
-
-const npusim::Operator& find_op(const Workload& workload, const std::string& name) {
-  for (const auto& op : workload.ops) {
-    if (op.name == name) return op;
-  }
-  FAIL("no operator named " << name);
-  return workload.ops.front();
-}
+// Transformers default to bf16 where a spec names no dtype.
+Workload build(const std::string& text) { return build_zoo(text, DType::kBf16); }
 
 // Producers come before consumers; only gathers and the patch embedding read no producer.
 void check_wiring(const Workload& workload) {
@@ -42,8 +29,6 @@ void check_wiring(const Workload& workload) {
     for (const uint32_t input : op.inputs) CHECK_MESSAGE(input < i, op.name);
   }
 }
-
-double relative_error(double value, double reference) { return (value - reference) / reference; }
 
 // Per encoder/decoder layer with biases, width d and FFN f: Q, K, V and output projections 4(d^2 + d),
 // FFN d*f + f + f*d + d, two LayerNorms 4d.
@@ -65,7 +50,7 @@ TEST_CASE("zoo: bert-base and bert-large parameter counts and MACs") {
   const uint64_t base_params = 23837184ull + 12 * 7087872ull + 590592ull;
   CHECK(base_params == 109482240ull);
   CHECK(npusim::workload_parameters(base) == base_params);
-  CHECK(std::abs(relative_error(static_cast<double>(base_params), 110e6)) < 0.005);
+  CHECK(relative_error(static_cast<double>(base_params), 110e6) < 0.005);
   // bf16: two bytes per parameter, except that the embeddings read only the gathered rows (seq 128).
   const uint64_t gathered = 3 * 128 * 768;  // word, position and token-type rows for 128 tokens
   CHECK(npusim::workload_weight_bytes(base) ==
@@ -87,7 +72,7 @@ TEST_CASE("zoo: bert-base and bert-large parameter counts and MACs") {
   const uint64_t large_params = 31782912ull + 24 * biased_layer_params(1024, 4096) + 1024 * 1024 + 1024;
   CHECK(large_params == 335141888ull);
   CHECK(npusim::workload_parameters(large) == large_params);
-  CHECK(std::abs(relative_error(static_cast<double>(large_params), 340e6)) < 0.015);
+  CHECK(relative_error(static_cast<double>(large_params), 340e6) < 0.015);
   CHECK(npusim::workload_macs(large) ==
         384ull * 24 * layer_macs_per_token(1024, 4096) + 24ull * 2 * 1024 * 384 * 384 + 1024 * 1024);
 }
@@ -100,7 +85,7 @@ TEST_CASE("zoo: gpt2 counts its tied head once and its causal attention by visib
   const uint64_t params = 38597376ull + 786432ull + 12 * biased_layer_params(768, 3072) + 1536;
   CHECK(params == 124439808ull);
   CHECK(npusim::workload_parameters(w) == params);
-  CHECK(std::abs(relative_error(static_cast<double>(params), 124e6)) < 0.005);
+  CHECK(relative_error(static_cast<double>(params), 124e6) < 0.005);
   // The tied head still streams its weights: 768*50257 elements read per pass.
   CHECK(npusim::op_weight_bytes(find_op(w, "lm_head")) == 2ull * 768 * 50257);
   CHECK(npusim::op_parameters(find_op(w, "lm_head")) == 0);
@@ -127,7 +112,7 @@ TEST_CASE("zoo: llama2-7b and llama3.1-8b match the published parameter counts")
   const uint64_t params2 = 2 * 131072000ull + 32 * layer2 + 4096;
   CHECK(params2 == 6738415616ull);
   CHECK(npusim::workload_parameters(llama2) == params2);
-  CHECK(std::abs(relative_error(static_cast<double>(params2), 6.74e9)) < 0.001);
+  CHECK(relative_error(static_cast<double>(params2), 6.74e9) < 0.001);
 
   // Llama-3.1-8B (HF meta-llama/Llama-3.1-8B): embed 128256*4096 = 525,336,576; per layer q and o
   // 2*4096^2, k and v 2*4096*1024 (8 K/V heads of 128), gate/up/down 3*4096*14336, norms 8192; untied
@@ -137,7 +122,7 @@ TEST_CASE("zoo: llama2-7b and llama3.1-8b match the published parameter counts")
   const uint64_t params3 = 2 * 525336576ull + 32 * layer3 + 4096;
   CHECK(params3 == 8030261248ull);
   CHECK(npusim::workload_parameters(llama3) == params3);
-  CHECK(std::abs(relative_error(static_cast<double>(params3), 8.03e9)) < 0.001);
+  CHECK(relative_error(static_cast<double>(params3), 8.03e9) < 0.001);
   const auto& attention = std::get<AttentionParams>(find_op(llama3, "layers.0.self_attn").params);
   CHECK(attention.heads == 32);
   CHECK(attention.kv_heads == 8);
@@ -182,13 +167,13 @@ TEST_CASE("zoo: vit-b16 matches timm's parameter count and MACs") {
   const uint64_t params = 590592ull + 768 + 151296 + 12 * biased_layer_params(768, 3072) + 1536 + 769000;
   CHECK(params == 86567656ull);
   CHECK(npusim::workload_parameters(w) == params);
-  CHECK(std::abs(relative_error(static_cast<double>(params), 86.6e6)) < 0.001);
+  CHECK(relative_error(static_cast<double>(params), 86.6e6) < 0.001);
   // MACs: 196 patches * 768 * 768 (K = 16*16*3), 197 tokens * 12 layers of projections, 12 * 2*768*197^2
   // attention, the head on the CLS token. 17.56 G, timm's "17.6 GMACs" within 0.5%.
   const uint64_t macs = 196ull * 768 * 768 + 197ull * 12 * layer_macs_per_token(768, 3072) +
                         12ull * 2 * 768 * 197 * 197 + 768ull * 1000;
   CHECK(npusim::workload_macs(w) == macs);
-  CHECK(std::abs(relative_error(static_cast<double>(macs), 17.6e9)) < 0.005);
+  CHECK(relative_error(static_cast<double>(macs), 17.6e9) < 0.005);
   check_wiring(w);
 }
 
@@ -208,28 +193,19 @@ TEST_CASE("zoo: transformers scale with batch and seq, and take the attention fo
 }
 
 TEST_CASE("zoo: bad transformer specs throw InputError with the field path") {
-  CHECK_THROWS_WITH_AS(build("bert-base:heads=7"),
-                       doctest::Contains("bert-base.heads: expected a divisor of the model width 768, got 7"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("llama3.1-8b:kv_heads=5"),
-                       doctest::Contains("llama3.1-8b.kv_heads: expected a divisor of heads (32), got 5"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("llama3.1-8b:heads=4"),
-                       doctest::Contains("llama3.1-8b.heads: expected a multiple of kv_heads (8)"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("bert-base:seq=0"),
-                       doctest::Contains("bert-base.seq: expected a positive integer"), InputError);
-  CHECK_THROWS_WITH_AS(build("bert-base:seq=513"),
-                       doctest::Contains("bert-base.seq: expected seq + past <= 512"), InputError);
-  CHECK_THROWS_WITH_AS(build("gpt2:seq=1000,past=100"),
-                       doctest::Contains("gpt2.past: expected seq + past <= 1024"), InputError);
-  CHECK_THROWS_WITH_AS(build("bert-base:past=3"), doctest::Contains("bert-base.past: unknown parameter"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("vit-b16:seq=10"), doctest::Contains("vit-b16.seq: unknown parameter"),
-                       InputError);
-  CHECK_THROWS_WITH_AS(build("gpt2:attention=flash"),
-                       doctest::Contains("gpt2.attention: expected fused or unfused, got 'flash'"),
-                       InputError);
+  check_rejected_specs(
+      {
+          {"bert-base:heads=7", "bert-base.heads: expected a divisor of the model width 768, got 7"},
+          {"llama3.1-8b:kv_heads=5", "llama3.1-8b.kv_heads: expected a divisor of heads (32), got 5"},
+          {"llama3.1-8b:heads=4", "llama3.1-8b.heads: expected a multiple of kv_heads (8)"},
+          {"bert-base:seq=0", "bert-base.seq: expected a positive integer"},
+          {"bert-base:seq=513", "bert-base.seq: expected seq + past <= 512"},
+          {"gpt2:seq=1000,past=100", "gpt2.past: expected seq + past <= 1024"},
+          {"bert-base:past=3", "bert-base.past: unknown parameter"},
+          {"vit-b16:seq=10", "vit-b16.seq: unknown parameter"},
+          {"gpt2:attention=flash", "gpt2.attention: expected fused or unfused, got 'flash'"},
+      },
+      DType::kBf16);
   // 4096 / 40 heads leaves no integer head size; 4096 / 4096 = 1 is odd, so rotary cannot pair it.
   CHECK_THROWS_AS(build("llama2-7b:heads=40"), InputError);
   CHECK_THROWS_WITH_AS(build("llama2-7b:heads=4096"), doctest::Contains("even head size"), InputError);

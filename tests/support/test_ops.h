@@ -1,0 +1,54 @@
+// Operators built by hand for the mapper, partitioning, GPU-model and simulation tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "workloads/ir/operator.h"
+
+namespace npusim_test {
+
+// An m x k times k x n fully connected layer, the k x n side its weights, batch 1.
+inline npusim::Operator fc_op(const std::string& name, uint64_t m, uint64_t n, uint64_t k,
+                              npusim::DType dtype = npusim::DType::kInt8) {
+  npusim::Operator op;
+  op.name = name;
+  op.kind = npusim::OpKind::kFullyConnected;
+  op.dtype = dtype;
+  op.params = npusim::MatMulParams{m, n, k, true};
+  return op;
+}
+
+// A residual add of two tensors of `elements` each, reading the outputs of operators `inputs`.
+inline npusim::Operator add_op(uint64_t elements, std::vector<uint32_t> inputs = {},
+                               npusim::DType dtype = npusim::DType::kInt8) {
+  npusim::Operator op;
+  op.name = "add";
+  op.kind = npusim::OpKind::kElementwise;
+  op.dtype = dtype;
+  op.params = npusim::EltwiseParams{elements, 2, npusim::EltwiseKind::kAdd};
+  op.inputs = std::move(inputs);
+  return op;
+}
+
+// A square size x size x in_c -> out_c convolution, int8, batch 1.
+inline npusim::Operator conv_op(const std::string& name, uint32_t size, uint32_t in_c, uint32_t out_c,
+                                uint32_t kernel, uint32_t stride, uint32_t pad, uint32_t groups = 1) {
+  npusim::Operator op;
+  op.name = name;
+  op.kind = npusim::OpKind::kConv2d;
+  npusim::ConvParams conv;
+  conv.in_h = conv.in_w = size;
+  conv.in_c = in_c;
+  conv.out_c = out_c;
+  conv.kernel_h = conv.kernel_w = kernel;
+  conv.stride_h = conv.stride_w = stride;
+  conv.pad_top = conv.pad_bottom = conv.pad_left = conv.pad_right = pad;
+  conv.groups = groups;
+  op.params = conv;
+  return op;
+}
+
+}  // namespace npusim_test
