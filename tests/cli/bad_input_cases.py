@@ -177,6 +177,11 @@ CASES = [
     # ---- sweeps and regress ----
     {"name": "regress results missing", "args": ["regress", "--golden", "{dir}/g", "--results", "{dir}/nothing"],
      "expect": "--results"},
+    # A golden nested past the JSON depth limit (fuzz_golden found --update overflowing the stack on one).
+    {"name": "regress golden nested too deep",
+     "files": {"s.json": {"points": [{"name": "p", "npu": "edge-int8", "workload": "fc:in=8,out=8"}]},
+               "g/p.json": '{"point": {}, "metrics": {"cycles": ' + "[" * 100000 + "]" * 100000 + "}}"},
+     "args": ["regress", "--suite", "{dir}/s.json", "--golden", "{dir}/g"], "expect": ["p.json", "nesting deeper"]},
     {"name": "sweep name escapes", "files": {"s.json": {**SWEEP, "name": "../../../../tmp/x"}},
      "args": ["sweep", "{dir}/s.json", "--out", "{out}"], "expect": ["s.json", "name"]},
     {"name": "sweep unknown key", "files": {"s.json": {**SWEEP, "axis": []}},
