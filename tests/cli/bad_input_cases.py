@@ -171,6 +171,9 @@ CASES = [
                                                          "--decode-samples", "-1"],
      "expect": "--decode-samples"},
     {"name": "--gpu unknown", "args": RUN + ["--workload", "resnet50", "--gpu", "rtx9090"], "expect": "--gpu"},
+    # Boost's message for a bad value replaced "%value%" with the value forever (a hang found by fuzz_cli).
+    {"name": "flag value holding a message placeholder", "args": ["serve", "--requests", "24%value%"],
+     "expect": ["--requests", "is invalid"]},
     {"name": "validate missing file", "args": ["validate", "{dir}/absent.json"], "expect": "absent.json"},
     {"name": "export-trace to a directory", "args": ["export-trace", "--workload", "resnet50", "--out", "{dir}"],
      "expect": ["--out", "directory"]},
