@@ -169,7 +169,7 @@ nlohmann::ordered_json read_golden(const SuitePoint& point, const std::string& f
   const std::string text = read_text_file(file).value_or("");
   try {
     // JSON as every input is held to (nesting depth, no repeated keys): a golden nested 30,000 levels
-    // deep overflowed the stack of the comparison and the changes table (found by fuzz_golden).
+    // deep overflowed the stack of the comparison and the changes table (an input crafted for fuzz_golden).
     parse_json_text(text, file);
   } catch (const InputError&) {
     return golden;

@@ -180,7 +180,7 @@ CASES = [
     # ---- sweeps and regress ----
     {"name": "regress results missing", "args": ["regress", "--golden", "{dir}/g", "--results", "{dir}/nothing"],
      "expect": "--results"},
-    # A golden nested past the JSON depth limit (fuzz_golden found --update overflowing the stack on one).
+    # A golden nested past the JSON depth limit (fed to fuzz_golden, one overflowed the stack of --update).
     {"name": "regress golden nested too deep",
      "files": {"s.json": {"points": [{"name": "p", "npu": "edge-int8", "workload": "fc:in=8,out=8"}]},
                "g/p.json": '{"point": {}, "metrics": {"cycles": ' + "[" * 100000 + "]" * 100000 + "}}"},

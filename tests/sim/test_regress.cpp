@@ -129,7 +129,7 @@ TEST_CASE("regress: a golden folder that does not match the suite is bad input (
 
 TEST_CASE("regress: a golden that breaks the JSON rules reads as none (--update rewrites it), no crash") {
   // 100,000 nested arrays: past the 256 levels any input may nest. The comparison and the table of
-  // changes recurse once per level, so the lenient --update read must refuse it (found by fuzz_golden).
+  // changes recurse once per level, so the lenient --update read must refuse it (fuzz_golden, crafted).
   npusim::SuitePoint point;
   point.name = "p";
   point.definition = {{"npu", "edge-int8"}, {"workload", "fc:in=8,out=8"}};
