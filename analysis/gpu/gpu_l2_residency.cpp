@@ -19,7 +19,9 @@ std::vector<GpuL2Traffic> simulate_l2_residency(const std::vector<GpuKernelTenso
   double used = 0.0;
   for (size_t k = 0; k < kernels.size(); ++k) {
     for (const auto& [producer, bytes] : kernels[k].inputs) {
-      const auto it = std::find_if(lru.begin(), lru.end(), [&](const Resident& r) { return r.kernel == producer; });
+      // An init-capture: clang (the fuzz build) cannot capture a structured binding before C++20.
+      const auto it =
+          std::find_if(lru.begin(), lru.end(), [wanted = producer](const Resident& r) { return r.kernel == wanted; });
       if (it == lru.end()) continue;
       traffic[k].hit_bytes += std::min(bytes, it->bytes);
       const Resident touched = *it;

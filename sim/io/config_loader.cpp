@@ -133,4 +133,9 @@ void apply_override(ConfigDocument& config, const std::string& root, const std::
   if (config.file.find(" (with --set)") == std::string::npos) config.file += " (with --set)";
 }
 
+std::string default_calibration_file() {
+  return (std::filesystem::path(configs_dir()).parent_path() / "analysis" / "calibration" / "mlperf_v3_0.csv")
+      .string();
+}
+
 }  // namespace npusim

@@ -27,4 +27,7 @@ ConfigDocument load_config_document(const std::string& spec, const std::string& 
 // rejected: a base is layered when the file loads (name the preset with --npu instead).
 void apply_override(ConfigDocument& config, const std::string& root, const std::string& assignment);
 
+// analysis/calibration/mlperf_v3_0.csv beside the configs/ directory (validate-gpu's default data).
+std::string default_calibration_file();
+
 }  // namespace npusim

@@ -12,7 +12,6 @@
 
 #include "arch/spec/input_error.h"
 #include "sim/io/atomic_file.h"
-#include "sim/io/text_file.h"
 #include "sim/regress/regress_suite.h"
 #include "sim/sweep/point_runner.h"
 
@@ -77,19 +76,6 @@ ResultSet suite_results(const RegressOptions& options, const RegressionSuite& su
   ResultSet results = run_suite(suite, dir, options.jobs);
   if (options.out_dir.empty()) fs::remove_all(dir);
   return results;
-}
-
-// The golden document in `file`, or an empty one for the point when there is none (`found` says which).
-nlohmann::ordered_json read_golden(const SuitePoint& point, const std::string& file, bool& found) {
-  nlohmann::ordered_json golden =
-      nlohmann::ordered_json{{"point", point.definition}, {"metrics", nlohmann::ordered_json::object()}};
-  found = false;
-  if (fs::exists(file)) {
-    const auto loaded = nlohmann::ordered_json::parse(read_text_file(file).value_or(""), nullptr, false);
-    found = loaded.is_object() && loaded.contains("metrics") && loaded["metrics"].is_object();
-    if (found) golden = loaded;
-  }
-  return golden;
 }
 
 GoldenPass compare_with_goldens(const RegressOptions& options, const RegressionSuite& suite,

@@ -35,6 +35,11 @@ void perturb_suite(RegressionSuite& suite, const std::vector<std::string>& sets,
 // suite entry; anything else is an InputError naming the file (run --update after editing the suite).
 void check_golden_dir(const RegressionSuite& suite, const std::string& golden_dir);
 
+// The golden document in `file` as --update and the comparison read it, or an empty one for the point
+// when there is none, it breaks the JSON rules of every input (arch/spec/json_text.h) or it is no object
+// with "metrics" (`found` says which); never throws for its content.
+nlohmann::ordered_json read_golden(const SuitePoint& point, const std::string& file, bool& found);
+
 nlohmann::ordered_json golden_document(const SuitePoint& point, const nlohmann::ordered_json& result_line);
 
 struct MetricChange {

@@ -99,16 +99,6 @@ void throw_plan_does_not_fit(Bytes weight_bytes, Bytes kv_cache_bytes, Bytes cap
                                gigabytes(capacity_bytes)));
 }
 
-SystemConfig resolve_system_config(const std::string& spec, const std::vector<std::string>& overrides,
-                                   std::string* source) {
-  ConfigDocument document = load_config_document(spec, "systems");
-  for (const auto& assignment : overrides) {
-    if (assignment.rfind("system.", 0) == 0) apply_override(document, "system", assignment);
-  }
-  if (source != nullptr) *source = document.file;
-  return parse_system_config(document.document, document.file);
-}
-
 RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc,
                                     std::string* timeline_json) {
   std::vector<std::string> overrides = options.overrides;

@@ -25,10 +25,6 @@ struct MultichipOptions {
 // The InputError at --tp for a plan whose weights and KV cache exceed a chip's DRAM, by how much.
 [[noreturn]] void throw_plan_does_not_fit(Bytes weight_bytes, Bytes kv_cache_bytes, Bytes capacity_bytes);
 
-// The system config with its "system." overrides; a preset name or a file.
-SystemConfig resolve_system_config(const std::string& spec, const std::vector<std::string>& overrides,
-                                   std::string* source);
-
 // `timeline_json` (when not null and options.timeline_file is set) receives the system's timeline.
 RunReport execute_multichip_llm_run(const RunOptions& options, const LlmOptions& llm, const MultichipOptions& mc,
                                     std::string* timeline_json = nullptr);

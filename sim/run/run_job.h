@@ -7,6 +7,7 @@
 
 #include "arch/spec/npu_config.h"
 #include "sim/report/run_report.h"
+#include "sim/run/device_presets.h"  // resolve_npu_config, resolve_gpu_baseline
 #include "sim/run/progress_meter.h"
 
 namespace npusim {
@@ -41,14 +42,6 @@ DType dtype_option(const std::string& text);
 
 // The run's operand type for operators that do not fix one: --dtype, else the NPU's first supported type.
 DType resolve_dtype(const RunOptions& options, const NpuConfig& config);
-
-// Loads, layers, overrides and validates an NPU config; `source` receives the file it came from.
-// Overrides for other roots ("gpu.") are skipped here; a root that is neither is an error.
-NpuConfig resolve_npu_config(const std::string& spec, const std::vector<std::string>& overrides,
-                             std::string* source);
-
-// The GPU baseline config (preset name or file) with its "gpu." overrides, and the model's calibration error.
-GpuBaseline resolve_gpu_baseline(const std::string& spec, const std::vector<std::string>& overrides);
 
 RunReport execute_run(const RunOptions& options);
 

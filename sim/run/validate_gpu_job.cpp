@@ -26,11 +26,6 @@ std::string read_text_file(const std::string& path) {
 
 }  // namespace
 
-std::string default_calibration_file() {
-  return (std::filesystem::path(configs_dir()).parent_path() / "analysis" / "calibration" / "mlperf_v3_0.csv")
-      .string();
-}
-
 int validate_gpu_command(const ValidateGpuOptions& options) {
   for (const auto& assignment : options.overrides) {
     if (assignment.rfind("gpu.", 0) != 0)

@@ -14,9 +14,6 @@ struct ValidateGpuOptions {
   bool json = false;
 };
 
-// analysis/calibration/mlperf_v3_0.csv beside the configs/ directory.
-std::string default_calibration_file();
-
 // Returns the exit code; bad input (file, row, column, flag) throws InputError.
 int validate_gpu_command(const ValidateGpuOptions& options);
 

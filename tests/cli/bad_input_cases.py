@@ -171,12 +171,20 @@ CASES = [
                                                          "--decode-samples", "-1"],
      "expect": "--decode-samples"},
     {"name": "--gpu unknown", "args": RUN + ["--workload", "resnet50", "--gpu", "rtx9090"], "expect": "--gpu"},
+    # Boost's message for a bad value replaced "%value%" with the value forever (a hang found by fuzz_cli).
+    {"name": "flag value holding a message placeholder", "args": ["serve", "--requests", "24%value%"],
+     "expect": ["--requests", "is invalid"]},
     {"name": "validate missing file", "args": ["validate", "{dir}/absent.json"], "expect": "absent.json"},
     {"name": "export-trace to a directory", "args": ["export-trace", "--workload", "resnet50", "--out", "{dir}"],
      "expect": ["--out", "directory"]},
     # ---- sweeps and regress ----
     {"name": "regress results missing", "args": ["regress", "--golden", "{dir}/g", "--results", "{dir}/nothing"],
      "expect": "--results"},
+    # A golden nested past the JSON depth limit (fed to fuzz_golden, one overflowed the stack of --update).
+    {"name": "regress golden nested too deep",
+     "files": {"s.json": {"points": [{"name": "p", "npu": "edge-int8", "workload": "fc:in=8,out=8"}]},
+               "g/p.json": '{"point": {}, "metrics": {"cycles": ' + "[" * 100000 + "]" * 100000 + "}}"},
+     "args": ["regress", "--suite", "{dir}/s.json", "--golden", "{dir}/g"], "expect": ["p.json", "nesting deeper"]},
     {"name": "sweep name escapes", "files": {"s.json": {**SWEEP, "name": "../../../../tmp/x"}},
      "args": ["sweep", "{dir}/s.json", "--out", "{out}"], "expect": ["s.json", "name"]},
     {"name": "sweep unknown key", "files": {"s.json": {**SWEEP, "axis": []}},

@@ -2,7 +2,7 @@
 """Writes the fuzzers' seed corpora: small npusim traces (every op kind) and small ONNX models (python3-onnx;
 weights without values, so each file is a few hundred bytes). Run from the repository root after changing
 the formats:  python3 tests/fuzz/make_seeds.py  (needs build/npusim for the traces; --text-only writes
-just the config, SCALE-Sim, workload-string and sweep-file seeds)."""
+just the text seeds: config, SCALE-Sim, workload-string, sweep-file, traffic, fleet, golden and CLI)."""
 
 import os
 import subprocess
@@ -88,6 +88,45 @@ def text_seeds():
     write_seed("seeds_sweep_files", "suite", b"\x02" + read("tests/regression/suite.json"))
     write_seed("seeds_sweep_files", "results", b"\x01" + b'{"id": "a1", "index": 0, "status": "ok", '
                b'"axes": {"npu.array.rows": 16}, "workload": "gemm:m=8,n=8,k=8", "totals": {"cycles": 10}}\n')
+
+    new_target_seeds()
+
+
+# Command lines from the README's examples, one argument per NUL-separated part (fuzz_cli splits there).
+CLI_SEEDS = {
+    "run": "run --npu edge-int8 --workload resnet50:batch=4 --gpu none --set npu.sram.banks=8 --layers all -q",
+    "run-llm": "run --npu edge-int8 --workload llama2-7b:layers=2 --prefill 16 --decode 8 --decode-samples 2",
+    "run-system": "run --system rngd-server-8 --workload llama3.1-8b --decode 4 --tp 4 --pp 2 --all-reduce tree",
+    "serve": "serve --npu furiosa-rngd --model llama3.1-8b:layers=2 --rate 50 --requests 24 --input-tokens "
+             "uniform:16:160 --output-tokens fixed:8 --scheduler sarathi --slo ttft_p90_s=0.01,tpot_p99_s=0.002",
+    "serve-streams": "serve --npu edge-int8 --traffic traces/examples/streams/cameras.json --policy edf "
+                     "--duration-s 1 --find-max-streams cam",
+    "sweep": "sweep configs/sweeps/array-sram-dram.json -j 2 --slurm-script --partition debug --array-tasks 4",
+    "pareto": "pareto sweeps/x --x cycles --y energy_j --maximize-y --where inferences_per_s>=240 --rate 100",
+    "regress": "regress --golden tests/regression/golden --jobs 2 --set npu.clock_mhz=500 --scale npu.sram.banks=2",
+    "fleet": "fleet small --quiet",
+    "validate": "validate edge-int8 --set npu.clock_mhz=500 --print",
+    "validate-gpu": "validate-gpu --gpu a100-sxm4-80gb --json",
+    "bench": "bench --case edge-int8:gemm:m=8,n=8,k=8 --repeat 1",
+    "export-trace": "export-trace --workload gemm:m=8,n=8,k=8 --batch 2 --dtype fp16",
+    "list": "list",
+}
+
+
+def new_target_seeds():
+    """Seeds of the traffic, fleet, golden and CLI targets, from the repository's own examples."""
+    write_seed("seeds_traffic", "chat-jsonl", b"\x00" + read("traces/examples/chat-requests.jsonl"))
+    write_seed("seeds_traffic", "cameras", b"\x01" + read("traces/examples/streams/cameras.json"))
+    write_seed("seeds_traffic", "gpt2-serving", b"\x01" + read("traces/examples/gpt2-serving.json"))
+    for name in ("small", "robots", "city-cameras-and-chat"):
+        write_seed("seeds_fleet", name, read(f"configs/fleet/{name}.json"))
+    import json
+    with open(os.path.join(HERE, "..", "regression", "suite.json"), encoding="utf-8") as f:
+        points = [p["name"] for p in json.load(f)["points"]]
+    for index, name in enumerate(points):  # the first byte picks the suite point
+        write_seed("seeds_golden", name, bytes([index]) + read(f"tests/regression/golden/{name}.json"))
+    for name, line in CLI_SEEDS.items():
+        write_seed("seeds_cli", name, "\0".join(line.split(" ")))
 
 
 if __name__ == "__main__":

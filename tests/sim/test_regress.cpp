@@ -1,5 +1,6 @@
 // `npusim regress`: a 1% change of any timing parameter moves some metric of the suite (so CI catches
-// it), exact integers and tolerant floats, and golden folders that do not match the suite (exit 2).
+// it), exact integers and tolerant floats, golden folders that do not match the suite (exit 2),
+// and goldens that break the JSON rules (read as none).
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "sim/regress/regress_suite.h"
 #include "tests/sim/cli_harness.h"
 
 using namespace npusim_test;
@@ -123,4 +125,27 @@ TEST_CASE("regress: a golden folder that does not match the suite is bad input (
       dir, "suite.json",
       R"({"points": [{"name": "a", "npu": "edge-int8", "workload": "fc:in=8,out=8", "sett": []}]})");
   check_bad("regress --suite " + suite + " --golden " + golden, "suite.json: points[0].sett: unknown field");
+}
+
+TEST_CASE("regress: a golden that breaks the JSON rules reads as none (--update rewrites it), no crash") {
+  // 100,000 nested arrays: past the 256 levels any input may nest. The comparison and the table of
+  // changes recurse once per level, so the lenient --update read must refuse it (fuzz_golden, crafted).
+  npusim::SuitePoint point;
+  point.name = "p";
+  point.definition = {{"npu", "edge-int8"}, {"workload", "fc:in=8,out=8"}};
+  const std::string dir = fresh_dir("regress_deep_golden");
+  const std::string deep = "{\"point\": 1, \"metrics\": {\"cycles\": " + std::string(100000, '[') +
+                           std::string(100000, ']') + "}}";
+  bool found = true;
+  const auto golden = npusim::read_golden(point, write_file(dir, "deep.json", deep), found);
+  CHECK_FALSE(found);
+  CHECK(golden["metrics"].empty());
+  CHECK(golden["point"] == point.definition);
+  const std::string twice = R"({"point": 1, "metrics": {"a": 1, "a": 2}})";
+  npusim::read_golden(point, write_file(dir, "twice.json", twice), found);
+  CHECK_FALSE(found);
+  const std::string metrics = R"({"point": 1, "metrics": {"a": 1}})";
+  const auto good = npusim::read_golden(point, write_file(dir, "good.json", metrics), found);
+  CHECK(found);
+  CHECK(good["metrics"]["a"] == 1);
 }

@@ -1,14 +1,15 @@
-// `npusim validate CONFIG`: parse and check a config without simulating; prints the resolved config.
-// `npusim validate --fields`: the table of every config field (the README's, generated).
+// Parses and validates the arguments of `npusim validate CONFIG`: parse and check a config without
+// simulating; prints the resolved config. `npusim validate --fields`: the table of every config field (the
+// README's, generated).
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/run/config_commands.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_validate(const Args& args) {
+std::optional<ValidateOptions> parse_validate_args(const Args& args) {
   ValidateOptions options;
   po::options_description described("Options");
   described.add_options()("config", po::value(&options.config),
@@ -22,13 +23,13 @@ int cmd_validate(const Args& args) {
   if (!parse_options(
           args, described, positional, values,
           "usage: npusim validate CONFIG [--set path=value] [--print] | npusim validate --fields")) {
-    return 0;
+    return std::nullopt;
   }
   if (!options.fields && values.count("config") == 0) {  // the message Boost gives a missing required option
     throw InputError("<cli>", "npusim validate",
                      "the option '--config' is required but missing (see --help)");
   }
-  return validate_command(options);
+  return options;
 }
 
 }  // namespace npusim

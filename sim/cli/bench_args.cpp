@@ -1,14 +1,15 @@
-// `npusim bench`: simulator speed. Each case runs `npusim run` in a child process (SystemC elaborates
-// once per process), timed from outside: wall seconds, simulated cycles per wall second, peak RSS.
+// Parses and validates the arguments of `npusim bench`: simulator speed. Each case runs `npusim run` in a
+// child process (SystemC elaborates once per process), timed from outside: wall seconds, simulated cycles per
+// wall second, peak RSS.
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/run/bench_job.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_bench(const Args& args) {
+std::optional<BenchOptions> parse_bench_args(const Args& args) {
   std::vector<std::string> cases;
   BenchOptions options;
   po::options_description described("Options");
@@ -19,7 +20,7 @@ int cmd_bench(const Args& args) {
   po::variables_map values;
   if (!parse_options(args, described, {}, values,
                      "usage: npusim bench [--case NPU:WORKLOAD ...] [--repeat N]")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"json", OutputKind::kFile}});
   if (options.repeats < 1) throw InputError("<cli>", "--repeat", "expected a positive integer");
@@ -29,7 +30,7 @@ int cmd_bench(const Args& args) {
       throw InputError("<cli>", "--case", "expected NPU:WORKLOAD, got '" + c + "'");
     options.cases.push_back({c.substr(0, colon), c.substr(colon + 1)});
   }
-  return bench_command(options);
+  return options;
 }
 
 }  // namespace npusim

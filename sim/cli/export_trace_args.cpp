@@ -1,14 +1,14 @@
-// `npusim export-trace`: writes a workload (a zoo model, or any workload file the run command reads) as
-// an npusim op trace (traces/README.md), to a file or stdout.
+// Parses and validates the arguments of `npusim export-trace`: writes a workload (a zoo model, or any
+// workload file the run command reads) as an npusim op trace (traces/README.md), to a file or stdout.
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/run/export_trace_job.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_export_trace(const Args& args) {
+std::optional<ExportTraceOptions> parse_export_trace_args(const Args& args) {
   ExportTraceOptions options;
   int64_t batch = 0;
   po::options_description described("Options");
@@ -28,14 +28,14 @@ int cmd_export_trace(const Args& args) {
                      "       npusim export-trace --schema [--out FILE]\n\n"
                      "Writes the workload as an npusim op trace (JSON, traces/README.md); `npusim run "
                      "--workload FILE.json` replays it.")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"out", OutputKind::kFile}});
   if (!options.schema) {
     if (options.workload.empty()) throw InputError("<cli>", "--workload", "expected a workload (or --schema)");
     options.batch = batch_option(values, batch);
   }
-  return export_trace_command(options);
+  return options;
 }
 
 }  // namespace npusim

@@ -1,11 +1,12 @@
-// `npusim run`: simulate workloads on an NPU config and report per layer and in total.
+// Parses and validates the arguments of `npusim run`: simulate workloads on an NPU config and report per
+// layer and in total.
 #include <fmt/format.h>
 
 #include <optional>
 #include <tuple>
 
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/cli/plan_flags.h"
 #include "sim/run/llm_run.h"
@@ -92,8 +93,9 @@ LlmOptions llm_options(const po::variables_map& values, const RunFlags& flags, c
 
 }  // namespace
 
-int cmd_run(const Args& args) {
-  RunOptions options;
+std::optional<RunArgs> parse_run_args(const Args& args) {
+  RunArgs parsed;
+  RunOptions& options = parsed.options;
   RunFlags flags;
   flags.timeline_max_spans = static_cast<int64_t>(options.timeline_max_spans);
   const po::options_description described = run_options(options, flags);
@@ -101,7 +103,7 @@ int cmd_run(const Args& args) {
   if (!parse_options(
           args, described, {}, values,
           "usage: npusim run --npu CONFIG --workload WORKLOAD [--gpu GPU] [--batch N] [--set path=value] [--out DIR]")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"out", OutputKind::kDirectory},
                                 {"timeline", OutputKind::kFile},
@@ -117,11 +119,9 @@ int cmd_run(const Args& args) {
   if (options.layers.empty()) throw InputError("<cli>", "--layers", "expected auto, all, none or a layer name or op");
   const std::optional<MultichipOptions> multichip = plan_from_flags(values, flags.plan);
   if (multichip && !values.count("decode")) throw InputError("<cli>", "--system", "needs LLM mode (--decode)");
-  if (multichip) return multichip_llm_run_command(options, llm_options(values, flags, options), *multichip);
-  if (values.count("prefill") || values.count("decode")) {
-    return llm_run_command(options, llm_options(values, flags, options));
-  }
-  return run_command(options);
+  if (multichip || values.count("prefill") || values.count("decode")) parsed.llm = llm_options(values, flags, options);
+  parsed.multichip = multichip;
+  return parsed;
 }
 
 }  // namespace npusim

@@ -1,7 +1,8 @@
-// `npusim sweep SPEC`: run a design-space sweep, one `npusim run` worker process per point.
+// Parses and validates the arguments of `npusim sweep SPEC`: run a design-space sweep, one `npusim run`
+// worker process per point.
 #include <fmt/format.h>
 
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "arch/spec/input_error.h"
 #include "sim/sweep/sweep_job.h"
@@ -9,7 +10,7 @@
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_sweep(const Args& args) {
+std::optional<SweepOptions> parse_sweep_args(const Args& args) {
   SweepOptions options;
   po::options_description described("Options");
   described.add_options()("spec", po::value(&options.spec_path)->required(), "sweep spec (JSON)")(
@@ -39,7 +40,7 @@ int cmd_sweep(const Args& args) {
           "(one line per point, appended as points finish) and DIR/results.csv (merged at the end).\n"
           "Exit code 0 when every point is recorded (ok or error), 1 when some are not yet, 2 on bad "
           "input.")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"out", OutputKind::kDirectory}});
   if (options.jobs < 1 || options.jobs > 1024) {
@@ -65,7 +66,7 @@ int cmd_sweep(const Args& args) {
   if (options.merge_only && (slurm || !options.shard.empty())) {
     throw InputError("<cli>", "--merge", "cannot be combined with --slurm or --shard");
   }
-  return sweep_command(options);
+  return options;
 }
 
 }  // namespace npusim

@@ -1,8 +1,9 @@
-// `npusim serve`: LLM serving of request traffic on an NPU and the GPU baseline (sim/serve/serve_run.h).
+// Parses and validates the arguments of `npusim serve`: LLM serving of request traffic on an NPU and the GPU
+// baseline (sim/serve/serve_run.h).
 #include <fmt/format.h>
 
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/cli/plan_flags.h"
 #include "sim/serve/serve_run.h"
@@ -73,7 +74,7 @@ void finish_options(const RawFlags& raw, const po::variables_map& values, ServeO
 
 }  // namespace
 
-int cmd_serve(const Args& args) {
+std::optional<ServeOptions> parse_serve_args(const Args& args) {
   ServeOptions o;
   RawFlags raw;
   PlanFlags plan;
@@ -122,12 +123,12 @@ int cmd_serve(const Args& args) {
                      "[--find-max-rate] [--gpu GPU|none] [--out DIR]\n"
                      "       npusim serve --npu CONFIG --traffic STREAMS.json [--policy partition|priority|edf] "
                      "[--find-max-streams NAME] [--duration-s S] [--gpu GPU|none] [--out DIR]")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"out", OutputKind::kDirectory}, {"timeline", OutputKind::kFile}});
   finish_options(raw, values, o);
   o.multichip = plan_from_flags(values, plan);
-  return serve_command(o);
+  return o;
 }
 
 }  // namespace npusim

@@ -1,14 +1,14 @@
-// `npusim pareto DIR --x METRIC --y METRIC`: the Pareto front of a sweep's results (per workload),
-// written to DIR/pareto.csv, and the best point for every metric that varies.
+// Parses and validates the arguments of `npusim pareto DIR --x METRIC --y METRIC`: the Pareto front of a
+// sweep's results (per workload), written to DIR/pareto.csv, and the best point for every metric that varies.
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/sweep/pareto_report.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_pareto(const Args& args) {
+std::optional<ParetoQuery> parse_pareto_args(const Args& args) {
   ParetoQuery query;
   std::vector<std::string> where_texts;
   double rate_per_s = 0.0;
@@ -36,7 +36,7 @@ int cmd_pareto(const Args& args) {
           args, described, positional, values,
           "usage: npusim pareto DIR --x METRIC --y METRIC [--maximize-x] [--maximize-y] [--workload W] "
           "[--where \"NAME>=VALUE\" ...] [--rate INFERENCES_PER_S]")) {
-    return 0;
+    return std::nullopt;
   }
   if (minimize_x && maximize_x) throw InputError("<cli>", "--maximize-x", "conflicts with --minimize-x");
   if (minimize_y && maximize_y) throw InputError("<cli>", "--maximize-y", "conflicts with --minimize-y");
@@ -46,7 +46,7 @@ int cmd_pareto(const Args& args) {
     throw InputError("<cli>", "--rate", "expected a positive number of inferences per second");
   }
   query.rate_per_s = rate_per_s;
-  return pareto_command(query);
+  return query;
 }
 
 }  // namespace npusim

@@ -1,19 +1,19 @@
-// `npusim regress --golden DIR [--update]`: run the regression suite and compare every metric with the
-// committed goldens. Exit 0: all match; 1: a number moved (or a point failed); 2: bad input, such as a
-// golden folder that does not match the suite.
+// Parses and validates the arguments of `npusim regress --golden DIR [--update]`: run the regression suite
+// and compare every metric with the committed goldens. Exit 0: all match; 1: a number moved (or a point
+// failed); 2: bad input, such as a golden folder that does not match the suite.
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "arch/spec/input_error.h"
-#include "sim/cli/commands.h"
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
 #include "sim/regress/regress_job.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_regress(const Args& args) {
+std::optional<RegressOptions> parse_regress_args(const Args& args) {
   RegressOptions options;
   po::options_description described("Options");
   described.add_options()("golden", po::value(&options.golden_dir)->required(),
@@ -31,7 +31,7 @@ int cmd_regress(const Args& args) {
   po::variables_map values;
   if (!parse_options(args, described, {}, values,
                      "usage: npusim regress --golden DIR [--update] [--suite FILE]")) {
-    return 0;
+    return std::nullopt;
   }
   check_output_options(values, {{"out", OutputKind::kDirectory}});
   if (options.jobs < 1 || options.jobs > 1024)
@@ -49,7 +49,7 @@ int cmd_regress(const Args& args) {
                      "'" + options.results_dir +
                          "' holds no results.jsonl (expected the --out folder of an earlier regress or sweep)");
   }
-  return regress_command(options);
+  return options;
 }
 
 }  // namespace npusim

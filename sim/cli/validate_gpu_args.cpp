@@ -1,12 +1,14 @@
-// `npusim validate-gpu`: the GPU baseline against its published calibration set.
-#include "sim/cli/commands.h"
+// Parses and validates the arguments of `npusim validate-gpu`: the GPU baseline against its published
+// calibration set.
+#include "sim/cli/command_args.h"
 #include "sim/cli/option_parsing.h"
+#include "sim/io/config_loader.h"
 #include "sim/run/validate_gpu_job.h"
 
 namespace npusim {
 namespace po = boost::program_options;
 
-int cmd_validate_gpu(const Args& args) {
+std::optional<ValidateGpuOptions> parse_validate_gpu_args(const Args& args) {
   ValidateGpuOptions options;
   options.data = default_calibration_file();
   po::options_description described("Options");
@@ -24,9 +26,9 @@ int cmd_validate_gpu(const Args& args) {
                      "usage: npusim validate-gpu [--gpu NAME] [--data FILE] [--set gpu.path=value] [--json]\n\n"
                      "Prints the GPU model's throughput against every published calibration point, the error, "
                      "and the mean absolute and worst errors.")) {
-    return 0;
+    return std::nullopt;
   }
-  return validate_gpu_command(options);
+  return options;
 }
 
 }  // namespace npusim
