@@ -61,8 +61,8 @@ CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const
   return bytes;
 }
 
-// What the list schedule leaves out, as bounds: loads and stores share each memory's bandwidth (the
-// schedule gives each queue the memory to itself), and every unit shares the one scratchpad port.
+// Lower bounds the list schedule may miss: each memory's bytes over the core's share of it, and every
+// unit's bytes through the one scratchpad port.
 double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates, double port_bytes_per_cycle) {
   const double latency = bytes.dram_loads ? rates.setup_cycles + rates.dram_latency_cycles
                                           : rates.setup_cycles + rates.global_sram_latency_cycles;

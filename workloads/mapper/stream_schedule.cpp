@@ -2,7 +2,9 @@
 #include "workloads/mapper/stream_schedule.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
+#include <limits>
 #include <queue>
 #include <vector>
 
@@ -12,35 +14,110 @@
 namespace npusim {
 namespace {
 
-// One DMA queue: its descriptor decoder, its port and its view of each memory.
+// One DMA queue: its descriptor decoder, its port and its in-flight transfers.
 struct DmaState {
   double decoder_free = 0.0;  // the queue issues its next descriptor from here
   double port_free = 0.0;     // its port has moved every earlier byte by here
-  double dram_free = 0.0, global_sram_free = 0.0;
   std::priority_queue<double, std::vector<double>, std::greater<>> in_flight;  // finish times
 };
+
+// The units in the core's issue-arbitration rank order (a tie goes to the lower one, as in the model).
+enum Unit : size_t { kLoadUnit, kStoreUnit, kArrayUnit, kVectorUnit, kUnits };
 
 class StreamScheduler {
  public:
   StreamScheduler(const NpuConfig& config, const ArrayShape& array, DType dtype, const CoreMemoryRates& rates)
       : config_(config), array_(array), dtype_(dtype), rates_(rates) {}
 
+  // Commands issue in time order, as the model's units do: each step issues, of the units' next
+  // commands whose dependencies are done, the one that can issue first. The order matters where the
+  // two DMA queues book the same memory in turn.
   double run(const CommandStream& stream) {
+    stream_ = &stream;
     done_.assign(stream.commands.size(), 0.0);
+    known_.assign(stream.commands.size(), 0);
+    for (uint32_t id = 0; id < stream.commands.size(); ++id) {
+      const CommandKind kind = stream.commands[id].kind;
+      if (kind != CommandKind::kSync) queues_[unit_of(kind)].push_back(id);
+    }
     double last = 0.0;
-    for (size_t i = 0; i < stream.commands.size(); ++i) {
-      const Command& c = stream.commands[i];
-      double ready = 0.0;
-      for (uint32_t d = c.dep_begin; d < c.dep_begin + c.dep_count; ++d) {
-        ready = std::max(ready, done_[stream.deps[d]]);
+    for (;;) {
+      size_t best = kUnits;
+      double best_issue = std::numeric_limits<double>::infinity();
+      for (size_t unit = 0; unit < kUnits; ++unit) {
+        if (cursor_[unit] >= queues_[unit].size()) continue;
+        const uint32_t id = queues_[unit][cursor_[unit]];
+        if (!deps_known(id)) continue;
+        const double issue = issue_time(unit, ready_time(id));
+        if (issue < best_issue) {
+          best = unit;
+          best_issue = issue;
+        }
       }
-      done_[i] = finish(c, ready);
-      last = std::max(last, done_[i]);
+      if (best == kUnits) break;
+      const uint32_t id = queues_[best][cursor_[best]++];
+      done_[id] = finish(stream.commands[id], ready_time(id));
+      known_[id] = 1;
+      last = std::max(last, done_[id]);
     }
     return last;
   }
 
  private:
+  static size_t unit_of(CommandKind kind) {
+    switch (kind) {
+      case CommandKind::kDmaLoad:
+        return kLoadUnit;
+      case CommandKind::kDmaStore:
+        return kStoreUnit;
+      case CommandKind::kCompute:
+        return kArrayUnit;
+      default:
+        return kVectorUnit;
+    }
+  }
+
+  // Whether every dependency's finish is known; a sync's is its own dependencies' latest.
+  bool deps_known(uint32_t id) {
+    const Command& c = stream_->commands[id];
+    for (uint32_t d = c.dep_begin; d < c.dep_begin + c.dep_count; ++d) {
+      if (!known(stream_->deps[d])) return false;
+    }
+    return true;
+  }
+  bool known(uint32_t id) {
+    if (known_[id] != 0) return true;
+    if (stream_->commands[id].kind != CommandKind::kSync || !deps_known(id)) return false;
+    done_[id] = ready_time(id);
+    known_[id] = 1;
+    return true;
+  }
+  double ready_time(uint32_t id) const {
+    const Command& c = stream_->commands[id];
+    double ready = 0.0;
+    for (uint32_t d = c.dep_begin; d < c.dep_begin + c.dep_count; ++d) ready = std::max(ready, done_[stream_->deps[d]]);
+    return ready;
+  }
+
+  // When the unit's next command would issue (a transfer: when its descriptor is decoded and books
+  // the memory), without changing any state.
+  double issue_time(size_t unit, double ready) const {
+    switch (unit) {
+      case kLoadUnit:
+      case kStoreUnit: {
+        const DmaState& queue = unit == kLoadUnit ? load_ : store_;
+        double start = std::max(queue.decoder_free, ready);
+        if (queue.in_flight.size() >= std::max<uint32_t>(config_.dma.max_outstanding, 1))
+          start = std::max(start, queue.in_flight.top());
+        return start + rates_.setup_cycles;
+      }
+      case kArrayUnit:
+        return std::max(array_free_, ready);
+      default:
+        return std::max(vector_free_, ready);
+    }
+  }
+
   double finish(const Command& c, double ready) {
     switch (c.kind) {
       case CommandKind::kDmaLoad:
@@ -58,7 +135,8 @@ class StreamScheduler {
   }
 
   // A descriptor issues after its setup; its bytes move at the slower of the queue's port and the
-  // memory's bandwidth; the memory's latency follows the data.
+  // memory's bandwidth, the memory serving both queues' transfers in the order they issue; the memory's
+  // latency follows the data.
   double transfer(DmaState& queue, const Command& c, double ready) {
     // At most dma.max_outstanding descriptors in flight: a new one waits for the earliest to finish.
     double start = std::max(queue.decoder_free, ready);
@@ -74,7 +152,7 @@ class StreamScheduler {
       return issue;
     }
     const bool global = c.memory == MemoryKind::kGlobalSram;
-    double& memory_free = global ? queue.global_sram_free : queue.dram_free;
+    double& memory_free = global ? global_sram_free_ : dram_free_;
     const double memory_rate = global ? rates_.global_sram_bytes_per_cycle : rates_.dram_bytes_per_cycle;
     const double bytes = static_cast<double>(c.bytes);
     queue.port_free = std::max(issue, queue.port_free) + bytes / rates_.dma_port_bytes_per_cycle;
@@ -109,8 +187,13 @@ class StreamScheduler {
   const ArrayShape& array_;
   DType dtype_;
   const CoreMemoryRates& rates_;
+  const CommandStream* stream_ = nullptr;
   std::vector<double> done_;
+  std::vector<uint8_t> known_;
+  std::array<std::vector<uint32_t>, kUnits> queues_;
+  std::array<size_t, kUnits> cursor_{};
   DmaState load_, store_;
+  double dram_free_ = 0.0, global_sram_free_ = 0.0;  // shared by both queues, as the memory's channels are
   double array_free_ = 0.0, vector_free_ = 0.0;
   bool array_used_ = false;
 };

@@ -1,6 +1,8 @@
 // The mapper's list schedule of one core's command stream: each unit (load queue, store queue, array,
 // vector unit) takes its commands in stream order, each command starts once its unit is free and its
-// dependencies are done, and lasts its closed-form time. It finds what closed-form bounds cannot: which
+// dependencies are done, and lasts its closed-form time. Commands issue in time order across the units,
+// so the two DMA queues book the core's share of each memory in the order the model's channels see them
+// (a store issued behind a long prefetch waits for it). It finds what closed-form bounds cannot: which
 // transfers hide under which compute (a weight tile streamed in chunks ahead of many small M tiles, the
 // first tiles' loads that nothing hides).
 #pragma once
@@ -21,9 +23,9 @@ struct CoreMemoryRates {
   double setup_cycles = 0.0;  // descriptor decode before each transfer starts
 };
 
-// Cycles from the layer's start to its last command's end on this core. Loads and stores are scheduled
-// as if each had the memory to itself (the list order is not the time order in which the two queues
-// would interleave on it); the caller bounds their sum by the memory's bandwidth.
+// Cycles from the layer's start to its last command's end on this core. Loads and stores share the
+// memory's bandwidth in issue order; the caller adds the bounds the schedule leaves out (the scratchpad
+// port every unit shares, all cores' DRAM traffic).
 double schedule_stream_cycles(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array,
                               DType dtype, const CoreMemoryRates& rates);
 
