@@ -71,29 +71,45 @@ double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates
   return std::max(memory, static_cast<double>(bytes.port) / port_bytes_per_cycle) + latency;
 }
 
+// The rate at which `core` moves its bytes through a memory of `bandwidth` that every core streams
+// from at once, shared fairly: until it is done, each other core takes as much as it does or, if that
+// core moves fewer bytes, all of those. So it finishes after sum_j min(bytes_j, bytes_core) / bandwidth:
+// the whole memory for a sole user, 1/n of it for n equal ones.
+double fair_share_bytes_per_cycle(const std::vector<CoreBytes>& cores, size_t core, Bytes CoreBytes::*memory,
+                                  double bandwidth) {
+  const Bytes own = cores[core].*memory;
+  if (own == 0) return bandwidth;
+  Bytes contended = 0;
+  for (const CoreBytes& other : cores) contended += std::min(other.*memory, own);
+  return bandwidth * static_cast<double>(own) / static_cast<double>(contended);
+}
+
 }  // namespace
 
 PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
                                    DType dtype) {
   const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
-  const double cores = static_cast<double>(streams.size());
   const double dma_port = std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0);
   const double sram_port = static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1));
   const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
+  std::vector<CoreBytes> per_core;
+  for (const CommandStream* stream : streams) per_core.push_back(core_bytes(*stream, config, array, dtype));
+  const double global_sram_bw = std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0);
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    // Every core of the layer streams at once: each gets its share of DRAM (and no more than the NoC
-    // links into it carry) and of the global SRAM.
-    // (Each DMA queue's own port limits it separately: loads and stores each have one.)
+    // The cores of a layer stream from each memory at once, sharing it fairly (and no core draws more
+    // DRAM than the NoC links into it carry). Each DMA queue's own port limits it separately.
     const CoreMemoryRates rates{
-        dma_port, std::min(dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))),
-        std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0) / cores,
+        dma_port,
+        std::min(fair_share_bytes_per_cycle(per_core, core, &CoreBytes::dram, dram_bw),
+                 noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))),
+        fair_share_bytes_per_cycle(per_core, core, &CoreBytes::global_sram, global_sram_bw),
         static_cast<double>(dram_latency_cycles(config)),
         static_cast<double>(config.global_sram.latency_cycles),
         static_cast<double>(config.dma.setup_cycles)};
-    const CoreBytes bytes = core_bytes(*streams[core], config, array, dtype);
+    const CoreBytes& bytes = per_core[core];
     slowest = std::max({slowest, schedule_stream_cycles(*streams[core], config, array, dtype, rates),
                         shared_bounds_cycles(bytes, rates, sram_port)});
     estimate.dram_bytes += bytes.dram;

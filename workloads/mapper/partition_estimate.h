@@ -13,7 +13,8 @@ namespace npusim {
 // Estimated cycles of one layer whose cores run `streams` together: the slowest core (its stream's list
 // schedule, stream_schedule.h, bounded below by its bytes over each memory's share and over its
 // scratchpad port) or all cores' DRAM bytes over the DRAM bandwidth, whichever is longer. Bandwidth a
-// core can draw from DRAM = min(DMA port, its share of DRAM, NoC links into the core).
+// core can draw from DRAM = min(DMA port, its fair share of DRAM, NoC links into the core); cores that
+// move fewer bytes through a memory leave the rest of it to the others once they are done.
 struct PartitionEstimate {
   double cycles = 0.0;
   Bytes dram_bytes = 0;
