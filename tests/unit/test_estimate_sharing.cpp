@@ -55,3 +55,19 @@ TEST_CASE("estimate: cores share DRAM fairly, so a core that moves fewer bytes l
   // A core without DRAM traffic leaves a the whole DRAM: 10000 B / 100 B/cycle.
   CHECK(estimate_streams({&a, &idle}, config, DType::kInt8).cycles == doctest::Approx(100.0));
 }
+
+TEST_CASE("estimate: a transfer across the NoC pays the router traversals of its farthest memory node") {
+  NpuConfig config = plain_core();
+  config.cores = 3;
+  config.noc.topology = MeshNocConfig{1, 3};
+  config.noc.hop_latency_cycles = 5;
+  config.noc.link_bytes_per_cycle = 1000;
+  config.dram.channels = 1;
+  config.noc.dram_nodes = {0};
+  CommandStream load, idle;
+  load.add(dma_load_command(BufferKind::kInput, 1000), {});
+  // Core 2, two hops from the controller at node 0, loads alone: 1000 B / 100 B/cycle = 10 cycles, then
+  // 2 x 5 cycles of routers. Core 0 sits at the controller and pays none.
+  CHECK(estimate_streams({&idle, &idle, &load}, config, DType::kInt8).cycles == doctest::Approx(20.0));
+  CHECK(estimate_streams({&load, &idle, &idle}, config, DType::kInt8).cycles == doctest::Approx(10.0));
+}
