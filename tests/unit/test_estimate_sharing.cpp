@@ -1,5 +1,5 @@
-// The mapper's cost model where units and cores share a memory: the two DMA queues of a core book it in
-// issue order (as the model's DRAM channels serve them), and cores share it fairly by their bytes.
+// The mapper's cost model where units and cores share a memory: the DMA queues of every core book it in
+// issue order, as the model's FIFO DRAM channels serve them.
 #include <doctest/doctest.h>
 
 #include "arch/isa/command_builders.h"
@@ -34,7 +34,9 @@ TEST_CASE("estimate: a store issued behind a long prefetch waits for the memory 
   const uint32_t store = s.add(dma_store_command(100), {tile});
   s.add(dma_load_command(BufferKind::kWeight, 100000), {});  // the next tile's prefetch, no dependency
   s.add(compute_command(ComputeTile{1, 32, 32}), {store});   // waits for the store (its output buffer)
-  const CoreMemoryRates rates{256.0, 100.0, 1.0, 0.0, 0.0, 0.0};
+  CoreMemoryRates rates;
+  rates.dma_port_bytes_per_cycle = 256.0;
+  rates.dram_bytes_per_cycle = 100.0;
   // Issue order: load 1000 B at 0 (DRAM 0-10); the prefetch issues at 0 too, behind it (DRAM 10-1010);
   // the tile runs 10 + (T + 2H + W - 2 = 1 + 64 + 32 - 2 = 95) = 105; its store issues at 105 and waits
   // for the DRAM until 1010, done at 1011; the second tile runs 1011-1106. (Had the store a memory of
@@ -42,18 +44,26 @@ TEST_CASE("estimate: a store issued behind a long prefetch waits for the memory 
   CHECK(schedule_stream_cycles(s, config, ArrayShape{32, 32}, DType::kInt8, rates) == doctest::Approx(1106.0));
 }
 
-TEST_CASE("estimate: cores share DRAM fairly, so a core that moves fewer bytes leaves the rest to the others") {
+TEST_CASE("estimate: cores that load at once are served one after the other") {
   NpuConfig config = plain_core();
   config.cores = 2;
   config.noc.topology = IdealNocConfig{};
   CommandStream a, b, idle;
   a.add(dma_load_command(BufferKind::kInput, 10000), {});
   b.add(dma_load_command(BufferKind::kInput, 2500), {});
-  // Both start at once: b is done after 2 x 2500 B at 100 B/cycle = 50 cycles, a after all 12500 B =
-  // 125 cycles (a's rate 100 x 10000 / (10000 + 2500) = 80 B/cycle), not the 200 an even split gives.
+  // Both issue at 0: core 0's 10000 B take the DRAM for 100 cycles, then core 1's 2500 B for 25: 125.
   CHECK(estimate_streams({&a, &b}, config, DType::kInt8).cycles == doctest::Approx(125.0));
   // A core without DRAM traffic leaves a the whole DRAM: 10000 B / 100 B/cycle.
   CHECK(estimate_streams({&a, &idle}, config, DType::kInt8).cycles == doctest::Approx(100.0));
+  // Each then computes one 32x32 fold (T + 2H + W - 2 = 1 + 64 + 32 - 2 = 95 cycles) and stores 2500 B:
+  // core 0 computes 100-195 and stores 195-220 (the DRAM is free from 125); core 1 computes 125-220
+  // and stores 220-245. An even split of the DRAM would end later: both loads at 50 B/cycle until
+  // 50, a's rest at 100 B/cycle until 125, a's compute until 220, its store at 50 B/cycle until 270.
+  for (CommandStream* s : {&a, &b}) {
+    const uint32_t tile = s->add(compute_command(ComputeTile{1, 32, 32}), {0});
+    s->add(dma_store_command(2500), {tile});
+  }
+  CHECK(estimate_streams({&a, &b}, config, DType::kInt8).cycles == doctest::Approx(245.0));
 }
 
 TEST_CASE("estimate: a transfer across the NoC pays the router traversals of its farthest memory node") {

@@ -76,7 +76,7 @@ CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const
   return bytes;
 }
 
-// Lower bounds the list schedule may miss: each memory's bytes over the core's share of it, and every
+// Lower bounds the list schedule may miss: each memory's bytes over its bandwidth, and every
 // unit's bytes through the one scratchpad port.
 double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates, double port_bytes_per_cycle) {
   // One transfer's latency is exposed at least: DRAM's if the core touches it, else the global SRAM's.
@@ -91,51 +91,37 @@ double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates
   return std::max(memory, static_cast<double>(bytes.port) / port_bytes_per_cycle) + latency;
 }
 
-// The rate at which `core` moves its bytes through a memory of `bandwidth` that every core streams
-// from at once, shared fairly: until it is done, each other core takes as much as it does or, if that
-// core moves fewer bytes, all of those. So it finishes after sum_j min(bytes_j, bytes_core) / bandwidth:
-// the whole memory for a sole user, 1/n of it for n equal ones.
-double fair_share_bytes_per_cycle(const std::vector<CoreBytes>& cores, size_t core, Bytes CoreBytes::*memory,
-                                  double bandwidth) {
-  const Bytes own = cores[core].*memory;
-  if (own == 0) return bandwidth;
-  Bytes contended = 0;
-  for (const CoreBytes& other : cores) contended += std::min(other.*memory, own);
-  return bandwidth * static_cast<double>(own) / static_cast<double>(contended);
-}
-
 }  // namespace
 
 PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
                                    DType dtype) {
   const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
-  const double dma_port = std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0);
   const double sram_port = static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1));
-  const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
-  std::vector<CoreBytes> per_core;
-  for (const CommandStream* stream : streams) per_core.push_back(core_bytes(*stream, config, array, dtype));
-  const double global_sram_bw = std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0);
   const NocTopology topology = make_noc_topology(config.noc, config.cores);
+  // The cores of a layer share DRAM and the global SRAM, served in issue order (the schedule); no core
+  // draws more DRAM than the NoC links into it carry. Each DMA queue's own port limits it separately.
+  std::vector<CoreMemoryRates> rates;
+  for (size_t core = 0; core < streams.size(); ++core) {
+    const NocReach reach = noc_reach(config, topology, static_cast<uint32_t>(core));
+    rates.push_back(CoreMemoryRates{std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0), dram_bw,
+                                    std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0),
+                                    reach.dram_bytes_per_cycle,
+                                    static_cast<double>(dram_latency_cycles(config)) + reach.dram_hop_cycles,
+                                    static_cast<double>(config.global_sram.latency_cycles) + reach.global_sram_hop_cycles,
+                                    static_cast<double>(config.dma.setup_cycles)});
+  }
+  const std::vector<double> scheduled = schedule_streams_cycles(streams, config, array, dtype, rates);
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    // The cores of a layer stream from each memory at once, sharing it fairly (and no core draws more
-    // DRAM than the NoC links into it carry). Each DMA queue's own port limits it separately.
-    const NocReach reach = noc_reach(config, topology, static_cast<uint32_t>(core));
-    const CoreMemoryRates rates{
-        dma_port,
-        std::min(fair_share_bytes_per_cycle(per_core, core, &CoreBytes::dram, dram_bw), reach.dram_bytes_per_cycle),
-        fair_share_bytes_per_cycle(per_core, core, &CoreBytes::global_sram, global_sram_bw),
-        static_cast<double>(dram_latency_cycles(config)) + reach.dram_hop_cycles,
-        static_cast<double>(config.global_sram.latency_cycles) + reach.global_sram_hop_cycles,
-        static_cast<double>(config.dma.setup_cycles)};
-    const CoreBytes& bytes = per_core[core];
-    slowest = std::max({slowest, schedule_stream_cycles(*streams[core], config, array, dtype, rates),
-                        shared_bounds_cycles(bytes, rates, sram_port)});
+    const CoreBytes bytes = core_bytes(*streams[core], config, array, dtype);
+    const double bound = shared_bounds_cycles(bytes, rates[core], sram_port);
+    slowest = std::max({slowest, scheduled[core], bound});
     estimate.dram_bytes += bytes.dram;
   }
   // All cores together cannot beat the DRAM (when they touch it: a layer on global SRAM pays no DRAM latency).
+  const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
   const double dram_floor =
       estimate.dram_bytes > 0 ? static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed : 0.0;
   estimate.cycles = std::max(slowest, dram_floor);

@@ -21,47 +21,54 @@ struct DmaState {
   std::priority_queue<double, std::vector<double>, std::greater<>> in_flight;  // finish times
 };
 
+// The memories every core's transfers book, in issue order: when each is free again.
+struct SharedMemories {
+  double dram_free = 0.0, global_sram_free = 0.0;
+};
+
 // The units in the core's issue-arbitration rank order (a tie goes to the lower one, as in the model).
 enum Unit : size_t { kLoadUnit, kStoreUnit, kArrayUnit, kVectorUnit, kUnits };
 
 class StreamScheduler {
  public:
-  StreamScheduler(const NpuConfig& config, const ArrayShape& array, DType dtype, const CoreMemoryRates& rates)
-      : config_(config), array_(array), dtype_(dtype), rates_(rates) {}
-
-  // Commands issue in time order, as the model's units do: each step issues, of the units' next
-  // commands whose dependencies are done, the one that can issue first. The order matters where the
-  // two DMA queues book the same memory in turn.
-  double run(const CommandStream& stream) {
-    stream_ = &stream;
+  StreamScheduler(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array, DType dtype,
+                  const CoreMemoryRates& rates, SharedMemories& memories)
+      : config_(config), array_(array), dtype_(dtype), rates_(rates), memories_(memories), stream_(&stream) {
     done_.assign(stream.commands.size(), 0.0);
     known_.assign(stream.commands.size(), 0);
     for (uint32_t id = 0; id < stream.commands.size(); ++id) {
       const CommandKind kind = stream.commands[id].kind;
       if (kind != CommandKind::kSync) queues_[unit_of(kind)].push_back(id);
     }
-    double last = 0.0;
-    for (;;) {
-      size_t best = kUnits;
-      double best_issue = std::numeric_limits<double>::infinity();
-      for (size_t unit = 0; unit < kUnits; ++unit) {
-        if (cursor_[unit] >= queues_[unit].size()) continue;
-        const uint32_t id = queues_[unit][cursor_[unit]];
-        if (!deps_known(id)) continue;
-        const double issue = issue_time(unit, ready_time(id));
-        if (issue < best_issue) {
-          best = unit;
-          best_issue = issue;
-        }
-      }
-      if (best == kUnits) break;
-      const uint32_t id = queues_[best][cursor_[best]++];
-      done_[id] = finish(stream.commands[id], ready_time(id));
-      known_[id] = 1;
-      last = std::max(last, done_[id]);
-    }
-    return last;
   }
+
+  // When this core next issues a command: of its units' next commands whose dependencies are done, the
+  // one that can issue first (infinity when every unit is done).
+  double next_issue() {
+    next_unit_ = kUnits;
+    double best_issue = std::numeric_limits<double>::infinity();
+    for (size_t unit = 0; unit < kUnits; ++unit) {
+      if (cursor_[unit] >= queues_[unit].size()) continue;
+      const uint32_t id = queues_[unit][cursor_[unit]];
+      if (!deps_known(id)) continue;
+      const double issue = issue_time(unit, ready_time(id));
+      if (issue < best_issue) {
+        next_unit_ = unit;
+        best_issue = issue;
+      }
+    }
+    return best_issue;
+  }
+
+  // Issues the command next_issue() found.
+  void step() {
+    const uint32_t id = queues_[next_unit_][cursor_[next_unit_]++];
+    done_[id] = finish(stream_->commands[id], ready_time(id));
+    known_[id] = 1;
+    last_ = std::max(last_, done_[id]);
+  }
+
+  double last() const { return last_; }
 
  private:
   static size_t unit_of(CommandKind kind) {
@@ -152,13 +159,17 @@ class StreamScheduler {
       return issue;
     }
     const bool global = c.memory == MemoryKind::kGlobalSram;
-    double& memory_free = global ? global_sram_free_ : dram_free_;
+    double& memory_free = global ? memories_.global_sram_free : memories_.dram_free;
     const double memory_rate = global ? rates_.global_sram_bytes_per_cycle : rates_.dram_bytes_per_cycle;
     const double bytes = static_cast<double>(c.bytes);
     queue.port_free = std::max(issue, queue.port_free) + bytes / rates_.dma_port_bytes_per_cycle;
     memory_free = std::max(issue, memory_free) + bytes / memory_rate;
-    const double latency = global ? rates_.global_sram_latency_cycles : rates_.dram_latency_cycles;
-    const double done = std::max(queue.port_free, memory_free + latency);
+    double done = std::max(queue.port_free, memory_free + (global ? rates_.global_sram_latency_cycles
+                                                                   : rates_.dram_latency_cycles));
+    if (!global && rates_.noc_bytes_per_cycle < std::numeric_limits<double>::infinity()) {
+      noc_free_ = std::max(issue, noc_free_) + bytes / rates_.noc_bytes_per_cycle;
+      done = std::max(done, noc_free_ + rates_.dram_latency_cycles);
+    }
     queue.in_flight.push(done);
     return done;
   }
@@ -187,22 +198,48 @@ class StreamScheduler {
   const ArrayShape& array_;
   DType dtype_;
   const CoreMemoryRates& rates_;
-  const CommandStream* stream_ = nullptr;
+  SharedMemories& memories_;
+  const CommandStream* stream_;
   std::vector<double> done_;
   std::vector<uint8_t> known_;
   std::array<std::vector<uint32_t>, kUnits> queues_;
   std::array<size_t, kUnits> cursor_{};
+  size_t next_unit_ = kUnits;
   DmaState load_, store_;
-  double dram_free_ = 0.0, global_sram_free_ = 0.0;  // shared by both queues, as the memory's channels are
-  double array_free_ = 0.0, vector_free_ = 0.0;
+  double noc_free_ = 0.0;  // the NoC links into the core have carried every earlier DRAM byte by here
+  double array_free_ = 0.0, vector_free_ = 0.0, last_ = 0.0;
   bool array_used_ = false;
 };
 
 }  // namespace
 
+std::vector<double> schedule_streams_cycles(const std::vector<const CommandStream*>& streams,
+                                            const NpuConfig& config, const ArrayShape& array, DType dtype,
+                                            const std::vector<CoreMemoryRates>& rates) {
+  SharedMemories memories;
+  std::vector<StreamScheduler> cores;
+  cores.reserve(streams.size());
+  std::vector<double> next;
+  for (size_t core = 0; core < streams.size(); ++core) {
+    cores.emplace_back(*streams[core], config, array, dtype, rates[core], memories);
+    next.push_back(cores.back().next_issue());
+  }
+  // The core that issues first goes next (the lowest on a tie); only its own next issue changes.
+  for (;;) {
+    const auto first = std::min_element(next.begin(), next.end());
+    if (first == next.end() || *first == std::numeric_limits<double>::infinity()) break;
+    const size_t core = static_cast<size_t>(first - next.begin());
+    cores[core].step();
+    next[core] = cores[core].next_issue();
+  }
+  std::vector<double> last;
+  for (const StreamScheduler& core : cores) last.push_back(core.last());
+  return last;
+}
+
 double schedule_stream_cycles(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array,
                               DType dtype, const CoreMemoryRates& rates) {
-  return StreamScheduler(config, array, dtype, rates).run(stream);
+  return schedule_streams_cycles({&stream}, config, array, dtype, {rates}).front();
 }
 
 }  // namespace npusim
