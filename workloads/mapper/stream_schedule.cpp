@@ -5,6 +5,7 @@
 #include <array>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -49,9 +50,12 @@ class StreamScheduler {
     double best_issue = std::numeric_limits<double>::infinity();
     for (size_t unit = 0; unit < kUnits; ++unit) {
       if (cursor_[unit] >= queues_[unit].size()) continue;
-      const uint32_t id = queues_[unit][cursor_[unit]];
-      if (!deps_known(id)) continue;
-      const double issue = issue_time(unit, ready_time(id));
+      if (!head_ready_[unit]) {  // once a head's dependencies are all done, its ready time is fixed
+        const uint32_t id = queues_[unit][cursor_[unit]];
+        if (!deps_known(id)) continue;
+        head_ready_[unit] = ready_time(id);
+      }
+      const double issue = issue_time(unit, *head_ready_[unit]);
       if (issue < best_issue) {
         next_unit_ = unit;
         best_issue = issue;
@@ -63,7 +67,8 @@ class StreamScheduler {
   // Issues the command next_issue() found.
   void step() {
     const uint32_t id = queues_[next_unit_][cursor_[next_unit_]++];
-    done_[id] = finish(stream_->commands[id], ready_time(id));
+    done_[id] = finish(stream_->commands[id], *head_ready_[next_unit_]);
+    head_ready_[next_unit_].reset();
     known_[id] = 1;
     last_ = std::max(last_, done_[id]);
   }
@@ -204,6 +209,7 @@ class StreamScheduler {
   std::vector<uint8_t> known_;
   std::array<std::vector<uint32_t>, kUnits> queues_;
   std::array<size_t, kUnits> cursor_{};
+  std::array<std::optional<double>, kUnits> head_ready_;  // each unit's next command, once known
   size_t next_unit_ = kUnits;
   DmaState load_, store_;
   double noc_free_ = 0.0;  // the NoC links into the core have carried every earlier DRAM byte by here
