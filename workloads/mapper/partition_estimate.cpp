@@ -14,26 +14,43 @@ namespace npusim {
 
 namespace {
 
-// Bytes per cycle core `core` can pull through the NoC: one link per distinct last link into it over
-// the routes from the DRAM controllers; unlimited when none crosses a link.
-double noc_bytes_per_cycle_into(const NpuConfig& config, uint32_t core) {
-  const NocTopology topology = make_noc_topology(config.noc, config.cores);
+// What the NoC adds to core `core`'s transfers: the bytes per cycle it can pull from DRAM (one link per
+// distinct last link into it over the routes from the DRAM controllers; unlimited when none crosses a
+// link) and the router traversals a DRAM or global-SRAM transfer's last byte makes (hops x hop latency,
+// from the farthest controller, as a transfer spread over the channels reaches them all).
+struct NocReach {
+  double dram_bytes_per_cycle = std::numeric_limits<double>::infinity();
+  double dram_hop_cycles = 0.0;
+  double global_sram_hop_cycles = 0.0;
+};
+
+NocReach noc_reach(const NpuConfig& config, const NocTopology& topology, uint32_t core) {
+  NocReach reach;
+  if (core >= noc_nodes(topology)) return reach;
+  const double hop_cycles = static_cast<double>(config.noc.hop_latency_cycles);
   std::set<uint32_t> last_links;
+  uint32_t farthest = 0;
   std::vector<uint32_t> links;
   for (uint32_t node : noc_dram_nodes(config.noc, config.cores, config.dram.channels)) {
-    if (node >= noc_nodes(topology) || core >= noc_nodes(topology)) continue;
+    if (node >= noc_nodes(topology)) continue;
     noc_route(topology, node, core, links);
     if (!links.empty()) last_links.insert(links.back());
+    farthest = std::max(farthest, noc_hops(topology, node, core));
   }
-  if (last_links.empty()) return std::numeric_limits<double>::infinity();
-  return static_cast<double>(config.noc.link_bytes_per_cycle) * static_cast<double>(last_links.size());
+  if (!last_links.empty()) {  // a core no route reaches over a link talks to the controllers directly
+    reach.dram_bytes_per_cycle =
+        static_cast<double>(config.noc.link_bytes_per_cycle) * static_cast<double>(last_links.size());
+    reach.dram_hop_cycles = hop_cycles * farthest;
+  }
+  if (config.noc.global_sram_node < noc_nodes(topology))
+    reach.global_sram_hop_cycles = hop_cycles * noc_hops(topology, config.noc.global_sram_node, core);
+  return reach;
 }
 
 // One core's bytes in a layer: to and from each memory, and through its scratchpad port.
 struct CoreBytes {
   Bytes dram = 0, global_sram = 0;
   Bytes port = 0;  // the engines' operand traffic plus every DMA transfer (each lands in or leaves SRAM)
-  bool dram_loads = false;
 };
 
 CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array, DType dtype) {
@@ -51,8 +68,6 @@ CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const
       case CommandKind::kDmaStore:
         (c.memory == MemoryKind::kGlobalSram ? bytes.global_sram : bytes.dram) += c.bytes;
         bytes.port += c.bytes;
-        bytes.dram_loads =
-            bytes.dram_loads || (c.kind == CommandKind::kDmaLoad && c.memory == MemoryKind::kDram);
         break;
       case CommandKind::kSync:
         break;
@@ -61,11 +76,16 @@ CoreBytes core_bytes(const CommandStream& stream, const NpuConfig& config, const
   return bytes;
 }
 
-// What the list schedule leaves out, as bounds: loads and stores share each memory's bandwidth (the
-// schedule gives each queue the memory to itself), and every unit shares the one scratchpad port.
+// Lower bounds the list schedule may miss: each memory's bytes over its bandwidth, and every
+// unit's bytes through the one scratchpad port.
 double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates, double port_bytes_per_cycle) {
-  const double latency = bytes.dram_loads ? rates.setup_cycles + rates.dram_latency_cycles
-                                          : rates.setup_cycles + rates.global_sram_latency_cycles;
+  // One transfer's latency is exposed at least: DRAM's if the core touches it, else the global SRAM's.
+  double latency = 0.0;
+  if (bytes.dram > 0) {
+    latency = rates.setup_cycles + rates.dram_latency_cycles;
+  } else if (bytes.global_sram > 0) {
+    latency = rates.setup_cycles + rates.global_sram_latency_cycles;
+  }
   const double memory = std::max(static_cast<double>(bytes.dram) / rates.dram_bytes_per_cycle,
                                  static_cast<double>(bytes.global_sram) / rates.global_sram_bytes_per_cycle);
   return std::max(memory, static_cast<double>(bytes.port) / port_bytes_per_cycle) + latency;
@@ -77,28 +97,31 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
                                    DType dtype) {
   const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
-  const double cores = static_cast<double>(streams.size());
-  const double dma_port = std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0);
   const double sram_port = static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1));
-  const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
+  const NocTopology topology = make_noc_topology(config.noc, config.cores);
+  // The cores of a layer share DRAM and the global SRAM, served in issue order (the schedule); no core
+  // draws more DRAM than the NoC links into it carry. Each DMA queue's own port limits it separately.
+  std::vector<CoreMemoryRates> rates;
+  for (size_t core = 0; core < streams.size(); ++core) {
+    const NocReach reach = noc_reach(config, topology, static_cast<uint32_t>(core));
+    rates.push_back(CoreMemoryRates{std::max(static_cast<double>(config.dma.bytes_per_cycle), 1.0), dram_bw,
+                                    std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0),
+                                    reach.dram_bytes_per_cycle,
+                                    static_cast<double>(dram_latency_cycles(config)) + reach.dram_hop_cycles,
+                                    static_cast<double>(config.global_sram.latency_cycles) + reach.global_sram_hop_cycles,
+                                    static_cast<double>(config.dma.setup_cycles)});
+  }
+  const std::vector<double> scheduled = schedule_streams_cycles(streams, config, array, dtype, rates);
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
-    // Every core of the layer streams at once: each gets its share of DRAM (and no more than the NoC
-    // links into it carry) and of the global SRAM.
-    // (Each DMA queue's own port limits it separately: loads and stores each have one.)
-    const CoreMemoryRates rates{
-        dma_port, std::min(dram_bw / cores, noc_bytes_per_cycle_into(config, static_cast<uint32_t>(core))),
-        std::max(static_cast<double>(config.global_sram.bytes_per_cycle), 1.0) / cores,
-        static_cast<double>(dram_latency_cycles(config)),
-        static_cast<double>(config.global_sram.latency_cycles),
-        static_cast<double>(config.dma.setup_cycles)};
     const CoreBytes bytes = core_bytes(*streams[core], config, array, dtype);
-    slowest = std::max({slowest, schedule_stream_cycles(*streams[core], config, array, dtype, rates),
-                        shared_bounds_cycles(bytes, rates, sram_port)});
+    const double bound = shared_bounds_cycles(bytes, rates[core], sram_port);
+    slowest = std::max({slowest, scheduled[core], bound});
     estimate.dram_bytes += bytes.dram;
   }
   // All cores together cannot beat the DRAM (when they touch it: a layer on global SRAM pays no DRAM latency).
+  const double fixed = static_cast<double>(config.dma.setup_cycles + dram_latency_cycles(config));
   const double dram_floor =
       estimate.dram_bytes > 0 ? static_cast<double>(estimate.dram_bytes) / dram_bw + 2.0 * fixed : 0.0;
   estimate.cycles = std::max(slowest, dram_floor);

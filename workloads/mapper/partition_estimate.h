@@ -10,10 +10,10 @@
 
 namespace npusim {
 
-// Estimated cycles of one layer whose cores run `streams` together: the slowest core (its stream's list
-// schedule, stream_schedule.h, bounded below by its bytes over each memory's share and over its
-// scratchpad port) or all cores' DRAM bytes over the DRAM bandwidth, whichever is longer. Bandwidth a
-// core can draw from DRAM = min(DMA port, its share of DRAM, NoC links into the core).
+// Estimated cycles of one layer whose cores run `streams` together: the slowest core (the cores' joint
+// list schedule, stream_schedule.h, in which every transfer books DRAM or the global SRAM in issue order
+// and no faster than the core's DMA port and NoC links allow; bounded below by the core's bytes through
+// its scratchpad port) or all cores' DRAM bytes over the DRAM bandwidth, whichever is longer.
 struct PartitionEstimate {
   double cycles = 0.0;
   Bytes dram_bytes = 0;
