@@ -18,8 +18,9 @@ namespace npusim {
 // cycles. Throws InputError (npu.sram.capacity_bytes) when even the smallest tile does not fit.
 GemmPlan plan_gemm(const GemmProblem& problem, const NpuConfig& config, const Operator& op);
 
-// plan_gemm's pick first, then (latency objective only) up to `count` - 1 runners-up by estimated time:
-// the shortlist the lowering holds against the schedule of its emitted commands.
+// plan_gemm's pick first, then (latency objective only) the `count` fastest by estimated time, and the
+// same for a half, a quarter, ... of the SRAM down to the smallest tile's footprint (so the shortlist of
+// twice the SRAM holds this one): what the lowering holds against the schedule of its emitted commands.
 std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& problem, const NpuConfig& config, const Operator& op,
                                           size_t count);
 
