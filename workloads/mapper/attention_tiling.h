@@ -36,11 +36,10 @@ AttentionPlan evaluate_fused_attention(const Operator& op, uint32_t head_group, 
 // none does.
 AttentionPlan plan_fused_attention(const Operator& op, const NpuConfig& config);
 
-// Smaller scratchpads whose picks attention_plan_shortlist keeps.
-inline constexpr uint32_t kAttentionSmallerSramLevels = 3;
-// plan_fused_attention's pick first, then (latency objective only) the picks a half, quarter and eighth
-// of the SRAM would make: the traffic rule cannot see time, so the lowering holds these against the
-// schedule of their commands, and more SRAM can only add blockings to choose from.
+// plan_fused_attention's pick first, then (latency objective only) the picks a half, a quarter, ... of
+// the SRAM would make, down to the smallest blocking's footprint: the traffic rule cannot see time, so
+// the lowering holds these against the schedule of their commands, and the shortlist of twice the SRAM
+// holds this one (more SRAM only adds blockings to choose from).
 std::vector<AttentionPlan> attention_plan_shortlist(const Operator& op, const NpuConfig& config);
 
 }  // namespace npusim
