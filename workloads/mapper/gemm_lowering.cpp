@@ -23,8 +23,10 @@ struct TileKey {
   }
 };
 
-// Plans the lowering emits and schedules for each GEMM layer (the closed form's pick and runners-up).
-constexpr size_t kScheduledPlans = 6;
+// Plans the closed form's ranking shortlists per SRAM level (gemm_plan_shortlist): its ranking ignores
+// the scratchpad port and DMA queueing, so the plan the schedule prefers can rank well below the top
+// (below the sixth on edge-int8 with a one-bank scratchpad); the lower bound skips most of them before emission.
+constexpr size_t kScheduledPlans = 12;
 
 struct ScheduledPlan {
   LayerProgram program;

@@ -96,18 +96,34 @@ void add_if_new(const Candidate& c, std::vector<Candidate>& out) {
   if (std::none_of(out.begin(), out.end(), [&c](const Candidate& o) { return same_tiling(o, c); })) out.push_back(c);
 }
 
-// The shortlist one scratchpad makes: the rule's pick and the `count` candidates fastest by estimated time
-// (ties in the search's order), each added unless `out` holds it. The set depends only on `candidates`,
-// so shortlists of several scratchpads nest as their candidate sets do.
+// The `count` candidates fastest by estimated time (ties in the search's order), each added unless `out`
+// holds it.
 template <class Rank>
-void add_shortlist(std::vector<Candidate>& candidates, const Rank& rank, size_t count, std::vector<Candidate>& out) {
-  auto chooser = choose_best<Candidate>(rank);
-  for (const Candidate& c : candidates) chooser.offer(c);
-  add_if_new(chooser.best(), out);
+void add_fastest(std::vector<Candidate>& candidates, const Rank& rank, size_t count, std::vector<Candidate>& out) {
   std::vector<std::pair<double, size_t>> by_time;
   for (size_t i = 0; i < candidates.size(); ++i) by_time.emplace_back(rank.time_cycles(candidates[i]), i);
   std::stable_sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < std::min(count, by_time.size()); ++i) add_if_new(candidates[by_time[i].second], out);
+}
+
+// The shortlist one scratchpad makes: the rule's pick, the `count` fastest, and the `count` fastest of
+// the tilings it has and twice its capacity has not (the smaller K tiles that only now are the largest
+// that fit: the closed form ranks them poorly, the schedule often well). The set depends only on the
+// two candidate lists, so the shortlists of several scratchpads nest as their capacities do.
+template <class Rank>
+void add_shortlist(std::vector<Candidate>& candidates, const std::vector<Candidate>& twice, const Rank& rank,
+                   size_t count, std::vector<Candidate>& out) {
+  auto chooser = choose_best<Candidate>(rank);
+  for (const Candidate& c : candidates) chooser.offer(c);
+  add_if_new(chooser.best(), out);
+  add_fastest(candidates, rank, count, out);
+  std::vector<Candidate> fresh;
+  for (const Candidate& c : candidates) {
+    if (std::none_of(twice.begin(), twice.end(), [&c](const Candidate& t) { return same_tiling(t, c); })) {
+      fresh.push_back(c);
+    }
+  }
+  add_fastest(fresh, rank, count, out);
 }
 
 }  // namespace
@@ -124,18 +140,19 @@ std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& p, const NpuConfig&
   const auto rank = gemm_rank(p, config);
   std::vector<Candidate> picked;
   if (count <= 1 || config.mapper.objective != MapperObjective::kLatency) {
-    add_shortlist(candidates, rank, 0, picked);  // the rule's pick alone
+    add_shortlist(candidates, candidates, rank, 0, picked);  // the rule's pick alone
   } else {
     // The shortlists of this SRAM and of a half, a quarter, ... of it, down to the smallest scratchpad
     // any tiling fits: the closed form does not depend on the capacity, so the shortlist of 2C holds that
     // of C and more SRAM only adds plans for the schedule to choose from. (Keeping three smaller levels
     // lost C/8's plans at 2C: +3.9% on ViT-B/16 on tpu-v4 with twice the SRAM.) The lowering skips,
     // before emitting them, the plans its lower bound shows to lose.
-    add_shortlist(candidates, rank, count, picked);
-    for (Bytes capacity = config.sram.capacity_bytes / 2; capacity >= smallest; capacity /= 2) {
-      std::vector<Candidate> smaller = fitting_candidates(p, capacity, smallest);
-      if (smaller.empty()) break;
-      add_shortlist(smaller, rank, count, picked);
+    Bytes ignored = 0;
+    std::vector<Candidate> twice = fitting_candidates(p, 2 * config.sram.capacity_bytes, ignored);
+    for (Bytes capacity = config.sram.capacity_bytes; capacity >= smallest && !candidates.empty(); capacity /= 2) {
+      add_shortlist(candidates, twice, rank, count, picked);
+      twice = std::move(candidates);
+      candidates = fitting_candidates(p, capacity / 2, ignored);
     }
   }
   std::vector<GemmPlan> out;

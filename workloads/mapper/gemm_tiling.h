@@ -18,9 +18,10 @@ namespace npusim {
 // cycles. Throws InputError (npu.sram.capacity_bytes) when even the smallest tile does not fit.
 GemmPlan plan_gemm(const GemmProblem& problem, const NpuConfig& config, const Operator& op);
 
-// plan_gemm's pick first, then (latency objective only) the `count` fastest by estimated time, and the
-// same for a half, a quarter, ... of the SRAM down to the smallest tile's footprint (so the shortlist of
-// twice the SRAM holds this one): what the lowering holds against the schedule of its emitted commands.
+// plan_gemm's pick first, then (latency objective only) for this SRAM and a half, a quarter, ... of it
+// down to the smallest tile's footprint: each level's rule pick, its `count` fastest by estimated time,
+// and its `count` fastest among the tilings twice its capacity does not have. The shortlist of twice
+// the SRAM holds this one. The lowering holds them against the schedule of their emitted commands.
 std::vector<GemmPlan> gemm_plan_shortlist(const GemmProblem& problem, const NpuConfig& config, const Operator& op,
                                           size_t count);
 
