@@ -7,6 +7,7 @@
 
 #include "arch/timing/systolic_timing.h"
 #include "workloads/mapper/choose_best.h"
+#include "workloads/mapper/gemm_schedule_bound.h"
 #include "workloads/mapper/gemm_tiling.h"
 #include "workloads/mapper/hardware_limits.h"
 #include "workloads/mapper/partition_estimate.h"
@@ -164,6 +165,8 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
       RankBy{config.mapper.objective, [](ScheduledPlan& c) { return c.cycles; },
              [](ScheduledPlan& c) { return c.dram_bytes; }, [](ScheduledPlan&, ScheduledPlan&) { return false; }});
   for (const GemmPlan& plan : gemm_plan_shortlist(problem, config, op, kScheduledPlans)) {
+    const double bound = gemm_schedule_lower_bound_cycles(problem, plan, config);
+    if (chooser.loses_on_time(bound)) continue;  // cannot win: skip emitting it
     ScheduledPlan candidate{new_layer_program(op, op_index), 0.0, plan.dram_bytes()};
     emit_gemm_program(problem, plan, config, candidate.program);
     candidate.cycles = estimate_layer_cycles(candidate.program, config);
