@@ -1,17 +1,15 @@
 // The mapper's guarantees behind "more SRAM is never slower": shortlists that nest as the SRAM doubles,
-// a lower bound that never exceeds the estimate it prunes by, operators mapped once when repeated, and
-// the issue-ordered memory the list schedule shares between its load and store queues.
+// a lower bound that never exceeds the estimate it prunes by, and operators mapped once when repeated.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "tests/unit/test_ops.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/attention_tiling.h"
 #include "workloads/mapper/gemm_lowering.h"
 #include "workloads/mapper/gemm_schedule_bound.h"
 #include "workloads/mapper/mapper.h"
-#include "workloads/mapper/memory_timeline.h"
 #include "workloads/mapper/operator_identity.h"
 #include "workloads/mapper/partition_estimate.h"
 #include "workloads/mapper/program_builder.h"
@@ -141,12 +139,4 @@ TEST_CASE("mapper: operators that lower alike are mapped once and copied") {
     CHECK(programs[1].commands[i].kind == programs[0].commands[i].kind);
     CHECK(programs[1].commands[i].bytes == programs[0].commands[i].bytes);
   }
-}
-
-TEST_CASE("mapper: the memory timeline serves transfers in issue order") {
-  MemoryTimeline memory;
-  CHECK(memory.occupy(20, 10) == 30);  // alone: [20, 30)
-  CHECK(memory.occupy(5, 10) == 15);   // listed later, issued earlier: not behind [20, 30)
-  CHECK(memory.occupy(25, 10) == 40);  // issued at 25, behind the one issued at 20: [30, 40)
-  CHECK(memory.occupy(8, 10) == 25);  // only the one issued at 5 goes first: [15, 25)
 }
