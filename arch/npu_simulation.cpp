@@ -9,6 +9,7 @@
 
 #include "arch/core/scoreboard.h"
 #include "arch/npu.h"
+#include "arch/sanitizer_fibers.h"
 #include "arch/spec/npu_config_parse.h"
 
 // libsystemc.so defines main() and needs sc_main; npusim has its own main, so this weak stub only
@@ -92,12 +93,14 @@ NpuRunStats run_npu(const NpuConfig& config, const std::vector<LayerProgram>& la
   npu->load(layers, feed);
   if (!progress) {
     sc_core::sc_start();
+    resume_main_stack_after_kernel();
     return npu->results();
   }
   // Slices of 2^20 cycles: thousands of kernel returns per simulated second at most, each cheap.
   const sc_core::sc_time slice = npu->clock().delay(Cycles{1} << 20);
   do {
     sc_core::sc_start(slice);
+    resume_main_stack_after_kernel();
     progress(npu->layers_finished(), layers.size());
   } while (sc_core::sc_pending_activity());
   return npu->results();
