@@ -164,11 +164,21 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
   auto chooser = choose_best<ScheduledPlan>(
       RankBy{config.mapper.objective, [](ScheduledPlan& c) { return c.cycles; },
              [](ScheduledPlan& c) { return c.dram_bytes; }, [](ScheduledPlan&, ScheduledPlan&) { return false; }});
-  for (const GemmPlan& plan : gemm_plan_shortlist(problem, config, op, kScheduledPlans)) {
+  const std::vector<GemmPlan> shortlist = gemm_plan_shortlist(problem, config, op, kScheduledPlans);
+  for (size_t i = 0; i < shortlist.size(); ++i) {
+    const GemmPlan& plan = shortlist[i];
     const double bound = gemm_schedule_lower_bound_cycles(problem, plan, config);
     if (chooser.loses_on_time(bound)) continue;  // cannot win: skip emitting it
+    // The rule's pick (first) is held to the core's command limit; the smaller SRAM levels' plans that
+    // exceed it are only skipped (Llama-3.1-405B's FFN on edge-int8: 4 Mi commands at a 1/16 level).
+    if (i > 0 && plan.compute_tiles >= kMaxCommandsPerStream) continue;
     ScheduledPlan candidate{new_layer_program(op, op_index), 0.0, plan.dram_bytes()};
-    emit_gemm_program(problem, plan, config, candidate.program);
+    try {
+      emit_gemm_program(problem, plan, config, candidate.program);
+    } catch (const CommandLimitExceeded&) {
+      if (i == 0) throw;
+      continue;
+    }
     candidate.cycles = estimate_layer_cycles(candidate.program, config);
     chooser.offer(std::move(candidate));
   }
