@@ -33,6 +33,28 @@ inline npusim::Operator add_op(uint64_t elements, std::vector<uint32_t> inputs =
   return op;
 }
 
+// Scaled dot-product attention of `heads` query heads over `kv_heads` K/V heads of `head_dim`: `q_len`
+// new tokens over `past` cached ones.
+inline npusim::Operator attention_op(uint32_t heads, uint32_t kv_heads, uint32_t head_dim, uint64_t q_len,
+                                     uint64_t past, bool causal, bool kv_cache, bool fused,
+                                     npusim::DType dtype = npusim::DType::kBf16) {
+  npusim::AttentionParams p;
+  p.heads = heads;
+  p.kv_heads = kv_heads;
+  p.head_dim = head_dim;
+  p.q_len = q_len;
+  p.past_len = past;
+  p.causal = causal;
+  p.kv_cache = kv_cache;
+  p.fused = fused;
+  npusim::Operator op;
+  op.name = "attention";
+  op.kind = npusim::OpKind::kAttention;
+  op.dtype = dtype;
+  op.params = p;
+  return op;
+}
+
 // A square size x size x in_c -> out_c convolution, int8, batch 1.
 inline npusim::Operator conv_op(const std::string& name, uint32_t size, uint32_t in_c, uint32_t out_c,
                                 uint32_t kernel, uint32_t stride, uint32_t pad, uint32_t groups = 1) {

@@ -250,18 +250,7 @@ TEST_CASE("gpu model: attention runs on tensor cores as a small-K GEMM") {
   // 12 * 384 * 384 * 64 MACs = 113,246,208, so 2 * 2 * 113,246,208 FLOPs in all.
   const ConfigDocument document = load_config_document("a100-sxm4-80gb", "gpu");
   const GpuConfig config = parse_gpu_config(document.document, document.file);
-  Operator op;
-  op.name = "attention";
-  op.kind = OpKind::kAttention;
-  op.dtype = DType::kFp16;
-  AttentionParams attention;
-  attention.heads = 12;
-  attention.kv_heads = 12;
-  attention.head_dim = 64;
-  attention.q_len = 384;
-  attention.past_len = 0;
-  attention.causal = false;
-  op.params = attention;
+  const Operator op = attention_op(12, 12, 64, 384, 0, false, false, true, DType::kFp16);
   const GpuOpEstimate row = estimate_gpu_op(op, config);
   CHECK(row.op_class == GpuOpClass::kSmallKGemm);
   CHECK(row.tensor_cores);

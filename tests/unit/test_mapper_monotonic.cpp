@@ -15,6 +15,7 @@
 #include "workloads/mapper/program_builder.h"
 
 using namespace npusim;
+using npusim_test::attention_op;
 using npusim_test::conv_op;
 
 namespace {
@@ -63,16 +64,8 @@ TEST_CASE("mapper: the GEMM shortlist of twice the SRAM holds every plan of this
 }
 
 TEST_CASE("mapper: the attention shortlist of twice the SRAM holds every blocking of this one's") {
-  AttentionParams p;
-  p.heads = 12;
-  p.kv_heads = 12;
-  p.head_dim = 64;
-  p.q_len = 384;
-  p.fused = true;
-  Operator op;
-  op.name = "attention";
-  op.kind = OpKind::kAttention;
-  op.params = p;
+  // BERT-base-like: 12 heads of 64, 384 tokens, int8.
+  const Operator op = attention_op(12, 12, 64, 384, 0, false, false, true, DType::kInt8);
   for (Bytes sram = 64 * kKiB; sram <= 4 * kMiB; sram *= 2) {
     CAPTURE(sram);
     const std::vector<AttentionPlan> here = attention_plan_shortlist(op, latency_config(sram));

@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "arch/spec/input_error.h"
+#include "tests/support/test_ops.h"
 #include "workloads/mapper/attention_lowering.h"
 #include "workloads/mapper/mapper.h"
 #include "workloads/mapper/vector_costs.h"
 
 using namespace npusim;
+using npusim_test::attention_op;
 
 namespace {
 
@@ -54,25 +56,6 @@ NpuConfig bf16_config(Bytes sram_bytes) {
   config.array.dtypes = {DType::kBf16};
   config.sram.capacity_bytes = sram_bytes;
   return config;
-}
-
-Operator attention_op(uint32_t heads, uint32_t kv_heads, uint32_t head_dim, uint64_t q_len, uint64_t past,
-                      bool causal, bool kv_cache, bool fused, DType dtype = DType::kBf16) {
-  AttentionParams p;
-  p.heads = heads;
-  p.kv_heads = kv_heads;
-  p.head_dim = head_dim;
-  p.q_len = q_len;
-  p.past_len = past;
-  p.causal = causal;
-  p.kv_cache = kv_cache;
-  p.fused = fused;
-  Operator op;
-  op.name = "attention";
-  op.kind = OpKind::kAttention;
-  op.dtype = dtype;
-  op.params = p;
-  return op;
 }
 
 Operator row_op(OpKind kind, uint64_t rows, uint64_t width) {

@@ -13,6 +13,7 @@
 
 using namespace npusim;
 using npusim_test::add_op;
+using npusim_test::attention_op;
 using npusim_test::conv_op;
 
 namespace {
@@ -224,16 +225,7 @@ TEST_CASE("partition: with a global SRAM, activations that fit stay on chip betw
 TEST_CASE("partition: attention splits whole K/V heads with their query heads") {
   // Grouped-query attention, 32 query heads over 8 K/V heads (4 per group): on 4 cores each core
   // gets 2 K/V heads and their 8 query heads.
-  Operator op;
-  op.name = "attention";
-  op.kind = OpKind::kAttention;
-  AttentionParams attention;
-  attention.heads = 32;
-  attention.kv_heads = 8;
-  attention.head_dim = 128;
-  attention.q_len = 1;
-  attention.past_len = 511;
-  op.params = attention;
+  const Operator op = attention_op(32, 8, 128, 1, 511, false, false, true, DType::kInt8);
   const std::optional<CorePartition> heads = find(partition_candidates(op, four_cores()), SplitKind::kHeads, 4);
   REQUIRE(heads != std::nullopt);
   for (const Operator& part : heads->parts) {
