@@ -2,6 +2,7 @@
 // with explicit dependencies, as a real NPU's descriptor queues would hold them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -87,6 +88,7 @@ struct CommandStream {
   // Appends a command; deps must name earlier commands. Returns its id.
   uint32_t add(Command command, std::initializer_list<uint32_t> dependencies);
   uint32_t add(Command command, const std::vector<uint32_t>& dependencies);
+  uint32_t add(Command command, const uint32_t* first_dep, size_t dep_count);
 };
 
 // A layer: core 0's stream (the whole layer on one core) in the base, the other cores' streams in

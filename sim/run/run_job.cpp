@@ -73,9 +73,9 @@ bool apply_power_cap(RunReport& report, const nlohmann::ordered_json& nominal_to
 }
 
 std::vector<LayerProgram> map_workload_naming_config(const Workload& workload, const NpuConfig& config,
-                                                     const std::string& config_file) {
+                                                     const std::string& config_file, LoweringCache& cache) {
   try {
-    return map_workload(workload, config);
+    return map_workload(workload, config, &cache);
   } catch (const InputError& error) {
     if (error.file() != "<npu>") throw;
     throw InputError(config_file, error.where(), error.message() + " (workload " + workload.name + ")");
@@ -146,12 +146,12 @@ void add_layer_rows(const std::vector<Workload>& workloads,
 }
 
 // Maps each workload when the simulation reaches its first layer and drops each layer's command streams
-// once it has run, so memory holds about one workload's streams however many workloads (an LLM decode
-// with every step simulated is hundreds). `programs` gets one entry per layer; the mapping time and
-// command count go to `host`. The results are those of mapping everything first: the mapper is a pure
-// function of the workload and the config. A mapping error is kept in `failure`, not thrown: nothing
-// is thrown across the simulation kernel's coroutines; the layers left unmapped run empty and the
-// caller rethrows it once the kernel has returned.
+// once it has run, so memory holds about one workload's streams (plus the lowering cache's bounded
+// copies) however many workloads (an LLM decode with every step simulated is hundreds). `programs` gets
+// one entry per layer; the mapping time and command count go to `host`. The results are those of
+// mapping everything first: the mapper is a pure function of the workload and the config. A mapping
+// error is kept in `failure`, not thrown: nothing is thrown across the simulation kernel's coroutines;
+// the layers left unmapped run empty and the caller rethrows it once the kernel has returned.
 LayerFeed mapping_feed(const std::vector<Workload>& workloads, const RunReport& report,
                        std::vector<LayerProgram>& programs, HostStats& host, std::exception_ptr& failure) {
   auto first_layers = std::make_shared<std::vector<size_t>>();
@@ -162,10 +162,12 @@ LayerFeed mapping_feed(const std::vector<Workload>& workloads, const RunReport& 
   }
   programs.assign(layers, LayerProgram{});
   auto next = std::make_shared<size_t>(0);
-  const auto map_next = [&workloads, &report, &programs, &host, first_layers, next]() {
+  // The run's one config: operators shared by its workloads are lowered once.
+  auto cache = std::make_shared<LoweringCache>();
+  const auto map_next = [&workloads, &report, &programs, &host, first_layers, next, cache]() {
     const auto start = Clock::now();
     const Workload& workload = workloads[*next];
-    auto mapped = map_workload_naming_config(workload, report.config, report.npu_source);
+    auto mapped = map_workload_naming_config(workload, report.config, report.npu_source, *cache);
     if (mapped.size() != workload.ops.size())
       throw std::logic_error("mapper: one program per operator expected for " + workload.name);
     const size_t first = (*first_layers)[*next];

@@ -73,7 +73,7 @@ nlohmann::ordered_json validation_json(const StepValidation& v, const char* agai
           {"against", against}};
 }
 
-nlohmann::ordered_json step_cost_json(const Device& d, uint64_t grid_workloads) {
+nlohmann::ordered_json step_cost_json(const Device& d, const StepCostTables& tables) {
   if (d.label == "gpu") {
     return {{"method", "the analytical GPU model of each step's pieces at their exact shapes (memoized): no "
                        "interpolation; cost = embed(N) + layers * (dense(N) + decode attention of the D decodes as one "
@@ -85,7 +85,11 @@ nlohmann::ordered_json step_cost_json(const Device& d, uint64_t grid_workloads) 
                      "by decode batch x KV length for decodes, by query x past for chunks) and interpolated piecewise "
                      "linearly; cost = embed(N) + layers * (dense(N) + sum over decodes decode(D, p_i) / D + sum "
                      "attention(q_i, p_i) of prefills) + head(S), each decode at its own KV length"},
-          {"grid_workloads", grid_workloads},
+          {"grid_workloads", tables.grid_workloads},
+          {"grid",
+           {{"max_tokens", tables.limits.max_tokens},
+            {"max_sequences", tables.limits.max_seqs},
+            {"max_context_tokens", tables.limits.max_context}}},
           {"validation", validation_json(d.validation, "random steps (decodes at up to 3 distinct KV lengths, plus a "
                                                         "prefill every other step), their pieces simulated at their "
                                                         "exact shapes in the same run")}};
@@ -103,7 +107,7 @@ StepValidation gpu_mean_kv_error(const GpuStepCosts& costs, const std::vector<St
 }
 
 DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& requests, const SloSpec& slo,
-                       const ModelFacts& model, uint64_t grid_workloads, FrameScheduler* frames) {
+                       const ModelFacts& model, const StepCostTables& tables, FrameScheduler* frames) {
   DeviceServing out;
   out.device = d.label;
   out.name = d.name;
@@ -114,7 +118,7 @@ DeviceServing serve_on(const Device& d, const std::vector<ServeRequest>& request
   out.metrics = serving_metrics_json(summarize_serving(requests, out.run, slo, d.kv.blocks));
   out.metrics["device"] = d.name;
   out.metrics["kv_cache"] = d.kv.to_json(model);
-  out.metrics["step_cost"] = step_cost_json(d, grid_workloads);
+  out.metrics["step_cost"] = step_cost_json(d, tables);
   return out;
 }
 
@@ -161,11 +165,21 @@ StepGridLimits grid_limits(const ServeOptions& options, const ModelFacts& model,
                            const std::vector<ServeRequest>& requests) {
   const SchedulerConfig& limits = options.scheduler;
   StepGridLimits grid;
-  grid.max_tokens = limits.max_batched_tokens;
-  grid.max_seqs = limits.max_num_seqs;
-  grid.model_context = model.context_tokens;
-  for (const ServeRequest& r : requests) grid.max_context = std::max(grid.max_context, r.input_tokens + r.output_tokens);
+  // The grid spans the steps this traffic can make, at any rate (--find-max-rate scales the arrivals
+  // only): no sequence holds more than its request's tokens, no step more sequences than there are
+  // requests, nor more tokens than all requests hold (a preempted request recomputes at most its own).
+  uint64_t all_tokens = 0;
+  grid.max_context = 1;
+  for (const ServeRequest& r : requests) {
+    grid.max_context = std::max(grid.max_context, r.input_tokens + r.output_tokens);
+    all_tokens += r.input_tokens + r.output_tokens;
+  }
   grid.max_context = std::min(grid.max_context, model.context_tokens);
+  grid.max_tokens = std::max<uint64_t>(2, std::min<uint64_t>(limits.max_batched_tokens, all_tokens));
+  // At least 2 tokens and sequences, as --max-num-seqs and --max-batched-tokens take: each grid keeps two ends.
+  grid.max_seqs = static_cast<uint32_t>(
+      std::max<uint64_t>(2, std::min<uint64_t>(limits.max_num_seqs, requests.size())));
+  grid.model_context = model.context_tokens;
   grid.chunked = limits.policy == SchedulerPolicy::kSarathi;
   grid.max_query = std::min(grid.chunked ? limits.prefill_chunk : limits.max_batched_tokens, grid.max_context);
   grid.validation_steps = options.validation_steps;
@@ -304,10 +318,10 @@ int serve_llm_command(const ServeOptions& given, const TrafficFile* streams) {
   if (plan) use_plan_costs(*plan, *parse_dtype(dtype), npu, gpu);
   nlohmann::ordered_json result = result_header(options, dtype, traffic);
   std::vector<DeviceServing> served{
-      serve_on(npu, traffic.requests, options.slo, model, tables.grid_workloads, frames ? frames->npu_frames() : nullptr)};
+      serve_on(npu, traffic.requests, options.slo, model, tables, frames ? frames->npu_frames() : nullptr)};
   result["serving"] = served.back().metrics;
   if (gpu) {
-    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables.grid_workloads,
+    served.push_back(serve_on(*gpu, traffic.requests, options.slo, model, tables,
                               frames ? frames->gpu_frames() : nullptr));
     result["gpu_serving"] = served.back().metrics;
   }

@@ -343,6 +343,7 @@ StepCostTables build_step_cost_tables(const RunOptions& base, const std::string&
     out.gpu_validation = validate(run, *out.gpu, steps, layers, true);
   }
   out.validation_steps = steps;
+  out.limits = limits;
   out.grid_workloads = grid_workloads;
   out.simulation_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -44,6 +44,7 @@ struct StepCostTables {
   StepValidation npu_validation;
   std::optional<StepValidation> gpu_validation;
   std::vector<StepShape> validation_steps;  // the random steps the validations used
+  StepGridLimits limits;        // the steps the grids span
   uint64_t grid_workloads = 0;  // one-layer workloads simulated for the tables
   double simulation_wall_s = 0.0;
 };

@@ -36,6 +36,11 @@ TEST_CASE("serve at a rate so low that requests never overlap: TTFT and TPOT equ
   // The step-cost table's measured interpolation error is reported (here a 2-layer model, whose
   // embeddings and head weigh more than in the full model).
   CHECK(serve["serving"]["step_cost"]["validation"]["max_time_error"].get<double>() <= 0.05);
+  // The grids span what this traffic can make: 3 sequences of 128 + 9 = 137 tokens, 411 tokens at most.
+  const auto& grid = serve["serving"]["step_cost"]["grid"];
+  CHECK(grid["max_tokens"] == 3 * 137);
+  CHECK(grid["max_sequences"] == 3);
+  CHECK(grid["max_context_tokens"] == 137);
   CHECK_FALSE(serve.contains("gpu_serving"));
   // requests.csv: a header and one row per request.
   CHECK(line_count(read_file(out + "/requests.csv")) == 1 + 3);

@@ -25,7 +25,8 @@ TEST_CASE("serve multichip: a one-chip plan is plain serving") {
   const std::string one = write_file(dir, "one.json",
                                      R"({"name": "one", "npu": "furiosa-rngd", "chips": 1, "topology": "switch",
                                          "host_overhead_ns": 0})");
-  const std::string model = " --gpu none --model llama3.1-8b:layers=2 --requests 4 --rate 50";
+  const std::string model =
+      " --gpu none --model llama3.1-8b:layers=2 --requests 4 --rate 50 --input-tokens fixed:64 --output-tokens fixed:4";
   const auto plain = run_result_json("serve --npu furiosa-rngd" + model, dir + "/plain");
   const auto system = run_result_json("serve --system " + one + " --tp 1" + model, dir + "/system");
   for (const char* metric : {"ttft_s", "tpot_s", "e2e_s"}) {

@@ -36,7 +36,7 @@ LayerProgram lower_fused(const Operator& op, uint32_t op_index, const NpuConfig&
     ScheduledBlocking candidate{new_layer_program(op, op_index), 0.0,
                                 plan.dram_read_bytes + plan.dram_write_bytes};
     emit_fused_attention(op, plan, config, candidate.program);
-    candidate.cycles = estimate_layer_cycles(candidate.program, config);
+    candidate.cycles = estimate_layer_cycles(candidate.program, config, chooser.losing_time_cycles());
     chooser.offer(std::move(candidate));
   }
   return std::move(chooser.best().program);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -57,6 +58,12 @@ class ChooseBest {
     if (!best_ || rank_.objective != MapperObjective::kLatency) return false;
     const double best_cycles = rank_.time_cycles(*best_);
     return lower_bound_cycles > best_cycles && clearly_different_times(lower_bound_cycles, best_cycles);
+  }
+  // The time past which a candidate loses to the best so far on time alone (infinity when none does):
+  // its estimate may stop there. Slightly above the rule's threshold, so rounding never decides.
+  double losing_time_cycles() {
+    if (!best_ || rank_.objective != MapperObjective::kLatency) return std::numeric_limits<double>::infinity();
+    return rank_.time_cycles(*best_) * (1.0 + kEqualTimeTolerance) * (1.0 + 1e-9);
   }
   Candidate& best() { return *best_; }
 

@@ -56,7 +56,9 @@ NpuConfig shared_by(const NpuConfig& config, size_t parts) {
   return share;
 }
 
-LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_index, const NpuConfig& config) {
+// `cutoff_cycles`: where the candidate has lost to the best so far (its estimate may stop there).
+LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_index, const NpuConfig& config,
+                                 double cutoff_cycles) {
   const NpuConfig share = shared_by(config, candidate.parts.size());
   LoweredCandidate out;
   out.kind = candidate.kind;
@@ -77,7 +79,7 @@ LoweredCandidate lower_candidate(const CorePartition& candidate, uint32_t op_ind
   }
   std::vector<const CommandStream*> streams;
   for (size_t index : out.core_part) streams.push_back(&out.distinct[index]);
-  out.estimate = estimate_streams(streams, config, candidate.parts.front().dtype);
+  out.estimate = estimate_streams(streams, config, candidate.parts.front().dtype, cutoff_cycles);
   return out;
 }
 
@@ -108,7 +110,7 @@ LayerProgram map_operator_on_cores(const Operator& op, uint32_t op_index, const 
              [](LoweredCandidate& c) { return c.estimate.dram_bytes; },
              [](LoweredCandidate&, LoweredCandidate&) { return false; }});
   for (const CorePartition& candidate : partition_candidates(op, config)) {
-    chooser.offer(lower_candidate(candidate, op_index, config));
+    chooser.offer(lower_candidate(candidate, op_index, config, chooser.losing_time_cycles()));
   }
   return assemble(op, std::move(chooser.best()));
 }

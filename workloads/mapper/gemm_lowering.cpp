@@ -71,7 +71,8 @@ class GemmEmitter {
     const MTile& m_tile = m_tiles_[mi];
     const uint64_t n = std::min(plan_.n_tile, p_.n - ni * plan_.n_tile);
     const uint64_t k_units = std::min(plan_.k_tile_units, p_.k_units - ki * plan_.k_tile_units);
-    std::vector<uint32_t> deps;
+    std::vector<uint32_t>& deps = deps_;  // reused: one step's dependencies at a time
+    deps.clear();
     // An operand is loaded only when its tile changes: this is what makes the traffic rule hold.
     if (!(a_loaded_ && *a_loaded_ == TileKey{g, mi, ki})) {
       deps.push_back(
@@ -101,7 +102,7 @@ class GemmEmitter {
   // is a whole number of folds of K elements (not of channels: 4 channels of a 3x3 conv are 36 rows,
   // two folds of a 32-row array, and chunking by channels nearly doubled the folds), so the chunks
   // together take exactly the folds of the unchunked tile. Returns the last compute.
-  uint32_t load_weights_and_compute(uint64_t m, uint64_t n, uint64_t k_units, std::vector<uint32_t> deps,
+  uint32_t load_weights_and_compute(uint64_t m, uint64_t n, uint64_t k_units, std::vector<uint32_t>& deps,
                                     std::optional<uint32_t> slot_freed) {
     const uint64_t k = k_units * p_.k_per_unit;
     const uint64_t k_per_chunk = weight_chunk_k(m, n, k);
@@ -114,7 +115,7 @@ class GemmEmitter {
                                 : emit_.load(BufferKind::kWeight, bytes));
       if (chunk == 0 && slot_freed) deps.push_back(*slot_freed);
       compute = emit_.compute(m, n, chunk_k, deps);
-      deps = {compute};  // keeps the chunks of one output tile in order (they accumulate)
+      deps.assign(1, compute);  // keeps the chunks of one output tile in order (they accumulate)
     }
     return compute;
   }
@@ -137,12 +138,17 @@ class GemmEmitter {
   std::vector<MTile> m_tiles_;
   std::optional<TileKey> a_loaded_, b_loaded_;
   DoubleBuffer a_buffer_, b_buffer_, c_buffer_;
+  std::vector<uint32_t> deps_;
 };
 
 }  // namespace
 
 void emit_gemm_program(const GemmProblem& problem, const GemmPlan& plan, const NpuConfig& config,
                        LayerProgram& program) {
+  // Every compute tile comes with about two loads and a store: one allocation instead of ~20 regrowths.
+  const uint64_t expected = std::min<uint64_t>(plan.compute_tiles * 3, kMaxCommandsPerStream);
+  program.commands.reserve(program.commands.size() + expected);
+  program.deps.reserve(program.deps.size() + expected);
   GemmEmitter emitter(problem, plan, config, program);
   emitter.run();
   LayerMapping& mapping = program.mapping;
@@ -179,7 +185,7 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
       if (i == 0) throw;
       continue;
     }
-    candidate.cycles = estimate_layer_cycles(candidate.program, config);
+    candidate.cycles = estimate_layer_cycles(candidate.program, config, chooser.losing_time_cycles());
     chooser.offer(std::move(candidate));
   }
   return std::move(chooser.best().program);

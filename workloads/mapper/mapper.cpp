@@ -13,7 +13,32 @@
 
 namespace npusim {
 
-std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config) {
+namespace {
+
+// `source` names the workload in the error of an operator too big for a core.
+LayerProgram lower_operator(const Operator& op, uint32_t op_index, const NpuConfig& config,
+                            const std::string& source) {
+  try {
+    return config.timing_mode == TimingMode::kScaleSim ? lower_scalesim_layer(op, op_index, config)
+                                                       : map_operator_on_cores(op, op_index, config);
+  } catch (const CommandLimitExceeded&) {
+    throw InputError(source, "operator '" + op.name + "'",
+                     "needs more than " + std::to_string(kMaxCommandsPerStream) +
+                         " commands on one core of this NPU; split it or give the core more SRAM");
+  }
+}
+
+// `kept` (the same operator's program from a cache) relabelled as operator i of this workload.
+LayerProgram relabelled(const LayerProgram& kept, uint32_t op_index, const std::string& name) {
+  LayerProgram program = kept;
+  program.op_index = op_index;
+  program.name = name;
+  return program;
+}
+
+}  // namespace
+
+std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config, LoweringCache* cache) {
   check_workload_limits(workload);
   std::vector<LayerProgram> programs;
   programs.reserve(workload.ops.size());
@@ -23,20 +48,17 @@ std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig
     const auto same = std::find_if(distinct.begin(), distinct.end(),
                                    [&](uint32_t j) { return lowers_alike(workload.ops[j], op); });
     if (same != distinct.end()) {  // a repeated block: the same search would find the same program
-      programs.push_back(programs[*same]);
-      programs.back().op_index = i;
-      programs.back().name = op.name;
+      programs.push_back(relabelled(programs[*same], i, op.name));
       continue;
     }
     distinct.push_back(i);
-    try {
-      programs.push_back(config.timing_mode == TimingMode::kScaleSim ? lower_scalesim_layer(op, i, config)
-                                                                     : map_operator_on_cores(op, i, config));
-    } catch (const CommandLimitExceeded&) {
-      throw InputError(workload.source.empty() ? workload.name : workload.source, "operator '" + op.name + "'",
-                       "needs more than " + std::to_string(kMaxCommandsPerStream) +
-                           " commands on one core of this NPU; split it or give the core more SRAM");
+    const LayerProgram* kept = cache != nullptr ? cache->find(op) : nullptr;
+    if (kept != nullptr) {
+      programs.push_back(relabelled(*kept, i, op.name));
+      continue;
     }
+    programs.push_back(lower_operator(op, i, config, workload.source.empty() ? workload.name : workload.source));
+    if (cache != nullptr) cache->keep(op, programs.back());
   }
   place_activations_in_global_sram(workload, programs, config);
   for (LayerProgram& program : programs) program.mapping.estimated_cycles = estimate_layer_cycles(program, config);

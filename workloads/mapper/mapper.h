@@ -9,13 +9,16 @@
 #include "arch/isa/command_stream.h"
 #include "arch/spec/npu_config.h"
 #include "workloads/ir/operator.h"
+#include "workloads/mapper/lowering_cache.h"
 #include "workloads/mapper/operator_lowering.h"
 
 namespace npusim {
 
 // Every operator in order; SCALE-Sim timing mode uses lower_scalesim_layer instead of map_operator.
 // With npu.cores > 1 each operator is split over the cores (core_partition.h); with a global SRAM,
-// activations that fit stay in it between layers.
-std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config);
+// activations that fit stay in it between layers. With a cache (one per config), operators lowered for
+// earlier workloads are not lowered again, and this workload's are kept for later ones.
+std::vector<LayerProgram> map_workload(const Workload& workload, const NpuConfig& config,
+                                       LoweringCache* cache = nullptr);
 
 }  // namespace npusim

@@ -94,7 +94,7 @@ double shared_bounds_cycles(const CoreBytes& bytes, const CoreMemoryRates& rates
 }  // namespace
 
 PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
-                                   DType dtype) {
+                                   DType dtype, double cutoff_cycles) {
   const ArrayShape array = array_shape(config.array, dtype);
   const double dram_bw = dram_bytes_per_cycle(config);
   const double sram_port = static_cast<double>(std::max<uint64_t>(sram_port_bytes_per_cycle(config.sram), 1));
@@ -111,7 +111,7 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
                                     static_cast<double>(config.global_sram.latency_cycles) + reach.global_sram_hop_cycles,
                                     static_cast<double>(config.dma.setup_cycles)});
   }
-  const std::vector<double> scheduled = schedule_streams_cycles(streams, config, array, dtype, rates);
+  const std::vector<double> scheduled = schedule_streams_cycles(streams, config, array, dtype, rates, cutoff_cycles);
   PartitionEstimate estimate;
   double slowest = 0.0;
   for (size_t core = 0; core < streams.size(); ++core) {
@@ -128,10 +128,10 @@ PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& stre
   return estimate;
 }
 
-double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config) {
+double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config, double cutoff_cycles) {
   std::vector<const CommandStream*> streams{&program};
   for (const CommandStream& stream : program.more_cores) streams.push_back(&stream);
-  return estimate_streams(streams, config, program.dtype).cycles;
+  return estimate_streams(streams, config, program.dtype, cutoff_cycles).cycles;
 }
 
 }  // namespace npusim

@@ -2,6 +2,7 @@
 // given command streams together.
 #pragma once
 
+#include <limits>
 #include <vector>
 
 #include "arch/isa/command_stream.h"
@@ -18,11 +19,13 @@ struct PartitionEstimate {
   double cycles = 0.0;
   Bytes dram_bytes = 0;
 };
-// `dtype` is the layer's operand type (it sets the MAC rate).
+// `dtype` is the layer's operand type (it sets the MAC rate). A search passes the time past which its
+// candidate loses as `cutoff_cycles`: an estimate beyond it stops early and reads infinity.
 PartitionEstimate estimate_streams(const std::vector<const CommandStream*>& streams, const NpuConfig& config,
-                                   DType dtype);
+                                   DType dtype, double cutoff_cycles = std::numeric_limits<double>::infinity());
 
 // The same estimate for a lowered layer: every core's stream of `program` at its operand type.
-double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config);
+double estimate_layer_cycles(const LayerProgram& program, const NpuConfig& config,
+                             double cutoff_cycles = std::numeric_limits<double>::infinity());
 
 }  // namespace npusim

@@ -15,6 +15,8 @@
 namespace npusim {
 namespace {
 
+constexpr double kNever = std::numeric_limits<double>::infinity();  // a core with nothing left to issue
+
 // One DMA queue: its descriptor decoder, its port and its in-flight transfers.
 struct DmaState {
   double decoder_free = 0.0;  // the queue issues its next descriptor from here
@@ -221,7 +223,7 @@ class StreamScheduler {
 
 std::vector<double> schedule_streams_cycles(const std::vector<const CommandStream*>& streams,
                                             const NpuConfig& config, const ArrayShape& array, DType dtype,
-                                            const std::vector<CoreMemoryRates>& rates) {
+                                            const std::vector<CoreMemoryRates>& rates, double cutoff_cycles) {
   SharedMemories memories;
   std::vector<StreamScheduler> cores;
   cores.reserve(streams.size());
@@ -233,10 +235,14 @@ std::vector<double> schedule_streams_cycles(const std::vector<const CommandStrea
   // The core that issues first goes next (the lowest on a tie); only its own next issue changes.
   for (;;) {
     const auto first = std::min_element(next.begin(), next.end());
-    if (first == next.end() || *first == std::numeric_limits<double>::infinity()) break;
+    if (first == next.end() || *first == kNever) break;
     const size_t core = static_cast<size_t>(first - next.begin());
     cores[core].step();
     next[core] = cores[core].next_issue();
+    // Both are lower bounds of the core's end: the schedule can only end later.
+    if (cores[core].last() > cutoff_cycles || (next[core] > cutoff_cycles && next[core] != kNever)) {
+      return std::vector<double>(streams.size(), kNever);
+    }
   }
   std::vector<double> last;
   for (const StreamScheduler& core : cores) last.push_back(core.last());

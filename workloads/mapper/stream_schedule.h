@@ -31,10 +31,12 @@ struct CoreMemoryRates {
 
 // Cycles from the layer's start to the last command's end on each core (streams[i] and rates[i] are
 // core i's; the memories' rates are those of rates[0]). The caller adds the bounds the schedule leaves
-// out (the scratchpad port every unit of a core shares).
+// out (the scratchpad port every unit of a core shares). Once any core is past `cutoff_cycles` (a
+// search's candidate that has already lost) the schedule stops and every core reads infinity.
 std::vector<double> schedule_streams_cycles(const std::vector<const CommandStream*>& streams,
                                             const NpuConfig& config, const ArrayShape& array, DType dtype,
-                                            const std::vector<CoreMemoryRates>& rates);
+                                            const std::vector<CoreMemoryRates>& rates,
+                                            double cutoff_cycles = std::numeric_limits<double>::infinity());
 
 // One core alone: schedule_streams_cycles of one stream.
 double schedule_stream_cycles(const CommandStream& stream, const NpuConfig& config, const ArrayShape& array,
