@@ -52,19 +52,16 @@ class ChooseBest {
     if (!best_ || better(candidate, *best_)) best_ = std::move(candidate);
   }
   bool found() const { return best_.has_value(); }
-  // True when a candidate estimated at `lower_bound_cycles` or more would lose to the best so far on
-  // time alone (the latency objective only): the search may skip estimating it exactly.
-  bool loses_on_time(double lower_bound_cycles) {
-    if (!best_ || rank_.objective != MapperObjective::kLatency) return false;
-    const double best_cycles = rank_.time_cycles(*best_);
-    return lower_bound_cycles > best_cycles && clearly_different_times(lower_bound_cycles, best_cycles);
-  }
-  // The time past which a candidate loses to the best so far on time alone (infinity when none does):
-  // its estimate may stop there. Slightly above the rule's threshold, so rounding never decides.
+  // The time past which a candidate loses to the best so far on time alone (the latency objective only;
+  // infinity when none does): its estimate may stop there. Slightly above the rule's threshold, so
+  // rounding never decides.
   double losing_time_cycles() {
     if (!best_ || rank_.objective != MapperObjective::kLatency) return std::numeric_limits<double>::infinity();
     return rank_.time_cycles(*best_) * (1.0 + kEqualTimeTolerance) * (1.0 + 1e-9);
   }
+  // True when a candidate estimated at `lower_bound_cycles` or more would lose to the best so far on
+  // time alone: the search may skip estimating it exactly.
+  bool loses_on_time(double lower_bound_cycles) { return lower_bound_cycles > losing_time_cycles(); }
   Candidate& best() { return *best_; }
 
  private:
