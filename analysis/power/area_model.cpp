@@ -1,7 +1,8 @@
 #include "analysis/power/area_model.h"
 
 #include <cmath>
-#include <set>
+#include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -73,7 +74,7 @@ std::vector<AreaComponent> block_areas(const NpuConfig& config, const NodeParame
     return logic_mm2(transistors, node.logic_mtr_per_mm2, area.logic_density_fraction);
   };
   std::vector<AreaComponent> blocks;
-  blocks.push_back({"mac_arrays", cores * logic(pe_per_core(config) * pe_transistors(config.array.dtypes))});
+  blocks.push_back({"mac_arrays", cores * logic(pe_per_core(config) * pe_transistors(config.array))});
   blocks.push_back({"sram", cores * sram_macro_mm2(static_cast<double>(config.sram.capacity_bytes), config.sram.banks,
                                                    config.sram.bank_width_bytes, node.sram_bitcell_um2,
                                                    area.sram_array_efficiency)});
@@ -119,11 +120,16 @@ double logic_mm2(double transistors, double logic_mtr_per_mm2, double density_fr
   return transistors / (logic_mtr_per_mm2 * 1e6 * density_fraction);
 }
 
-double pe_transistors(const std::vector<DType>& dtypes) {
-  std::set<double> datapaths;  // fp16 and bf16 share one datapath: count each distinct one once
-  for (DType dtype : dtypes) datapaths.insert(pe_datapath_transistors(dtype).value);
+double pe_transistors(const ArrayConfig& array) {
+  // A type run at r MACs per PE cycle needs r of its datapaths per PE: a half-rate bf16 path is shared by
+  // two PEs. fp16 and bf16 share one datapath, sized by the faster of the two.
+  std::map<double, double> rate_by_datapath;
+  for (DType dtype : array.dtypes) {
+    double& rate = rate_by_datapath[pe_datapath_transistors(dtype).value];
+    rate = std::max(rate, array.rate_of(dtype));
+  }
   double transistors = pe_register_transistors().value;
-  for (double datapath : datapaths) transistors += datapath;
+  for (const auto& [datapath, rate] : rate_by_datapath) transistors += datapath * rate;
   return transistors;
 }
 

@@ -29,8 +29,9 @@ double sram_macro_mm2(double capacity_bytes, uint32_t banks, uint32_t bank_width
                       double array_efficiency);
 // mm² of `transistors` of placed logic.
 double logic_mm2(double transistors, double logic_mtr_per_mm2, double density_fraction);
-// Transistors of one PE supporting `dtypes` (int8, fp16/bf16 and fp32 datapaths added, registers once).
-double pe_transistors(const std::vector<DType>& dtypes);
+// Transistors of one PE of `array`: the datapath of each supported type (fp16 and bf16 share one) times
+// its MACs per PE cycle, plus the registers once.
+double pe_transistors(const ArrayConfig& array);
 // Processing elements of one core (rows x cols of its MAC array).
 double pe_per_core(const NpuConfig& config);
 

@@ -12,12 +12,14 @@ constexpr double kFlopTransistorsPerBit = 24.0;  // E: a scan flip-flop with clo
 
 const std::vector<NodeFacts>& node_facts_table() {
   static const std::vector<NodeFacts> kTable{
-      {3.0, 274.0, 0.021, 0.70, 0.107,
-       "D: N3 logic 1.6x N5 (TSMC claim, S); S: N3E bit cell 0.021 um2 (no shrink); E: 0.70 V; E: idle "
-       "density held at 5 nm"},
-      {5.0, 171.3, 0.021, 0.70, 0.107,
-       "S: TSMC N5 171.3 MTr/mm2 (WikiChip); P: 0.021 um2 bit cell (TSMC IEDM 2019); E: 0.70 V; D: H100 "
-       "idle 12.5% of 700 W (REFERENCE 3.3, E) over 814 mm2 (S)"},
+      {3.0, 215.0, 0.021, 0.70, 0.107,
+       "S: N3E logic at most ~215 MTr/mm2 as built (Angstronomics 2022; TSMC's 1.6x claim over N5 applied to "
+       "the measured N5 density); S: N3E bit cell 0.021 um2 (no shrink); E: 0.70 V; E: idle density held at 5 nm"},
+      {5.0, 137.6, 0.021, 0.70, 0.107,
+       "S: TSMC N5 137.6 MTr/mm2 as built, from the cell height (210 nm) and gate pitch (51 nm) measured on "
+       "Apple A15 (Angstronomics 2022); the 171.3 often quoted is TSMC's 1.8x claim over N7, never measured; "
+       "P: 0.021 um2 bit cell (TSMC IEDM 2019); E: 0.70 V; D: H100 idle 12.5% of 700 W (REFERENCE 3.3, E) "
+       "over 814 mm2 (S)"},
       {7.0, 91.2, 0.027, 0.75, 0.061,
        "S: TSMC N7 91.2 MTr/mm2 (WikiChip); P: 0.027 um2 (TSMC IEDM 2016); E: 0.75 V; D: A100 idle 12.5% "
        "of 400 W (REFERENCE 3.3, E) over 826 mm2 (S)"},

@@ -39,8 +39,9 @@ constexpr auto AreaConfig::fields() {
                                         "achieved fraction of the peak logic density in placed blocks")
           .positive()
           .within(0.0, 1.0, "a fraction of the peak density")
-          .sourced("D: A100 54.2 BTr / 826 mm2 = 0.72 of N7's 91.2, H100 80 BTr / 814 mm2 = 0.57 of N5's "
-                   "171.3 (NVIDIA whitepapers, S)"),
+          .sourced("D: A100 54.2 BTr / 826 mm2 = 0.72 of N7's 91.2, H100 80 BTr / 814 mm2 = 0.71 of N5's "
+                   "137.6 as built (NVIDIA whitepapers, S); E: 0.6, as those chip averages include SRAM, "
+                   "denser than logic"),
       field<&A::sram_array_efficiency>("sram_array_efficiency", "",
                                        "bit-cell area / macro area of a large bank (periphery, redundancy)")
           .positive()

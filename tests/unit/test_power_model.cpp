@@ -45,24 +45,33 @@ TEST_CASE("area: logic and SRAM macros from densities") {
         approx(15 * 110.592 / 1e6));
 }
 
-TEST_CASE("area: a PE adds the datapaths of the types it supports, registers once") {
+TEST_CASE("area: a PE adds the datapaths of the types it supports at their rates, registers once") {
   // Horowitz 45 nm: int8 mult 282 + int32 add 137 um2; fp16 mult 1640 + fp32 add 4184; x 3.33 Tr/um2.
   // Registers: 80 flip-flop bits x 24 transistors = 1920.
   const double int8 = 419.0 * 3.33;
   const double fp16 = 5824.0 * 3.33;
-  CHECK(pe_transistors({DType::kInt8}) == approx(int8 + 1920.0));
+  ArrayConfig array;
+  array.dtypes = {DType::kInt8};
+  CHECK(pe_transistors(array) == approx(int8 + 1920.0));
   // bf16 and fp16 share one datapath.
-  CHECK(pe_transistors({DType::kBf16, DType::kInt8, DType::kFp16}) == approx(int8 + fp16 + 1920.0));
+  array.dtypes = {DType::kBf16, DType::kInt8, DType::kFp16};
+  CHECK(pe_transistors(array) == approx(int8 + fp16 + 1920.0));
+  // At half the MAC rate two PEs share one fp datapath; the faster of bf16 and fp16 sizes it.
+  array.macs_per_pe_cycle = {{DType::kBf16, 0.5}, {DType::kFp16, 0.25}};
+  CHECK(pe_transistors(array) == approx(int8 + 0.5 * fp16 + 1920.0));
+  // Two int8 MACs per PE cycle take two int8 datapaths.
+  array.macs_per_pe_cycle[DType::kInt8] = 2.0;
+  CHECK(pe_transistors(array) == approx(2.0 * int8 + 0.5 * fp16 + 1920.0));
 }
 
 TEST_CASE("area: node facts interpolate between tabulated nodes") {
   NpuConfig config = small_npu();
   CHECK(node_parameters(config).logic_mtr_per_mm2 == approx(91.2));
   CHECK(node_parameters(config).sram_bitcell_um2 == approx(0.027));
-  // 6 nm lies between 5 nm (171.3) and 7 nm (91.2): t = ln(6/5) / ln(7/5); log-log.
+  // 6 nm lies between 5 nm (137.6, as built) and 7 nm (91.2): t = ln(6/5) / ln(7/5); log-log.
   config.energy.technology_node_nm = 6.0;
   const double t = std::log(6.0 / 5.0) / std::log(7.0 / 5.0);
-  CHECK(node_parameters(config).logic_mtr_per_mm2 == approx(171.3 * std::pow(91.2 / 171.3, t)));
+  CHECK(node_parameters(config).logic_mtr_per_mm2 == approx(137.6 * std::pow(91.2 / 137.6, t)));
   // Voltage and idle density interpolate linearly: halfway between 0.70 and 0.75 V is 0.725 V.
   CHECK(node_parameters(config).nominal_voltage_v == approx(0.725));
   config.area.logic_mtr_per_mm2 = 50.0;  // an override wins
@@ -81,7 +90,7 @@ TEST_CASE("area and idle power of a small NPU, block by block") {
   };
   // 7 nm: 91.2 MTr/mm2 at 0.6 of peak = 54.72 MTr/mm2 achieved.
   const double achieved = 91.2e6 * 0.6;
-  CHECK(mm2_of("mac_arrays") == approx(256 * pe_transistors({DType::kInt8}) / achieved));
+  CHECK(mm2_of("mac_arrays") == approx(256 * (419.0 * 3.33 + 1920.0) / achieved));
   CHECK(mm2_of("sram") == approx(sram_macro_mm2(1024.0 * 1024, 4, 16, 0.027, 0.35)));
   CHECK(mm2_of("global_sram") == 0.0);
   CHECK(mm2_of("noc_routers") == 0.0);  // one core: no routers
