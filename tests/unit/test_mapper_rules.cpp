@@ -2,8 +2,10 @@
 // mapping sum's accounting.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <vector>
 
+#include "arch/isa/command_builders.h"
 #include "workloads/mapper/choose_best.h"
 #include "workloads/mapper/hardware_limits.h"
 #include "workloads/mapper/program_builder.h"
@@ -39,6 +41,35 @@ TEST_CASE("choose_best: clearly faster wins, about as fast goes by traffic, then
   CHECK(chosen(MapperObjective::kLatency, {{1, 1000.0, 100, 0}, {2, 1000.0, 100, 0}}) == 1);
   // The traffic objective skips the time: the 2x slower candidate wins on bytes.
   CHECK(chosen(MapperObjective::kTraffic, {{1, 1000.0, 500, 0}, {2, 2000.0, 100, 0}}) == 2);
+}
+
+TEST_CASE("choose_best: offer hands back the candidate it does not keep, for its buffers") {
+  auto chooser = choose_best<Candidate>(RankBy{MapperObjective::kLatency, [](Candidate& c) { return c.cycles; },
+                                               [](Candidate& c) { return c.dram_bytes; },
+                                               [](Candidate&, Candidate&) { return false; }});
+  CHECK_FALSE(chooser.offer({1, 1000.0, 100, 0}).has_value());  // the first is kept
+  const std::optional<Candidate> slower = chooser.offer({2, 2000.0, 100, 0});
+  REQUIRE(slower.has_value());
+  CHECK(slower->id == 2);  // the offered one lost
+  const std::optional<Candidate> displaced = chooser.offer({3, 500.0, 100, 0});
+  REQUIRE(displaced.has_value());
+  CHECK(displaced->id == 1);  // the offered one won: the old best comes back
+  CHECK(chooser.best().id == 3);
+}
+
+TEST_CASE("reuse_buffers: the receiver gets the buffers emptied, with their capacity") {
+  CommandStream used;
+  used.add(sync_command(), {});
+  for (uint32_t i = 1; i < 100; ++i) used.add(sync_command(), {i - 1});
+  CommandStream fresh;
+  reuse_buffers(used, fresh);
+  CHECK(fresh.commands.empty());
+  CHECK(fresh.deps.empty());
+  CHECK(fresh.commands.capacity() >= 100);
+  CHECK(fresh.deps.capacity() >= 99);
+  CHECK(used.commands.empty());
+  // What is emitted into the reused buffers is numbered from zero, as in a new stream.
+  CHECK(fresh.add(sync_command(), {}) == 0);
 }
 
 TEST_CASE("choose_best: the tolerance is relative to the smaller estimate") {
@@ -87,6 +118,13 @@ TEST_CASE("stream emitter: folds, PE use and DMA bytes of what it emits") {
   CHECK(emit.mapping_efficiency() == doctest::Approx(48.0 * 32.0 / (2.0 * 1024.0)));
   CHECK(emit.loaded_bytes() == 1000 + 500 + 10 + 10);
   CHECK(emit.stored_bytes() == 256);
+  // Shapes that alternate are each counted as themselves: K=16 is one fold of 16 * 32 PEs, then K=48
+  // again two folds of 48 * 32.
+  emit.compute(64, 32, 16, {});
+  emit.compute(64, 32, 48, {});
+  CHECK(emit.compute_tiles() == 3);
+  CHECK(emit.folds() == 2 + 1 + 2);
+  CHECK(emit.mapping_efficiency() == doctest::Approx((2 * 48.0 * 32.0 + 16.0 * 32.0) / (5.0 * 1024.0)));
 }
 
 TEST_CASE("mapping sum: totals add, the footprint is the largest, efficiency is fold-weighted") {

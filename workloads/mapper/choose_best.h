@@ -48,8 +48,15 @@ class ChooseBest {
  public:
   explicit ChooseBest(Rank rank) : rank_(std::move(rank)) {}
 
-  void offer(Candidate candidate) {
-    if (!best_ || better(candidate, *best_)) best_ = std::move(candidate);
+  // Keeps `candidate` if it is the best so far. Returns the candidate not kept (the one offered, or the
+  // best it displaced), so that a search may reuse its buffers; nothing on the first offer.
+  std::optional<Candidate> offer(Candidate candidate) {
+    if (!best_) {
+      best_ = std::move(candidate);
+      return std::nullopt;
+    }
+    if (better(candidate, *best_)) std::swap(candidate, *best_);
+    return candidate;
   }
   bool found() const { return best_.has_value(); }
   // The time past which a candidate loses to the best so far on time alone (the latency objective only;

@@ -171,6 +171,7 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
       RankBy{config.mapper.objective, [](ScheduledPlan& c) { return c.cycles; },
              [](ScheduledPlan& c) { return c.dram_bytes; }, [](ScheduledPlan&, ScheduledPlan&) { return false; }});
   const std::vector<GemmPlan> shortlist = gemm_plan_shortlist(problem, config, op, kScheduledPlans);
+  std::optional<ScheduledPlan> spare;  // a losing plan, whose command buffers the next plan reuses
   for (size_t i = 0; i < shortlist.size(); ++i) {
     const GemmPlan& plan = shortlist[i];
     const double bound = gemm_schedule_lower_bound_cycles(problem, plan, config);
@@ -179,14 +180,16 @@ LayerProgram lower_gemm_layer(const Operator& op, uint32_t op_index, const NpuCo
     // exceed it are only skipped (Llama-3.1-405B's FFN on edge-int8: 4 Mi commands at a 1/16 level).
     if (i > 0 && plan.compute_tiles >= kMaxCommandsPerStream) continue;
     ScheduledPlan candidate{new_layer_program(op, op_index), 0.0, plan.dram_bytes()};
+    if (spare) reuse_buffers(spare->program, candidate.program);
     try {
       emit_gemm_program(problem, plan, config, candidate.program);
     } catch (const CommandLimitExceeded&) {
       if (i == 0) throw;
+      spare = std::move(candidate);
       continue;
     }
     candidate.cycles = estimate_layer_cycles(candidate.program, config, chooser.losing_time_cycles());
-    chooser.offer(std::move(candidate));
+    spare = chooser.offer(std::move(candidate));
   }
   return std::move(chooser.best().program);
 }

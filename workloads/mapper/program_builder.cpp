@@ -17,6 +17,13 @@ LayerProgram new_layer_program(const Operator& op, uint32_t op_index) {
   return program;
 }
 
+void reuse_buffers(CommandStream& from, CommandStream& to) {
+  from.commands.clear();
+  from.deps.clear();
+  to.commands.swap(from.commands);
+  to.deps.swap(from.deps);
+}
+
 uint32_t StreamEmitter::load(BufferKind buffer, Bytes bytes, std::optional<uint32_t> after) {
   loaded_bytes_ += bytes;
   const Command command = dma_load_command(buffer, bytes);
@@ -29,11 +36,17 @@ uint32_t StreamEmitter::store(Bytes bytes, uint32_t after) {
 }
 
 uint32_t StreamEmitter::compute(uint64_t m, uint64_t n, uint64_t k, const std::vector<uint32_t>& deps) {
-  const SpatialMapping mapping = spatial_mapping(array_.dataflow, GemmShape{m, n, k});
-  folds_ += fold_count(ArrayShape{array_.rows, array_.cols}, mapping);
-  used_pe_folds_ += mapping.sr * mapping.sc;
-  ++compute_tiles_;
   const ComputeTile tile{static_cast<uint32_t>(m), static_cast<uint32_t>(n), static_cast<uint32_t>(k)};
+  // A stream repeats one tile shape: its folds and PE use are worked out when the shape changes.
+  if (!last_tile_ || last_tile_->m != tile.m || last_tile_->n != tile.n || last_tile_->k != tile.k) {
+    const SpatialMapping mapping = spatial_mapping(array_.dataflow, GemmShape{m, n, k});
+    last_tile_ = tile;
+    last_tile_folds_ = fold_count(ArrayShape{array_.rows, array_.cols}, mapping);
+    last_tile_used_pes_ = mapping.sr * mapping.sc;
+  }
+  folds_ += last_tile_folds_;
+  used_pe_folds_ += last_tile_used_pes_;
+  ++compute_tiles_;
   return stream_.add(compute_command(tile), deps);
 }
 

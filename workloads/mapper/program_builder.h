@@ -17,6 +17,10 @@ namespace npusim {
 // A layer program for `op` with its identity filled in (index, name, dtype, MACs) and no commands yet.
 LayerProgram new_layer_program(const Operator& op, uint32_t op_index);
 
+// Gives `to` (no commands yet) the command and dependency buffers of `from`, emptied but with their
+// capacity: a search that emits several candidate programs then allocates (and faults in) memory once.
+void reuse_buffers(CommandStream& from, CommandStream& to);
+
 // Two SRAM slots for one buffer (operand or output). Refilling a slot must wait for the last command
 // that read its previous contents (write-after-read), i.e. the reader from two fills earlier; the other
 // slot meanwhile serves the current tile.
@@ -69,6 +73,8 @@ class StreamEmitter {
   const ArrayConfig& array_;
   uint64_t compute_tiles_ = 0, folds_ = 0, used_pe_folds_ = 0;
   Bytes loaded_bytes_ = 0, stored_bytes_ = 0;
+  std::optional<ComputeTile> last_tile_;  // the previous tile's shape, folds and used PEs
+  uint64_t last_tile_folds_ = 0, last_tile_used_pes_ = 0;
 };
 
 // The mapping of a layer made of parts (the phases of an unfused layer, or the cores of a split one):

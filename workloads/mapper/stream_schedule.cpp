@@ -186,11 +186,22 @@ class StreamScheduler {
     const double start = std::max(array_free_, ready);
     const bool streamed = config_.array.overlap_folds && array_used_ && ready <= array_free_;
     array_used_ = true;
-    const GemmShape tile{c.tile.m, c.tile.n, c.tile.k};
-    array_free_ = start + static_cast<double>(array_tile_busy_cycles(array_, config_.array.dataflow, tile,
-                                                                      dtype_, config_.sram,
-                                                                      config_.array.overlap_folds, streamed));
+    array_free_ = start + tile_busy_cycles(c.tile, streamed);
     return array_free_;
+  }
+
+  // A GEMM's stream repeats one tile shape: the previous tile's cycles are reused when the shape and
+  // the streaming match (array_tile_busy_cycles is a pure function of them and the config).
+  double tile_busy_cycles(const ComputeTile& tile, bool streamed) {
+    if (!last_tile_ || last_tile_->m != tile.m || last_tile_->n != tile.n || last_tile_->k != tile.k ||
+        last_streamed_ != streamed) {
+      last_tile_ = tile;
+      last_streamed_ = streamed;
+      last_tile_cycles_ = static_cast<double>(
+          array_tile_busy_cycles(array_, config_.array.dataflow, GemmShape{tile.m, tile.n, tile.k}, dtype_,
+                                 config_.sram, config_.array.overlap_folds, streamed));
+    }
+    return last_tile_cycles_;
   }
 
   double vector(const Command& c, double ready) {
@@ -217,6 +228,9 @@ class StreamScheduler {
   double noc_free_ = 0.0;  // the NoC links into the core have carried every earlier DRAM byte by here
   double array_free_ = 0.0, vector_free_ = 0.0, last_ = 0.0;
   bool array_used_ = false;
+  std::optional<ComputeTile> last_tile_;  // the tile_busy_cycles memo
+  bool last_streamed_ = false;
+  double last_tile_cycles_ = 0.0;
 };
 
 }  // namespace
