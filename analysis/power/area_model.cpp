@@ -1,7 +1,7 @@
 #include "analysis/power/area_model.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
