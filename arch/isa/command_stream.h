@@ -25,6 +25,8 @@ enum class MemoryKind : uint8_t { kDram, kGlobalSram };
 // One GEMM tile on the MAC array: out[m x n] (+)= a[m x k] * b[k x n].
 struct ComputeTile {
   uint32_t m = 0, n = 0, k = 0;
+  bool operator==(const ComputeTile& other) const { return m == other.m && n == other.n && k == other.k; }
+  bool operator!=(const ComputeTile& other) const { return !(*this == other); }
 };
 
 enum class VectorOpKind : uint8_t {

@@ -145,7 +145,9 @@ class GemmEmitter {
 
 void emit_gemm_program(const GemmProblem& problem, const GemmPlan& plan, const NpuConfig& config,
                        LayerProgram& program) {
-  // Every compute tile comes with about two loads and a store: one allocation instead of ~20 regrowths.
+  // About three commands per planned tile (input load, weight load, store; weight chunking adds a load
+  // and a compute per chunk): one allocation saves most regrowths, and a search's later plans reuse the
+  // first one's buffers.
   const uint64_t expected = std::min<uint64_t>(plan.compute_tiles * 3, kMaxCommandsPerStream);
   program.commands.reserve(program.commands.size() + expected);
   program.deps.reserve(program.deps.size() + expected);

@@ -38,7 +38,7 @@ uint32_t StreamEmitter::store(Bytes bytes, uint32_t after) {
 uint32_t StreamEmitter::compute(uint64_t m, uint64_t n, uint64_t k, const std::vector<uint32_t>& deps) {
   const ComputeTile tile{static_cast<uint32_t>(m), static_cast<uint32_t>(n), static_cast<uint32_t>(k)};
   // A stream repeats one tile shape: its folds and PE use are worked out when the shape changes.
-  if (!last_tile_ || last_tile_->m != tile.m || last_tile_->n != tile.n || last_tile_->k != tile.k) {
+  if (last_tile_ != tile) {
     const SpatialMapping mapping = spatial_mapping(array_.dataflow, GemmShape{m, n, k});
     last_tile_ = tile;
     last_tile_folds_ = fold_count(ArrayShape{array_.rows, array_.cols}, mapping);

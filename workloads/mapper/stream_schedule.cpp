@@ -193,8 +193,7 @@ class StreamScheduler {
   // A GEMM's stream repeats one tile shape: the previous tile's cycles are reused when the shape and
   // the streaming match (array_tile_busy_cycles is a pure function of them and the config).
   double tile_busy_cycles(const ComputeTile& tile, bool streamed) {
-    if (!last_tile_ || last_tile_->m != tile.m || last_tile_->n != tile.n || last_tile_->k != tile.k ||
-        last_streamed_ != streamed) {
+    if (last_tile_ != tile || last_streamed_ != streamed) {
       last_tile_ = tile;
       last_streamed_ = streamed;
       last_tile_cycles_ = static_cast<double>(
